@@ -1,0 +1,41 @@
+# Crisis Room: the common verbs. Only Python 3.11 is needed; everything else installs into .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install demo test lint format bench serve upgrade clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/crisisroom demo
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(STAMP)
+	$(BIN)/python bench/ack_latency.py
+
+serve: $(STAMP)
+	$(BIN)/crisisroom serve
+
+upgrade: $(STAMP)
+	$(BIN)/crisisroom db upgrade
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -1,0 +1,1 @@
+"""The /crisis command language: parsing text into typed commands (pure, no Slack)."""

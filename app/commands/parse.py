@@ -1,0 +1,96 @@
+"""Turn the text after /crisis into a typed command, or a BadCommand saying what to type."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from app.commands.grammar import (
+    ROLE_NAMES,
+    USAGE,
+    Command,
+    Help,
+    ListRoles,
+    Open,
+    RoleAdd,
+    RoleRemove,
+)
+from app.errors import BadCommand
+from app.roles.models import Role
+
+USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+MAX_TITLE = 300
+
+
+def parse(text: str) -> Command:
+    words = text.strip().split(None, 1)
+    if not words:
+        return Help()
+    name, rest = words[0].lower(), (words[1] if len(words) > 1 else "")
+    parser = PARSERS.get(name)
+    if parser is None:
+        raise BadCommand(
+            f"I don't know `/crisis {clip_word(words[0])}`. Try `/crisis help` for the list."
+        )
+    return parser(rest.strip())
+
+
+def clip_word(word: str) -> str:
+    shown = word.replace("`", "'")
+    return shown if len(shown) <= 30 else shown[:29] + "…"
+
+
+def _help(_rest: str) -> Command:
+    return Help()
+
+
+def _open(rest: str) -> Command:
+    if len(rest) > MAX_TITLE:
+        raise BadCommand(f"That title is {len(rest)} characters; keep it under {MAX_TITLE}.")
+    return Open(title=rest)
+
+
+def _roles(rest: str) -> Command:
+    if rest:
+        raise BadCommand(f"`/crisis roles` takes nothing after it. {USAGE['roles']}.")
+    return ListRoles()
+
+
+def _role(rest: str) -> Command:
+    words = rest.split()
+    if not words or words[0].lower() not in {"add", "remove"}:
+        raise BadCommand(f"Say whether to add or remove. Usage: {USAGE['role']}.")
+    verb = words[0].lower()
+    if len(words) < 2:
+        raise BadCommand(f"Name a role ({ROLE_NAMES}). Usage: {USAGE['role']}.")
+    role = parse_role(words[1])
+    if len(words) < 3:
+        raise BadCommand(f"Mention at least one person, like `@maria`. Usage: {USAGE['role']}.")
+    users = tuple(dict.fromkeys(parse_user(word) for word in words[2:]))
+    return RoleAdd(role, users) if verb == "add" else RoleRemove(role, users)
+
+
+def parse_role(word: str) -> Role:
+    try:
+        return Role(word.lower())
+    except ValueError:
+        raise BadCommand(
+            f"`{clip_word(word)}` is not a role. The roles are {ROLE_NAMES}."
+        ) from None
+
+
+def parse_user(word: str) -> str:
+    match = USER_MENTION.match(word)
+    if match is None:
+        raise BadCommand(
+            f"`{clip_word(word)}` is not a person. Mention people with @, like `@maria`."
+        )
+    return match.group(1)
+
+
+PARSERS: dict[str, Callable[[str], Command]] = {
+    "help": _help,
+    "open": _open,
+    "role": _role,
+    "roles": _roles,
+}

@@ -1,0 +1,21 @@
+"""The collaborators every listener and flow needs, built once by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from app.clock import Clock
+from app.settings import Settings
+from app.slack.gateway import SlackGateway
+from app.store.engine import SessionFactory
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    slack: SlackGateway
+    db: SessionFactory
+    clock: Clock
+    scheduler: AsyncIOScheduler

@@ -1,0 +1,1 @@
+"""Incidents: the war rooms."""

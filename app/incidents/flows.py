@@ -1,0 +1,113 @@
+"""Opening an incident end to end, and keeping its pinned brief current."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from app.deps import Deps
+from app.errors import SlackFailure
+from app.incidents import service as incidents
+from app.incidents.models import Incident, Kind, Severity
+from app.incidents.naming import channel_name
+from app.roles import service as roles
+from app.slack.blocks.brief import BriefFacts, brief_blocks, brief_text
+from app.slack.blocks.text import clip
+from app.slack.gateway import CreatedChannel, InviteFailure
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    title: str
+    opened_by: str
+    severity: Severity = Severity.SEV2
+    kind: Kind = Kind.CRISIS
+    summary: str = ""
+    invitees: tuple[str, ...] = ()
+
+
+@dataclass
+class OpenOutcome:
+    incident: Incident
+    channel: CreatedChannel
+    invited: list[str]
+    not_invited: list[InviteFailure]
+    warnings: list[str] = field(default_factory=list)
+
+
+async def open_incident(deps: Deps, request: OpenRequest) -> OpenOutcome:
+    now = deps.clock.now()
+    channel = await deps.slack.create_private_channel(
+        lambda attempt: channel_name(now.date(), request.title, attempt=attempt)
+    )
+    cadence = deps.settings.cadence_minutes(request.severity) * 60
+    async with deps.db.begin() as session:
+        incident = await incidents.create(
+            session,
+            title=request.title,
+            severity=request.severity,
+            kind=request.kind,
+            summary=request.summary,
+            channel_id=channel.id,
+            channel_name=channel.name,
+            opened_by=request.opened_by,
+            opened_at=now,
+            cadence_seconds=cadence,
+        )
+        holders = await roles.holders(session)
+    people = [request.opened_by, *roles.everyone(holders), *request.invitees]
+    people = [p for p in dict.fromkeys(people) if p != deps.slack.bot_user_id]
+    failures = await deps.slack.invite(channel.id, people)
+    outcome = OpenOutcome(incident, channel, people, failures)
+    await _describe(deps, outcome)
+    await _post_brief(deps, incident, holders, outcome)
+    return outcome
+
+
+def topic_for(incident: Incident) -> str:
+    return clip(f"{incident.ref} · {incident.severity} · {incident.status} · {incident.title}", 250)
+
+
+async def _describe(deps: Deps, outcome: OpenOutcome) -> None:
+    incident = outcome.incident
+    purpose = clip(incident.summary or f"War room for {incident.ref}: {incident.title}", 250)
+    try:
+        await deps.slack.describe_channel(
+            outcome.channel.id, topic=topic_for(incident), purpose=purpose
+        )
+    except SlackFailure as failure:
+        outcome.warnings.append(failure.message)
+
+
+async def _post_brief(deps: Deps, incident: Incident, holders: dict, outcome: OpenOutcome) -> None:
+    facts = BriefFacts(incident=incident, holders=holders)
+    ts = await deps.slack.post(
+        incident.channel_id, text=brief_text(incident), blocks=brief_blocks(facts)
+    )
+    async with deps.db.begin() as session:
+        fresh = await incidents.get(session, incident.id or 0)
+        assert fresh is not None
+        await incidents.set_brief(session, fresh, ts=ts)
+    incident.brief_ts = ts
+    try:
+        await deps.slack.pin(incident.channel_id, ts)
+    except SlackFailure as failure:
+        outcome.warnings.append(failure.message)
+
+
+async def refresh_brief(deps: Deps, incident_id: int) -> None:
+    """Edit the pinned brief in place so it shows the incident as it is now."""
+    async with deps.db.begin() as session:
+        incident = await incidents.get(session, incident_id)
+        holders = await roles.holders(session)
+    if incident is None or incident.brief_ts is None:
+        return
+    facts = BriefFacts(incident=incident, holders=holders)
+    await deps.slack.update(
+        incident.channel_id,
+        incident.brief_ts,
+        text=brief_text(incident),
+        blocks=brief_blocks(facts),
+    )

@@ -1,0 +1,67 @@
+"""Incident tables and the vocabulary around them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, String, Text
+from sqlmodel import Field, SQLModel
+
+from app.store.types import UTCDateTime
+
+
+class Severity(StrEnum):
+    SEV1 = "SEV1"
+    SEV2 = "SEV2"
+    SEV3 = "SEV3"
+
+    @property
+    def label(self) -> str:
+        return {"SEV1": "SEV1 critical", "SEV2": "SEV2 major", "SEV3": "SEV3 minor"}[self.value]
+
+
+class Kind(StrEnum):
+    CRISIS = "crisis"
+    POSITIVE = "positive"
+
+    @property
+    def label(self) -> str:
+        return "Crisis" if self is Kind.CRISIS else "Positive virality"
+
+
+class Status(StrEnum):
+    INVESTIGATING = "investigating"
+    RESPONDING = "responding"
+    MONITORING = "monitoring"
+    RESOLVED = "resolved"
+
+
+class IncidentBase(SQLModel):
+    title: str = Field(sa_column=Column(String(300), nullable=False))
+    severity: Severity = Field(default=Severity.SEV2, sa_column=Column(String(8), nullable=False))
+    kind: Kind = Field(default=Kind.CRISIS, sa_column=Column(String(16), nullable=False))
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class Incident(IncidentBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    status: Status = Field(
+        default=Status.INVESTIGATING, sa_column=Column(String(16), nullable=False)
+    )
+    channel_id: str = Field(sa_column=Column(String(32), nullable=False, unique=True))
+    channel_name: str = Field(sa_column=Column(String(80), nullable=False))
+    brief_ts: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
+    opened_by: str = Field(sa_column=Column(String(32), nullable=False))
+    opened_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    cadence_seconds: int | None = Field(default=None)
+    next_update_due: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+    last_update_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+
+    @property
+    def ref(self) -> str:
+        return f"INC-{self.id}"

@@ -1,0 +1,122 @@
+"""The composition root: builds the whole bot from settings and its collaborators."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.clock import Clock, SystemClock
+from app.deps import Deps
+from app.settings import Settings
+from app.slack.gateway import SlackGateway
+from app.slack.listeners import register
+from app.slack.users import UserDirectory
+from app.store.engine import SessionFactory, make_engine, make_session_factory
+from app.store.migrate import upgrade
+
+logger = logging.getLogger(__name__)
+
+
+def make_client(settings: Settings) -> AsyncWebClient:
+    return AsyncWebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        timeout=30,
+        retry_handlers=[
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+class CrisisRoom:
+    """The running bot: Bolt app, collaborators, and its start/stop life cycle."""
+
+    def __init__(self, bolt: AsyncApp, deps: Deps, engine: AsyncEngine) -> None:
+        self.bolt = bolt
+        self.deps = deps
+        self.engine = engine
+        self.ready = False
+        self.auth: AuthorizeResult | None = None
+
+    async def start(self) -> None:
+        await upgrade(self.engine)
+        identity = await self.deps.slack.identify()
+        self.auth = AuthorizeResult(
+            enterprise_id=identity.get("enterprise_id"),
+            team_id=identity.get("team_id"),
+            bot_token=self.deps.slack.client.token,
+            bot_id=identity.get("bot_id"),
+            bot_user_id=identity.get("user_id"),
+        )
+        if not self.deps.scheduler.running:
+            self.deps.scheduler.start()
+        self.ready = True
+        logger.info("Crisis Room is ready as %s", identity.get("user"))
+
+    async def stop(self) -> None:
+        self.ready = False
+        if self.deps.scheduler.running:
+            self.deps.scheduler.shutdown(wait=False)
+        await self.engine.dispose()
+
+
+def create_app(
+    settings: Settings,
+    *,
+    client: AsyncWebClient | None = None,
+    session_factory: SessionFactory | None = None,
+    clock: Clock | None = None,
+    scheduler: AsyncIOScheduler | None = None,
+) -> CrisisRoom:
+    client = client or make_client(settings)
+    clock = clock or SystemClock()
+    if session_factory is None:
+        session_factory = make_session_factory(make_engine(settings.database_url))
+    engine = session_factory.kw["bind"]
+    gateway = SlackGateway(client, UserDirectory(client, clock))
+    deps = Deps(
+        settings=settings,
+        slack=gateway,
+        db=session_factory,
+        clock=clock,
+        scheduler=scheduler or AsyncIOScheduler(timezone="UTC"),
+    )
+    holder: list[CrisisRoom] = []
+
+    async def authorize(context: Any) -> AuthorizeResult:
+        """The auth.test result cached at start, so no request waits on Slack before ack."""
+        auth = holder[0].auth if holder else None
+        if auth is None:
+            raise RuntimeError("Crisis Room has not started")
+        return auth
+
+    async def inject_deps(context: Any, next: Any) -> None:
+        context["deps"] = deps
+        await next()
+
+    secret = settings.slack_signing_secret
+    bolt = AsyncApp(
+        client=client,
+        signing_secret=secret.get_secret_value() if secret else "",
+        authorize=authorize,
+        request_verification_enabled=settings.slack_app_token is None,
+        process_before_response=False,
+        logger=logging.getLogger("app.bolt"),
+    )
+    bolt.use(inject_deps)
+    register(bolt)
+    holder.append(CrisisRoom(bolt, deps, engine))
+    return holder[0]

@@ -1,0 +1,7 @@
+"""Every table, imported in one place so metadata and migrations see them all."""
+
+from app.audit.models import AuditEntry
+from app.incidents.models import Incident
+from app.roles.models import RoleAssignment
+
+__all__ = ["AuditEntry", "Incident", "RoleAssignment"]

@@ -1,0 +1,1 @@
+"""Standing roles: who is lead, exec, legal, marketing and social."""

@@ -1,0 +1,81 @@
+"""Changing standing roles: admins only, people only, and open war rooms kept in step."""
+
+from __future__ import annotations
+
+import logging
+
+from app.commands.grammar import RoleAdd, RoleRemove
+from app.deps import Deps
+from app.errors import BadCommand, NotAuthorized, SlackFailure
+from app.incidents import service as incidents
+from app.incidents.flows import refresh_brief
+from app.roles import service as roles
+from app.slack.blocks.text import mentions
+
+logger = logging.getLogger(__name__)
+
+ADMINS_ONLY = (
+    "Only workspace admins and owners, or people listed in CRISIS_ADMINS, can change roles."
+)
+
+
+async def ensure_admin(deps: Deps, user_id: str) -> None:
+    if user_id in deps.settings.crisis_admins:
+        return
+    user = await deps.slack.user(user_id)
+    if user is None or not (user.is_admin or user.is_owner):
+        raise NotAuthorized(ADMINS_ONLY)
+
+
+async def ensure_people(deps: Deps, user_ids: tuple[str, ...]) -> None:
+    for user_id in user_ids:
+        user = await deps.slack.user(user_id)
+        if user is None:
+            raise BadCommand(f"<@{user_id}> is not a person in this workspace.")
+        if user.deleted:
+            raise BadCommand(f"{user.display}'s account is deactivated; choose someone active.")
+        if user.is_bot:
+            raise BadCommand(f"{user.display} is a bot; roles are for people.")
+
+
+async def change_roles(deps: Deps, command: RoleAdd | RoleRemove, *, by: str) -> str:
+    await ensure_admin(deps, by)
+    now = deps.clock.now()
+    if isinstance(command, RoleAdd):
+        await ensure_people(deps, command.users)
+    async with deps.db.begin() as session:
+        if isinstance(command, RoleAdd):
+            changed = await roles.add(
+                session, role=command.role, users=command.users, by=by, at=now
+            )
+        else:
+            changed = await roles.remove(
+                session, role=command.role, users=command.users, by=by, at=now
+            )
+        active = await incidents.active(session)
+        current = (await roles.holders(session))[command.role]
+    if changed:
+        await _sync_war_rooms(deps, active, changed if isinstance(command, RoleAdd) else [])
+    return _summary(command, changed, current)
+
+
+async def _sync_war_rooms(deps: Deps, active: list, added: list[str]) -> None:
+    """New role holders join every open war room; each brief shows the new line-up."""
+    for incident in active:
+        try:
+            await deps.slack.invite(incident.channel_id, added)
+            await refresh_brief(deps, incident.id)
+        except SlackFailure:
+            logger.warning("could not update war room %s after a role change", incident.ref)
+
+
+def _summary(command: RoleAdd | RoleRemove, changed: list[str], current: list[str]) -> str:
+    role = command.role.value
+    unchanged = [u for u in command.users if u not in changed]
+    if isinstance(command, RoleAdd):
+        head = f"Added {mentions(changed)} to *{role}*." if changed else "Nobody new was added."
+        note = f" {mentions(unchanged)} already held it." if unchanged else ""
+    else:
+        head = f"Removed {mentions(changed)} from *{role}*." if changed else "Nobody was removed."
+        note = f" {mentions(unchanged)} did not hold it." if unchanged else ""
+    return f"{head}{note} *{role}* is now held by {mentions(current, empty='nobody')}."

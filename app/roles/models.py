@@ -1,0 +1,46 @@
+"""Role assignments, kept with their history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Index, String
+from sqlmodel import Field, SQLModel
+
+from app.store.types import UTCDateTime
+
+
+class Role(StrEnum):
+    LEAD = "lead"
+    EXEC = "exec"
+    LEGAL = "legal"
+    MARKETING = "marketing"
+    SOCIAL = "social"
+
+    @property
+    def label(self) -> str:
+        return {
+            "lead": "Incident lead",
+            "exec": "Executive",
+            "legal": "Legal",
+            "marketing": "Marketing",
+            "social": "Social",
+        }[self.value]
+
+
+class RoleAssignment(SQLModel, table=True):
+    """One person holding one role; removal is recorded, never deleted."""
+
+    __tablename__ = "role_assignment"
+    __table_args__ = (Index("ix_role_assignment_active", "role", "removed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    role: Role = Field(sa_column=Column(String(16), nullable=False))
+    user_id: str = Field(sa_column=Column(String(32), nullable=False))
+    assigned_by: str = Field(sa_column=Column(String(32), nullable=False))
+    assigned_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    removed_by: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
+    removed_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )

@@ -1,0 +1,137 @@
+"""Configuration from the environment and an optional .env file."""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    slack_bot_token: SecretStr = Field(alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    database_url: str = Field(default="sqlite:///./data/crisisroom.db", alias="DATABASE_URL")
+    host: str = Field(default="0.0.0.0", alias="HOST")
+    port: int = Field(default=3000, ge=1, le=65535, alias="PORT")
+    crisis_admins: Annotated[list[str], NoDecode] = Field(default=[], alias="CRISIS_ADMINS")
+    crisis_stakeholder_channel: str | None = Field(default=None, alias="CRISIS_STAKEHOLDER_CHANNEL")
+    cadence_sev1_minutes: int = Field(default=30, ge=1, alias="CRISIS_CADENCE_SEV1_MINUTES")
+    cadence_sev2_minutes: int = Field(default=60, ge=1, alias="CRISIS_CADENCE_SEV2_MINUTES")
+    cadence_sev3_minutes: int = Field(default=120, ge=1, alias="CRISIS_CADENCE_SEV3_MINUTES")
+    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().startswith("xoxb-"):
+            raise ValueError("must be a bot token starting with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not value.get_secret_value().startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with xapp-")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgres")):
+            raise ValueError("must start with sqlite:/// or postgresql://")
+        return value
+
+    @field_validator("crisis_admins", mode="before")
+    @classmethod
+    def _admins(cls, value: object) -> list[str]:
+        items = value.split(",") if isinstance(value, str) else list(value or [])  # type: ignore[call-overload]
+        ids = [str(item).strip() for item in items if str(item).strip()]
+        bad = [item for item in ids if not USER_ID.match(item)]
+        if bad:
+            raise ValueError(f"must be comma-separated Slack user ids (U…); got {', '.join(bad)}")
+        return ids
+
+    @field_validator("crisis_stakeholder_channel")
+    @classmethod
+    def _stakeholder_channel(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not CHANNEL_ID.match(value):
+            raise ValueError("must be a Slack channel id such as C0123ABCD")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return level
+
+    @model_validator(mode="after")
+    def _http_needs_secret(self) -> Settings:
+        if self.slack_app_token is None and self.slack_signing_secret is None:
+            raise ValueError("SLACK_SIGNING_SECRET is required unless SLACK_APP_TOKEN is set")
+        return self
+
+    def cadence_minutes(self, severity: str) -> int:
+        return {
+            "SEV1": self.cadence_sev1_minutes,
+            "SEV2": self.cadence_sev2_minutes,
+            "SEV3": self.cadence_sev3_minutes,
+        }[severity]
+
+    def secrets(self) -> list[str]:
+        values = [self.slack_bot_token, self.slack_signing_secret, self.slack_app_token]
+        return [v.get_secret_value() for v in values if v is not None]
+
+
+class SettingsError(Exception):
+    """Start-up configuration is missing or malformed; the message names the variable."""
+
+
+def describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    fields = Settings.model_fields
+    loc = str(first["loc"][0]) if first["loc"] else ""
+    name = fields[loc].alias if loc in fields and fields[loc].alias else loc
+    if first["type"] == "missing":
+        return f"{name} is required: set it in the environment or in .env (see .env.example)"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if not name:
+        return message
+    return f"{name}: {message[:1].lower()}{message[1:]}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise SettingsError(describe(error)) from None
+
+
+def load_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        print(f"crisisroom: {error}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -1,0 +1,1 @@
+"""Pure Block Kit builders on slack_sdk.models.blocks."""

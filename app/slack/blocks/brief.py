@@ -1,0 +1,79 @@
+"""The pinned incident brief, rebuilt from the incident's facts whenever they change."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from app.incidents.models import Incident, Kind, Severity
+from app.roles.models import Role
+from app.slack import ids
+from app.slack.blocks.text import clip, mentions, safe, when
+
+SEVERITY_ICON = {
+    Severity.SEV1: ":red_circle:",
+    Severity.SEV2: ":large_orange_circle:",
+    Severity.SEV3: ":large_yellow_circle:",
+}
+
+
+@dataclass(frozen=True)
+class BriefFacts:
+    incident: Incident
+    holders: Mapping[Role, Sequence[str]]
+    extra_lines: Sequence[str] = field(default_factory=tuple)
+
+
+def brief_text(incident: Incident) -> str:
+    return f"{incident.ref} {clip(incident.title, 200)}: {incident.severity} {incident.status}"
+
+
+def brief_blocks(facts: BriefFacts) -> list[Block]:
+    incident = facts.incident
+    icon = SEVERITY_ICON[Severity(incident.severity)]
+    kind = ":sparkles: Positive virality" if incident.kind == Kind.POSITIVE else ":fire: Crisis"
+    blocks: list[Block] = [
+        HeaderBlock(block_id=ids.BRIEF_HEADER, text=clip(f"{incident.ref} {incident.title}", 150)),
+        SectionBlock(
+            block_id=ids.BRIEF_FACTS,
+            fields=[
+                MarkdownTextObject(text=f"*Severity*\n{icon} {Severity(incident.severity).label}"),
+                MarkdownTextObject(text=f"*Kind*\n{kind}"),
+                MarkdownTextObject(text=f"*Status*\n{incident.status.capitalize()}"),
+                MarkdownTextObject(
+                    text=f"*Opened*\n<@{incident.opened_by}>, {when(incident.opened_at)}"
+                ),
+            ],
+        ),
+    ]
+    if incident.summary:
+        blocks.append(SectionBlock(text=f"*Summary*\n{safe(incident.summary, 2900)}"))
+    blocks.append(SectionBlock(block_id=ids.BRIEF_ROLES, text=roles_text(facts.holders)))
+    blocks.append(DividerBlock())
+    blocks.append(ContextBlock(block_id=ids.BRIEF_NEXT, elements=[next_update_text(incident)]))
+    blocks.extend(SectionBlock(text=line) for line in facts.extra_lines)
+    return blocks
+
+
+def roles_text(holders: Mapping[Role, Sequence[str]]) -> str:
+    lines = [f"*{role.label}*: {mentions(holders.get(role, ()))}" for role in Role]
+    return clip("*Who holds what*\n" + "\n".join(lines), 3000)
+
+
+def next_update_text(incident: Incident) -> MarkdownTextObject:
+    due: datetime | None = incident.next_update_due
+    if incident.status == "resolved":
+        return MarkdownTextObject(text=":white_check_mark: Resolved: no more updates due")
+    if due is None:
+        return MarkdownTextObject(text=":pause_button: Update reminders are paused")
+    return MarkdownTextObject(text=f":alarm_clock: Next stakeholder update due {when(due)}")

@@ -1,0 +1,19 @@
+"""The /crisis help card."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+
+from app.commands.grammar import ROLE_NAMES, USAGE
+
+
+def help_text() -> str:
+    lines = [f"• {usage}" for usage in USAGE.values()]
+    return "*Crisis Room commands*\n" + "\n".join(lines)
+
+
+def help_blocks() -> list[Block]:
+    return [
+        SectionBlock(text=help_text()),
+        ContextBlock(elements=[MarkdownTextObject(text=f"Standing roles: {ROLE_NAMES}.")]),
+    ]

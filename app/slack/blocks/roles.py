@@ -1,0 +1,27 @@
+"""Who holds which standing role."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
+
+from app.roles.models import Role
+from app.slack.blocks.brief import roles_text
+
+
+def roles_blocks(holders: Mapping[Role, Sequence[str]]) -> list[Block]:
+    return [
+        SectionBlock(text=roles_text(holders)),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="Admins change roles with `/crisis role add <role> @person`."
+                )
+            ]
+        ),
+    ]
+
+
+def roles_summary(holders: Mapping[Role, Sequence[str]]) -> str:
+    return "; ".join(f"{role.value}: {len(holders.get(role, ()))}" for role in Role)

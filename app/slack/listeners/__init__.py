@@ -1,0 +1,14 @@
+"""Bolt listeners: each file wires ids to thin handlers (ack, parse, call a flow, reply)."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from app.slack.listeners import crisis_command, error_handler, messages, open_view
+
+
+def register(app: AsyncApp) -> None:
+    crisis_command.register(app)
+    open_view.register(app)
+    messages.register(app)
+    error_handler.register(app)

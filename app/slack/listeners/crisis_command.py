@@ -1,0 +1,71 @@
+"""`/crisis …`: ack, parse, hand to the subcommand's handler."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from app.commands.grammar import Command, Help, ListRoles, Open, RoleAdd, RoleRemove
+from app.commands.parse import parse
+from app.deps import Deps
+from app.incidents.flows import OpenRequest, open_incident
+from app.roles import service as roles
+from app.roles.flows import change_roles
+from app.slack import ids
+from app.slack.blocks.help import help_blocks, help_text
+from app.slack.blocks.open_modal import OpenOrigin, open_modal
+from app.slack.blocks.roles import roles_blocks
+from app.slack.blocks.text import escape
+from app.slack.render_outcome import open_outcome_text
+from app.slack.reply import Replier
+
+Handler = Callable[[Deps, Any, dict[str, Any], Replier], Awaitable[None]]
+
+
+def register(app: AsyncApp) -> None:
+    app.command(ids.COMMAND)(handle_crisis)
+
+
+async def handle_crisis(ack: AsyncAck, command: dict[str, Any], deps: Deps) -> None:
+    await ack()
+    parsed = parse(command.get("text") or "")
+    reply = Replier.from_body(deps.slack.client, command)
+    await HANDLERS[type(parsed)](deps, parsed, command, reply)
+
+
+async def _help(deps: Deps, _parsed: Help, _command: dict[str, Any], reply: Replier) -> None:
+    await reply.send(help_text(), help_blocks())
+
+
+async def _open(deps: Deps, parsed: Open, command: dict[str, Any], reply: Replier) -> None:
+    if not parsed.title:
+        origin = OpenOrigin(channel_id=command["channel_id"], response_url=reply.response_url)
+        await deps.slack.open_view(command["trigger_id"], open_modal(origin=origin))
+        return
+    await reply.send(f"Opening a war room for “{escape(parsed.title)}”…")
+    request = OpenRequest(title=parsed.title, opened_by=command["user_id"])
+    outcome = await open_incident(deps, request)
+    await reply.send(open_outcome_text(outcome))
+
+
+async def _roles(deps: Deps, _parsed: ListRoles, _command: dict[str, Any], reply: Replier) -> None:
+    async with deps.db() as session:
+        holders = await roles.holders(session)
+    await reply.send("Who holds each standing role", roles_blocks(holders))
+
+
+async def _change_role(
+    deps: Deps, parsed: RoleAdd | RoleRemove, command: dict[str, Any], reply: Replier
+) -> None:
+    await reply.send(await change_roles(deps, parsed, by=command["user_id"]))
+
+
+HANDLERS: dict[type[Command], Handler] = {
+    Help: _help,
+    Open: _open,
+    ListRoles: _roles,
+    RoleAdd: _change_role,
+    RoleRemove: _change_role,
+}

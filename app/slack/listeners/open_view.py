@@ -1,0 +1,39 @@
+"""Submitting the open-incident modal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from app.deps import Deps
+from app.incidents.flows import OpenRequest, open_incident
+from app.slack import ids
+from app.slack.blocks.open_modal import OpenOrigin, read_open_form
+from app.slack.render_outcome import open_outcome_text
+from app.slack.reply import Replier
+
+
+def register(app: AsyncApp) -> None:
+    app.view(ids.OPEN_INCIDENT_VIEW)(handle_open_submission)
+
+
+async def handle_open_submission(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> None:
+    form, errors = read_open_form(body["view"]["state"]["values"])
+    if form is None:
+        await ack(response_action="errors", errors=errors)
+        return
+    await ack()
+    origin = OpenOrigin.load(body["view"].get("private_metadata"))
+    user = body["user"]["id"]
+    reply = Replier(deps.slack.client, user, origin.channel_id or None, origin.response_url)
+    request = OpenRequest(
+        title=form.title,
+        opened_by=user,
+        severity=form.severity,
+        kind=form.kind,
+        summary=form.summary,
+        invitees=form.invitees,
+    )
+    outcome = await open_incident(deps, request)
+    await reply.send(open_outcome_text(outcome))

@@ -1,0 +1,70 @@
+"""People in the workspace, looked up with users.info and cached."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from app.clock import Clock
+
+CACHE_FOR = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class SlackUser:
+    id: str
+    name: str
+    real_name: str
+    is_admin: bool = False
+    is_owner: bool = False
+    deleted: bool = False
+    is_bot: bool = False
+    tz: str = "UTC"
+
+    @property
+    def display(self) -> str:
+        return self.real_name or self.name or self.id
+
+    @classmethod
+    def from_api(cls, data: dict) -> SlackUser:
+        profile = data.get("profile") or {}
+        return cls(
+            id=data["id"],
+            name=data.get("name") or "",
+            real_name=data.get("real_name") or profile.get("real_name") or "",
+            is_admin=bool(data.get("is_admin") or data.get("is_owner")),
+            is_owner=bool(data.get("is_owner") or data.get("is_primary_owner")),
+            deleted=bool(data.get("deleted")),
+            is_bot=bool(data.get("is_bot")),
+            tz=data.get("tz") or "UTC",
+        )
+
+
+class UserDirectory:
+    """users.info with a short cache; `None` for a user Slack does not know."""
+
+    def __init__(self, client: AsyncWebClient, clock: Clock) -> None:
+        self._client = client
+        self._clock = clock
+        self._cache: dict[str, tuple[SlackUser | None, object]] = {}
+
+    async def get(self, user_id: str) -> SlackUser | None:
+        now = self._clock.now()
+        cached = self._cache.get(user_id)
+        if cached is not None and now - cached[1] < CACHE_FOR:  # type: ignore[operator]
+            return cached[0]
+        try:
+            response = await self._client.users_info(user=user_id)
+            user: SlackUser | None = SlackUser.from_api(response["user"])
+        except SlackApiError as error:
+            if error.response.get("error") != "user_not_found":
+                raise
+            user = None
+        self._cache[user_id] = (user, now)
+        return user
+
+    def forget(self, user_id: str) -> None:
+        self._cache.pop(user_id, None)

@@ -1,0 +1,1 @@
+"""Storage: engine, sessions, column types and migrations."""

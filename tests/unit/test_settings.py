@@ -1,0 +1,87 @@
+import subprocess
+import sys
+
+import pytest
+
+from app.settings import SettingsError, load_settings
+
+BASE = {"SLACK_BOT_TOKEN": "xoxb-1-abc", "SLACK_SIGNING_SECRET": "shh"}
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    for name in [
+        *BASE,
+        "SLACK_APP_TOKEN",
+        "CRISIS_ADMINS",
+        "PORT",
+        "DATABASE_URL",
+        "SLACK_API_URL",
+        "CRISIS_STAKEHOLDER_CHANNEL",
+    ]:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in BASE.items():
+        monkeypatch.setenv(key, value)
+    settings = load_settings()
+    assert settings.port == 3000 and settings.host == "0.0.0.0"
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.database_url.startswith("sqlite:///")
+    assert settings.cadence_minutes("SEV1") == 30
+
+
+def test_admins_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key, value in BASE.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("CRISIS_ADMINS", " U0ADMIN1, U0ADMIN2 ,")
+    assert load_settings().crisis_admins == ["U0ADMIN1", "U0ADMIN2"]
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        ({"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN is required"),
+        ({**BASE, "SLACK_BOT_TOKEN": "xoxp-user"}, "SLACK_BOT_TOKEN: must be a bot token"),
+        ({**BASE, "PORT": "http"}, "PORT:"),
+        ({**BASE, "CRISIS_ADMINS": "maria"}, "CRISIS_ADMINS: must be comma-separated"),
+        ({**BASE, "SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN: must be an app-level"),
+        ({**BASE, "DATABASE_URL": "mysql://x"}, "DATABASE_URL:"),
+        ({**BASE, "CRISIS_STAKEHOLDER_CHANNEL": "#execs"}, "CRISIS_STAKEHOLDER_CHANNEL:"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET is required unless SLACK_APP_TOKEN"),
+    ],
+)
+def test_bad_configuration_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], says: str
+) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert says in str(caught.value)
+
+
+def test_socket_mode_needs_no_signing_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1")
+    assert load_settings().slack_signing_secret is None
+
+
+def test_serve_without_token_exits_2_with_one_line(tmp_path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "serve"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "crisisroom: SLACK_BOT_TOKEN is required: set it in the environment or in .env "
+        "(see .env.example)"
+    ]
+    assert "Traceback" not in result.stderr
