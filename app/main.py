@@ -73,6 +73,13 @@ class CrisisRoom:
         await self.engine.dispose()
 
 
+def _tokenless(client: AsyncWebClient) -> AsyncWebClient:
+    """Bolt's own client: same endpoint and retries; its token comes from `authorize`."""
+    return AsyncWebClient(
+        base_url=client.base_url, timeout=client.timeout, retry_handlers=client.retry_handlers
+    )
+
+
 def create_app(
     settings: Settings,
     *,
@@ -109,7 +116,7 @@ def create_app(
 
     secret = settings.slack_signing_secret
     bolt = AsyncApp(
-        client=client,
+        client=_tokenless(client),
         signing_secret=secret.get_secret_value() if secret else "",
         authorize=authorize,
         request_verification_enabled=settings.slack_app_token is None,

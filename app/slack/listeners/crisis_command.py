@@ -14,6 +14,7 @@ from app.incidents.flows import OpenRequest, open_incident
 from app.roles import service as roles
 from app.roles.flows import change_roles
 from app.slack import ids
+from app.slack.listeners.error_handler import guarded
 from app.slack.blocks.help import help_blocks, help_text
 from app.slack.blocks.open_modal import OpenOrigin, open_modal
 from app.slack.blocks.roles import roles_blocks
@@ -25,7 +26,7 @@ Handler = Callable[[Deps, Any, dict[str, Any], Replier], Awaitable[None]]
 
 
 def register(app: AsyncApp) -> None:
-    app.command(ids.COMMAND)(handle_crisis)
+    app.command(ids.COMMAND)(guarded(handle_crisis))
 
 
 async def handle_crisis(ack: AsyncAck, command: dict[str, Any], deps: Deps) -> None:

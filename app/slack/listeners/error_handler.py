@@ -1,9 +1,17 @@
-"""The one place errors become words: domain errors to the person, the rest to the log."""
+"""The one place errors become words: domain errors to the person, the rest to the log.
+
+Listeners are wrapped in `guarded` so their errors never propagate into Bolt's runner: when a
+listener raises within Bolt's 10 ms ack poll, the runner overwrites the ack it already has with
+None, so Slack would wait 3 seconds and be told the request was unhandled. `@app.error` still
+catches anything raised outside a listener (middleware) through the same `report`.
+"""
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -14,27 +22,42 @@ from app.slack.reply import Replier
 
 logger = logging.getLogger("app.errors")
 
+Listener = Callable[..., Awaitable[None]]
+
 
 def register(app: AsyncApp) -> None:
     app.error(handle_error)
 
 
+def guarded(listener: Listener) -> Listener:
+    @functools.wraps(listener)
+    async def run(**kwargs: Any) -> None:
+        try:
+            await listener(**kwargs)
+        except Exception as error:
+            body = kwargs.get("body") or kwargs.get("command") or {}
+            await report(error, body, kwargs.get("deps"))
+
+    return run
+
+
 async def handle_error(error: Exception, body: dict[str, Any], context: Any) -> None:
-    deps: Deps | None = context.get("deps") if context else None
+    await report(error, body, context.get("deps") if context else None)
+
+
+async def report(error: Exception, body: dict[str, Any], deps: Deps | None) -> None:
     if isinstance(error, CrisisError):
         logger.info("refused %s: %s", _what(body), error.message)
         text = f":warning: {error.message}"
     else:
         error_id = secrets.token_hex(4)
-        logger.exception("error %s while handling %s", error_id, _what(body), exc_info=error)
+        logger.error("error %s while handling %s", error_id, _what(body), exc_info=error)
         text = (
             f":x: Something went wrong on our side (error id `{error_id}`). "
             "Nothing you typed caused it; try again, and quote the id if it persists."
         )
-    if deps is None:
-        return
-    reply = Replier.from_body(deps.slack.client, body)
-    if not reply.user_id:
+    reply = Replier.from_body(deps.slack.client, body) if deps else None
+    if reply is None or not reply.user_id:
         return
     try:
         await reply.send(text)

@@ -9,13 +9,14 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from app.deps import Deps
 from app.incidents.flows import OpenRequest, open_incident
 from app.slack import ids
+from app.slack.listeners.error_handler import guarded
 from app.slack.blocks.open_modal import OpenOrigin, read_open_form
 from app.slack.render_outcome import open_outcome_text
 from app.slack.reply import Replier
 
 
 def register(app: AsyncApp) -> None:
-    app.view(ids.OPEN_INCIDENT_VIEW)(handle_open_submission)
+    app.view(ids.OPEN_INCIDENT_VIEW)(guarded(handle_open_submission))
 
 
 async def handle_open_submission(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> None:

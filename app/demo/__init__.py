@@ -1,0 +1,1 @@
+"""The demo: the seed crisis played against the Slack test double."""

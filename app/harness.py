@@ -1,0 +1,108 @@
+"""The bot and the Slack test double in one process: what tests, the demo and benches run."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from app.clock import Clock, FakeClock
+from app.demo.seed import GENERAL, PEOPLE, Person
+from app.main import CrisisRoom, create_app
+from app.settings import Settings, load_settings
+from app.slackdouble import SlackDouble, SlackDriver
+from app.store.engine import SessionFactory
+from app.web import EVENTS_PATH, web_app
+
+SIGNING_SECRET = "test-signing-secret-8f1c"
+BOT_TOKEN = "xoxb-test-token"
+BACKGROUND = ("run_ack_function_asynchronously",)
+
+
+@dataclass
+class Harness:
+    double: SlackDouble
+    driver: SlackDriver
+    room: CrisisRoom
+    clock: Clock
+    runner: web.AppRunner
+    general: str
+
+    @property
+    def settings(self) -> Settings:
+        return self.room.deps.settings
+
+    @property
+    def db(self) -> SessionFactory:
+        return self.room.deps.db
+
+    async def settle(self, timeout: float = 10.0) -> None:
+        """Wait until every listener still working after its ack has finished."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            busy = [task for task in asyncio.all_tasks() if _is_background(task)]
+            if not busy:
+                await asyncio.sleep(0)
+                if not [task for task in asyncio.all_tasks() if _is_background(task)]:
+                    return
+            await asyncio.sleep(0.005)
+        raise TimeoutError("the bot was still busy after its acks")
+
+    async def until(self, condition: Callable[[], object], timeout: float = 5.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TimeoutError("condition never held")
+            await asyncio.sleep(0.005)
+
+    async def stop(self) -> None:
+        await self.driver.close()
+        await self.runner.cleanup()
+        await self.room.stop()
+        await self.double.stop()
+
+
+def _is_background(task: asyncio.Task) -> bool:
+    if task.done():
+        return False
+    name = getattr(task.get_coro(), "__qualname__", "")
+    return any(marker in name for marker in BACKGROUND)
+
+
+async def start_harness(
+    *,
+    database_url: str,
+    clock: Clock | None = None,
+    people: Iterable[Person] = PEOPLE,
+    latency: float = 0.0,
+    admins: Iterable[str] = (),
+    session_factory: SessionFactory | None = None,
+    **overrides: object,
+) -> Harness:
+    double = SlackDouble(token=BOT_TOKEN, latency=0.0)
+    for person in people:
+        double.add_user(person.id, person.handle, person.name, is_admin=person.is_admin)
+    general = double.add_channel(GENERAL, members=[p.id for p in people])
+    await double.start()
+    settings = load_settings(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=double.api_url,
+        SLACK_APP_TOKEN=None,
+        DATABASE_URL=database_url,
+        CRISIS_ADMINS=",".join(admins),
+        **overrides,
+    )
+    room = create_app(settings, clock=clock or FakeClock(), session_factory=session_factory)
+    await room.start()
+    runner = web.AppRunner(web_app(room), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    driver = SlackDriver(double, f"http://{host}:{port}{EVENTS_PATH}", SIGNING_SECRET)
+    double.latency = latency
+    return Harness(double, driver, room, room.deps.clock, runner, general)

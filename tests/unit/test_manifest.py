@@ -1,0 +1,65 @@
+"""manifest.yml is a valid Slack app manifest and agrees with what the code registers."""
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from app.settings import Settings
+from app.slack import ids
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = ROOT.parent / "shared" / "slack-manifest-schema" / "manifest.schema.1.0.0.json"
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict:
+    return yaml.safe_load((ROOT / "manifest.yml").read_text())
+
+
+def test_manifest_matches_slack_schema(manifest: dict) -> None:
+    if not SCHEMA.exists():
+        pytest.skip("../shared/slack-manifest-schema is not beside the project")
+    import jsonschema
+
+    jsonschema.validate(manifest, json.loads(SCHEMA.read_text()))
+
+
+def test_commands_match_the_code(manifest: dict) -> None:
+    commands = manifest["features"]["slash_commands"]
+    assert {c["command"] for c in commands} == set(ids.COMMANDS)
+    assert all(c["should_escape"] is True for c in commands)
+
+
+def test_bot_events_match_the_code(manifest: dict) -> None:
+    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == set(ids.BOT_EVENTS)
+
+
+def test_interactivity_home_and_socket_mode(manifest: dict) -> None:
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+
+
+def test_scopes_are_the_ones_the_code_needs(manifest: dict) -> None:
+    needed = {
+        "commands",  # /crisis
+        "chat:write",  # briefs, replies, DMs
+        "groups:write",  # conversations.create (private), invite, setTopic, setPurpose
+        "pins:write",  # pins.add on the brief
+        "users:read",  # users.info: names, admin check
+        "groups:history",  # message.groups events
+        "channels:history",  # message.channels events
+    }
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == needed
+
+
+def test_env_example_documents_every_setting() -> None:
+    documented = {
+        line.split("=", 1)[0]
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    }
+    aliases = {field.alias for field in Settings.model_fields.values()}
+    assert aliases == documented
