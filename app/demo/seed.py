@@ -1,4 +1,4 @@
-"""The people and facts of the seed crisis (../shared/seeds): a customer-service video gone viral."""
+"""The people and facts of the seed crisis (../shared/seeds): a viral customer-service video."""
 
 from __future__ import annotations
 

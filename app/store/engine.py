@@ -47,9 +47,7 @@ def make_engine(
         engine = create_async_engine(full, echo=echo, connect_args={"timeout": 10})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(
-        full, echo=echo, pool_pre_ping=True, connect_args=connect_args or {}
-    )
+    return create_async_engine(full, echo=echo, pool_pre_ping=True, connect_args=connect_args or {})
 
 
 def make_session_factory(engine: AsyncEngine) -> SessionFactory:

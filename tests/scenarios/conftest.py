@@ -30,7 +30,9 @@ async def seed_roles(harness: Harness) -> None:
     """Alex, a workspace admin, gives the seed's people their standing roles."""
     for person in (MARIA, ROBERT, LISA, DAVID, SARAH):
         assert person.role is not None
-        await crisis(harness, ALEX.id, f"role add {person.role.value} <@{person.id}|{person.handle}>")
+        await crisis(
+            harness, ALEX.id, f"role add {person.role.value} <@{person.id}|{person.handle}>"
+        )
 
 
 def last_private(harness: Harness, user: str) -> str:

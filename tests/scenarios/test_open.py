@@ -29,7 +29,7 @@ async def test_open_creates_private_channel_invites_roles_and_pins_the_brief(
     channel = harness.double.channel(incident.channel_id)
     assert channel.name == "crisis-20261121-customer-service-video-going-viral"
     assert channel.is_private
-    assert STANDING <= set(channel.members)
+    assert set(channel.members) >= STANDING
     assert "INC-1" in channel.topic and "SEV2" in channel.topic
     assert channel.purpose
     [pinned] = harness.double.pins(incident.channel_id)

@@ -12,7 +12,10 @@ DAY = date(2026, 11, 21)
 @pytest.mark.parametrize(
     ("title", "expected"),
     [
-        ("Customer-service video going viral", "crisis-20261121-customer-service-video-going-viral"),
+        (
+            "Customer-service video going viral",
+            "crisis-20261121-customer-service-video-going-viral",
+        ),
         ("🔥🔥 CEO apology!!! (urgent)", "crisis-20261121-ceo-apology-urgent"),
         ("Café crème: rappel du lot 42", "crisis-20261121-cafe-creme-rappel-du-lot-42"),
         ("Отзыв продукции", "crisis-20261121-otzyv-produktsii"),

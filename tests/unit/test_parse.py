@@ -12,7 +12,9 @@ def test_empty_text_and_help_show_help() -> None:
 
 
 def test_open_keeps_the_title_as_typed() -> None:
-    assert parse("open  CEO apology: “we’re sorry” 🔥") == Open(title="CEO apology: “we’re sorry” 🔥")
+    assert parse("open  CEO apology: “we’re sorry” 🔥") == Open(
+        title="CEO apology: “we’re sorry” 🔥"
+    )
     assert parse("OPEN") == Open(title="")
 
 

@@ -14,11 +14,11 @@ from app.incidents.flows import OpenRequest, open_incident
 from app.roles import service as roles
 from app.roles.flows import change_roles
 from app.slack import ids
-from app.slack.listeners.error_handler import guarded
 from app.slack.blocks.help import help_blocks, help_text
 from app.slack.blocks.open_modal import OpenOrigin, open_modal
 from app.slack.blocks.roles import roles_blocks
 from app.slack.blocks.text import escape
+from app.slack.listeners.error_handler import guarded
 from app.slack.render_outcome import open_outcome_text
 from app.slack.reply import Replier
 

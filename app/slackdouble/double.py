@@ -1,0 +1,291 @@
+"""SlackDouble: a local Slack Web API for tests and the demo, plus the people using it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from types import TracebackType
+from typing import Any
+
+from app.slackdouble import human, viewstore
+from app.slackdouble.errors import SlackError
+from app.slackdouble.events import EventCallback
+from app.slackdouble.render import format_timeline, render_blocks
+from app.slackdouble.responses import ResponseUrls
+from app.slackdouble.server import ApiServer, Call
+from app.slackdouble.workspace import (
+    SYSTEM_SUBTYPES,
+    Channel,
+    Ephemeral,
+    Message,
+    SlackFile,
+    User,
+    Visible,
+    Workspace,
+)
+
+
+class SlackDouble:
+    """Answers Slack Web API calls on 127.0.0.1 the way Slack does.
+
+    Point a real client at it: `AsyncWebClient(token=..., base_url=double.api_url)`.
+    """
+
+    def __init__(
+        self,
+        *,
+        token: str = "xoxb-test-token",
+        team_id: str = "T0CRISIS",
+        latency: float = 0.0,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self.ws = Workspace(token=token, team_id=team_id, clock=clock or time.monotonic)
+        self.responses = ResponseUrls(self.ws)
+        self._server = ApiServer(self.ws, self.responses, latency)
+
+    # -- configuration -------------------------------------------------------------------
+    @property
+    def latency(self) -> float:
+        return self._server.latency
+
+    @latency.setter
+    def latency(self, seconds: float) -> None:
+        self._server.latency = seconds
+
+    @property
+    def token(self) -> str:
+        return self.ws.token
+
+    @property
+    def team_id(self) -> str:
+        return self.ws.team_id
+
+    @property
+    def bot_user_id(self) -> str:
+        return self.ws.bot.id
+
+    @property
+    def bot_id(self) -> str:
+        return self.ws.bot.bot_id or ""
+
+    @property
+    def base_url(self) -> str:
+        if not self.ws.base_url:
+            raise RuntimeError("SlackDouble is not started")
+        return self.ws.base_url
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url + "/api/"
+
+    @property
+    def calls(self) -> list[Call]:
+        return self._server.calls
+
+    @property
+    def timeline(self) -> list[Visible]:
+        return self.ws.timeline
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.ws.base_url = await self._server.start(host, port)
+
+    async def stop(self) -> None:
+        await self.ws.bus.close()
+        await self._server.stop()
+
+    async def __aenter__(self) -> SlackDouble:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    def add_user(
+        self,
+        id: str,
+        name: str,
+        real_name: str,
+        *,
+        is_admin: bool = False,
+        is_owner: bool = False,
+        deleted: bool = False,
+        is_bot: bool = False,
+        tz: str = "America/New_York",
+    ) -> User:
+        if id in self.ws.users:
+            raise ValueError(f"user {id} already exists")
+        user = User(id, name, real_name, is_admin, is_owner, deleted, is_bot, tz)
+        self.ws.users[id] = user
+        return user
+
+    def deactivate(self, user_id: str) -> None:
+        """Deactivate a person's account, as an admin would (users.info shows deleted)."""
+        self.ws.users[user_id].deleted = True
+
+    def add_channel(
+        self,
+        name: str,
+        *,
+        is_private: bool = False,
+        members: Iterable[str] = (),
+        id: str | None = None,
+    ) -> str:
+        if self.ws.channel_by_name(name) is not None:
+            raise ValueError(f"channel #{name} already exists")
+        members = list(members)
+        channel = self.ws.create_channel(
+            name, is_private=is_private, members=members, channel_id=id
+        )
+        channel.creator = members[0] if members else ""
+        return channel.id
+
+    # -- scripted behaviour --------------------------------------------------------------
+    def calls_to(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    def fail_next(self, method: str, error: str, times: int = 1) -> None:
+        self._server.fail_next(method, error, times)
+
+    def rate_limit_next(self, method: str, times: int = 1, retry_after: int = 1) -> None:
+        self._server.rate_limit_next(method, times, retry_after)
+
+    def subscribe(self, callback: EventCallback) -> None:
+        self.ws.bus.subscribe(callback)
+
+    def unsubscribe(self, callback: EventCallback) -> None:
+        self.ws.bus.unsubscribe(callback)
+
+    async def settle(self) -> None:
+        """Wait until subscribers have received every event emitted so far."""
+        await self.ws.bus.drain()
+
+    def issue_trigger(self, user_id: str) -> str:
+        return viewstore.issue_trigger(self.ws, user_id)
+
+    def new_response_url(self, user_id: str, channel_id: str, message_ts: str | None = None) -> str:
+        return self.responses.issue(user_id, channel_id, message_ts)
+
+    # -- people ----------------------------------------------------------------------------
+    def post_as(
+        self,
+        user_id: str,
+        channel: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        files: Sequence[human.FileSpec] | None = None,
+    ) -> str:
+        return human.post_as(self.ws, user_id, channel, text, thread_ts=thread_ts, files=files)
+
+    def edit_as(self, user_id: str, channel: str, ts: str, new_text: str) -> None:
+        human.edit_as(self.ws, user_id, channel, ts, new_text)
+
+    def delete_as(self, user_id: str, channel: str, ts: str) -> None:
+        human.delete_as(self.ws, user_id, channel, ts)
+
+    def upload_as(
+        self,
+        user_id: str,
+        channel: str,
+        filename: str,
+        content: bytes,
+        mimetype: str,
+        *,
+        initial_comment: str = "",
+        thread_ts: str | None = None,
+    ) -> SlackFile:
+        return human.upload_as(
+            self.ws,
+            user_id,
+            channel,
+            filename,
+            content,
+            mimetype,
+            initial_comment=initial_comment,
+            thread_ts=thread_ts,
+        )
+
+    def join_as(self, user_id: str, channel: str) -> None:
+        human.join_as(self.ws, user_id, channel)
+
+    # -- state, for assertions and transcripts ---------------------------------------------
+    def user(self, user_id: str) -> User:
+        return self.ws.users[user_id]
+
+    def channel(self, channel_id: str) -> Channel:
+        return self.ws.channels[channel_id]
+
+    def channel_by_name(self, name: str) -> Channel | None:
+        return self.ws.channel_by_name(name)
+
+    def messages(
+        self, channel_id: str, include_replies: bool = True, *, include_system: bool = False
+    ) -> list[Message]:
+        """Messages oldest first, without deleted ones (and without join/topic notices)."""
+        found = [m for m in self.ws.channels[channel_id].messages if not m.deleted]
+        if not include_replies:
+            found = [m for m in found if not m.is_reply or m.subtype == "thread_broadcast"]
+        if not include_system:
+            found = [m for m in found if m.subtype not in SYSTEM_SUBTYPES]
+        return found
+
+    def message(self, channel_id: str, ts: str) -> Message | None:
+        return self.ws.channels[channel_id].find(ts)
+
+    def dm_channel(self, user_id: str) -> Channel | None:
+        ims = (c for c in self.ws.channels.values() if c.is_im and c.im_user == user_id)
+        return next(ims, None)
+
+    def dms(self, user_id: str) -> list[Message]:
+        channel = self.dm_channel(user_id)
+        return self.messages(channel.id) if channel else []
+
+    def ephemerals(self, user_id: str) -> list[Ephemeral]:
+        return [e for e in self.ws.ephemerals if e.user == user_id]
+
+    def pins(self, channel_id: str) -> list[Message]:
+        channel = self.ws.channels[channel_id]
+        return [m for m in (channel.find(ts) for ts in channel.pins) if m is not None]
+
+    def view(self, view_id: str) -> dict[str, Any] | None:
+        return self.ws.views.get(view_id)
+
+    def open_views(self, user_id: str) -> list[dict[str, Any]]:
+        return [self.ws.views[v] for v in self.ws.view_stacks.get(user_id, [])]
+
+    def home(self, user_id: str) -> dict[str, Any] | None:
+        view_id = self.ws.homes.get(user_id)
+        return self.ws.views[view_id] if view_id else None
+
+    def apply_view_response(
+        self, user_id: str, view_id: str, response: dict[str, Any] | None
+    ) -> None:
+        """Do what Slack does with the bot's answer to a view_submission."""
+        body = response or {}
+        action = body.get("response_action")
+        try:
+            if action is None:
+                viewstore.pop(self.ws, user_id, view_id)
+            elif action == "clear":
+                viewstore.clear(self.ws, user_id)
+            elif action == "update":
+                viewstore.replace(self.ws, view_id, viewstore.checked_view(body.get("view")))
+            elif action == "push":
+                viewstore.push(self.ws, user_id, viewstore.checked_view(body.get("view")))
+        except SlackError as error:
+            raise AssertionError(f"Slack would reject the {action} view: {error.extra}") from error
+
+    def close_view(self, user_id: str, view_id: str) -> None:
+        viewstore.pop(self.ws, user_id, view_id)
+
+    def render(self, blocks: list[dict[str, Any]]) -> str:
+        users, channels = self.ws.names()
+        return render_blocks(blocks, users=users, channels=channels)
+
+    def transcript(self) -> str:
+        return format_timeline(self.ws.timeline)

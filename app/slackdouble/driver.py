@@ -1,0 +1,296 @@
+"""SlackDriver: sends the bot what Slack sends (commands, clicks, submissions, events), signed."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+
+from app.slackdouble import payloads
+from app.slackdouble.double import SlackDouble
+from app.slackdouble.events import EventCallback
+from app.slackdouble.viewstore import APP_ID
+from app.slackdouble.workspace import TEAM_DOMAIN
+
+FORM = "application/x-www-form-urlencoded"
+VERIFICATION_TOKEN = "crisisroom-verification-token"
+
+
+@dataclass
+class DriverResponse:
+    """What the bot answered, and how long it took."""
+
+    status: int
+    text: str
+    elapsed: float
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def json(self) -> Any | None:
+        try:
+            return json.loads(self.text)
+        except ValueError:
+            return None
+
+
+class SlackDriver:
+    """Posts signed requests to the bot's `POST /slack/events` endpoint as Slack would."""
+
+    def __init__(
+        self,
+        double: SlackDouble,
+        bot_url: str,
+        signing_secret: str,
+        *,
+        team_id: str = "T0CRISIS",
+        http: aiohttp.ClientSession | None = None,
+    ) -> None:
+        self.double = double
+        self.bot_url = bot_url
+        self.signing_secret = signing_secret
+        self.team_id = team_id
+        self.forwarded: list[DriverResponse] = []
+        self._http = http
+        self._owns_http = http is None
+        self._forwarder: EventCallback | None = None
+
+    async def close(self) -> None:
+        self.stop_forwarding()
+        if self._owns_http and self._http is not None:
+            await self._http.close()
+        self._http = None
+
+    # -- transport -----------------------------------------------------------------------
+    def sign(self, body: str, timestamp: int) -> str:
+        base = f"v0:{timestamp}:{body}".encode()
+        digest = hmac.new(self.signing_secret.encode(), base, hashlib.sha256).hexdigest()
+        return f"v0={digest}"
+
+    async def post_raw(
+        self,
+        body: str,
+        *,
+        content_type: str = FORM,
+        timestamp: int | None = None,
+        signature: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> DriverResponse:
+        timestamp = int(time.time()) if timestamp is None else timestamp
+        sent = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": str(timestamp),
+            "X-Slack-Signature": signature or self.sign(body, timestamp),
+            **(headers or {}),
+        }
+        if self._http is None:
+            self._http = aiohttp.ClientSession()
+        started = time.perf_counter()
+        async with self._http.post(self.bot_url, data=body.encode(), headers=sent) as response:
+            text = await response.text()
+        elapsed = time.perf_counter() - started
+        return DriverResponse(response.status, text, elapsed, dict(response.headers))
+
+    async def _post_payload(self, payload: dict[str, Any]) -> DriverResponse:
+        return await self.post_raw(urlencode({"payload": json.dumps(payload)}))
+
+    # -- what people do ------------------------------------------------------------------
+    def _user(self, user_id: str) -> dict[str, Any]:
+        user = self.double.user(user_id)
+        return {"id": user.id, "username": user.name, "name": user.name, "team_id": self.team_id}
+
+    def _team(self) -> dict[str, Any]:
+        return {"id": self.team_id, "domain": TEAM_DOMAIN}
+
+    async def command(
+        self, user_id: str, text: str, *, channel_id: str, command: str = "/crisis"
+    ) -> DriverResponse:
+        channel = self.double.channel(channel_id)
+        channel_name = "directmessage" if channel.is_im else channel.name
+        fields = {
+            "token": VERIFICATION_TOKEN,
+            "team_id": self.team_id,
+            "team_domain": TEAM_DOMAIN,
+            "channel_id": channel_id,
+            "channel_name": channel_name,
+            "user_id": user_id,
+            "user_name": self.double.user(user_id).name,
+            "command": command,
+            "text": text,
+            "api_app_id": APP_ID,
+            "is_enterprise_install": "false",
+            "response_url": self.double.new_response_url(user_id, channel_id),
+            "trigger_id": self.double.issue_trigger(user_id),
+        }
+        return await self.post_raw(urlencode(fields))
+
+    async def click(
+        self,
+        user_id: str,
+        action_id: str,
+        *,
+        value: Any = None,
+        block_id: str | None = None,
+        channel_id: str | None = None,
+        message_ts: str | None = None,
+        view_id: str | None = None,
+    ) -> DriverResponse:
+        """Press a button (or pick a value) the bot showed; fails if it was not shown."""
+        if channel_id and message_ts:
+            payload, blocks = self._message_click(user_id, channel_id, message_ts)
+            where = f"message {message_ts} in {channel_id}"
+        else:
+            payload, blocks = self._view_click(user_id, view_id)
+            where = f"view {payload['view']['id']}"
+        found_block, element = payloads.find_element(blocks, action_id, block_id, where)
+        payload["actions"] = [payloads.action_entry(found_block, element, value)]
+        return await self._post_payload(payload)
+
+    def _base_interaction(self, kind: str, user_id: str) -> dict[str, Any]:
+        return {
+            "type": kind,
+            "user": self._user(user_id),
+            "api_app_id": APP_ID,
+            "token": VERIFICATION_TOKEN,
+            "trigger_id": self.double.issue_trigger(user_id),
+            "team": self._team(),
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+
+    def _message_click(
+        self, user_id: str, channel_id: str, message_ts: str
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        payload = self._base_interaction("block_actions", user_id)
+        channel = self.double.channel(channel_id)
+        message = self.double.message(channel_id, message_ts)
+        ephemeral = next((e for e in self.double.ephemerals(user_id) if e.ts == message_ts), None)
+        if message is None and ephemeral is None:
+            raise AssertionError(f"{user_id} sees no message {message_ts} in {channel_id}")
+        container = {"type": "message", "message_ts": message_ts, "channel_id": channel_id}
+        payload["container"] = {**container, "is_ephemeral": message is None}
+        payload["channel"] = {"id": channel_id, "name": channel.name}
+        payload["state"] = {"values": {}}
+        payload["response_url"] = self.double.new_response_url(user_id, channel_id, message_ts)
+        if message is not None:
+            payload["message"] = message.to_slack()
+            return payload, message.blocks
+        assert ephemeral is not None
+        return payload, ephemeral.blocks
+
+    def _view_click(
+        self, user_id: str, view_id: str | None
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        view = self.double.view(view_id) if view_id else self.double.home(user_id)
+        if view is None:
+            raise AssertionError(f"click needs a message, a view or a Home tab for {user_id}")
+        payload = self._base_interaction("block_actions", user_id)
+        payload["container"] = {"type": "view", "view_id": view["id"]}
+        payload["view"] = view
+        return payload, view.get("blocks", [])
+
+    async def submit_view(
+        self, user_id: str, values: dict[str, Any], *, view_id: str | None = None
+    ) -> DriverResponse:
+        """Submit the user's top modal (or view_id) with these {block_id: value} inputs."""
+        view = self._open_view(user_id, view_id)
+        view["state"] = {"values": payloads.state_values(view, values)}
+        payload = self._base_interaction("view_submission", user_id)
+        payload.update(view=view, response_urls=[])
+        response = await self._post_payload(payload)
+        if response.status == 200:
+            answer = response.json() if response.text.strip() else None
+            body = answer if isinstance(answer, dict) else None
+            self.double.apply_view_response(user_id, view["id"], body)
+        return response
+
+    async def close_view(
+        self, user_id: str, *, view_id: str | None = None
+    ) -> DriverResponse | None:
+        """Close the modal; the bot hears `view_closed` only if the view asked (notify_on_close)."""
+        view = self._open_view(user_id, view_id)
+        self.double.close_view(user_id, view["id"])
+        if not view.get("notify_on_close"):
+            return None
+        payload = self._base_interaction("view_closed", user_id)
+        payload.update(view=view, is_cleared=False)
+        return await self._post_payload(payload)
+
+    def _open_view(self, user_id: str, view_id: str | None) -> dict[str, Any]:
+        stack = self.double.open_views(user_id)
+        view = next((v for v in stack if v["id"] == view_id), None) if view_id else None
+        view = view or (stack[-1] if stack and not view_id else None)
+        if view is None:
+            raise AssertionError(f"{user_id} has no open view {view_id or ''}".strip())
+        return view
+
+    # -- events --------------------------------------------------------------------------
+    async def event(
+        self,
+        event: dict[str, Any],
+        *,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        retry_reason: str = "http_timeout",
+    ) -> DriverResponse:
+        envelope = {
+            "token": VERIFICATION_TOKEN,
+            "team_id": self.team_id,
+            "context_team_id": self.team_id,
+            "context_enterprise_id": None,
+            "api_app_id": APP_ID,
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id or f"Ev{secrets.token_hex(5).upper()}",
+            "event_time": int(time.time()),
+            "authorizations": [self._authorization()],
+            "is_ext_shared_channel": False,
+        }
+        headers: dict[str, str] = {}
+        if retry_num is not None:
+            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
+        body = json.dumps(envelope)
+        return await self.post_raw(body, content_type="application/json", headers=headers)
+
+    def _authorization(self) -> dict[str, Any]:
+        return {
+            "enterprise_id": None,
+            "team_id": self.team_id,
+            "user_id": self.double.bot_user_id,
+            "is_bot": True,
+            "is_enterprise_install": False,
+        }
+
+    async def url_verification(self, challenge: str) -> DriverResponse:
+        body = {"token": VERIFICATION_TOKEN, "challenge": challenge, "type": "url_verification"}
+        return await self.post_raw(json.dumps(body), content_type="application/json")
+
+    def forward_events(self) -> None:
+        """From now on, deliver the double's events to the bot, in order, as Slack would.
+
+        Like Slack, only events from conversations the bot is a member of are sent.
+        """
+        if self._forwarder is not None:
+            return
+
+        async def forward(event: dict[str, Any]) -> None:
+            if self._bot_hears(event):
+                self.forwarded.append(await self.event(event))
+
+        self._forwarder = forward
+        self.double.subscribe(forward)
+
+    def _bot_hears(self, event: dict[str, Any]) -> bool:
+        """Slack only sends a bot the events of conversations it is a member of."""
+        channel = self.double.ws.channels.get(str(event.get("channel", "")))
+        return channel is None or self.double.bot_user_id in channel.members
+
+    def stop_forwarding(self) -> None:
+        if self._forwarder is not None:
+            self.double.unsubscribe(self._forwarder)
+            self._forwarder = None

@@ -1,0 +1,71 @@
+"""Ordered, background delivery of Slack-shaped events to subscribers."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+EventCallback = Callable[[dict[str, Any]], Awaitable[Any]]
+
+log = logging.getLogger(__name__)
+
+
+class EventBus:
+    """Queues events and awaits every subscriber for each, one event at a time.
+
+    Delivery runs in a background task so the API call that caused an event
+    answers first; events still reach subscribers in the order they happened.
+    """
+
+    def __init__(self) -> None:
+        self._subscribers: list[EventCallback] = []
+        self._queue: asyncio.Queue[dict[str, Any]] | None = None
+        self._worker: asyncio.Task[None] | None = None
+
+    def subscribe(self, callback: EventCallback) -> None:
+        self._subscribers.append(callback)
+
+    def unsubscribe(self, callback: EventCallback) -> None:
+        self._subscribers.remove(callback)
+
+    def emit(self, event: dict[str, Any]) -> None:
+        if not self._subscribers:
+            return
+        self._ensure_worker().put_nowait(copy.deepcopy(event))
+
+    async def drain(self) -> None:
+        """Wait until every event emitted so far has been delivered."""
+        if self._queue is not None:
+            await self._queue.join()
+
+    async def close(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+            await asyncio.gather(self._worker, return_exceptions=True)
+        self._worker = None
+        self._queue = None
+
+    def _ensure_worker(self) -> asyncio.Queue[dict[str, Any]]:
+        if self._queue is None or self._worker is None or self._worker.done():
+            self._queue = asyncio.Queue()
+            self._worker = asyncio.get_running_loop().create_task(self._run(self._queue))
+        return self._queue
+
+    async def _run(self, queue: asyncio.Queue[dict[str, Any]]) -> None:
+        while True:
+            event = await queue.get()
+            try:
+                for callback in list(self._subscribers):
+                    await self._deliver(callback, event)
+            finally:
+                queue.task_done()
+
+    @staticmethod
+    async def _deliver(callback: EventCallback, event: dict[str, Any]) -> None:
+        try:
+            await callback(event)
+        except Exception:
+            log.exception("slackdouble event subscriber failed for %s", event.get("type"))

@@ -1,0 +1,89 @@
+"""auth.test, users.* and pins.* methods."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from app.slackdouble import messaging
+from app.slackdouble.args import (
+    Handler,
+    find_channel,
+    page_metadata,
+    paginate,
+    require_member,
+    text_arg,
+)
+from app.slackdouble.errors import SlackError
+from app.slackdouble.workspace import TEAM_DOMAIN, Workspace
+
+
+def auth_test(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "url": f"https://{TEAM_DOMAIN}.slack.com/",
+        "team": "Crisis Room Demo",
+        "team_id": ws.team_id,
+        "user": ws.bot.name,
+        "user_id": ws.bot.id,
+        "bot_id": ws.bot.bot_id,
+        "is_enterprise_install": False,
+    }
+
+
+def users_info(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+    user = ws.users.get(text_arg(args, "user"))
+    if user is None:
+        raise SlackError("user_not_found")
+    return {"user": user.to_slack(ws.team_id)}
+
+
+def users_list(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+    page, next_cursor = paginate(list(ws.users.values()), args, default_limit=200)
+    members = [u.to_slack(ws.team_id) for u in page]
+    return {"members": members, "cache_ts": int(time.time()), **page_metadata(next_cursor)}
+
+
+def pins_add(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+    channel = find_channel(ws, args)
+    require_member(ws, channel)
+    message = channel.find(text_arg(args, "timestamp"))
+    if message is None:
+        raise SlackError("message_not_found")
+    if message.ts in channel.pins:
+        raise SlackError("already_pinned")
+    channel.pins.append(message.ts)
+    shown = messaging.visible_text(ws, message.text, message.blocks, message.files)
+    where = ws.where(channel)
+    messaging.record(ws, "pin", ws.bot.id, where, shown, ts=ws.next_ts(), channel_id=channel.id)
+    return {}
+
+
+def pins_remove(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+    channel = find_channel(ws, args)
+    require_member(ws, channel)
+    ts = text_arg(args, "timestamp")
+    if ts not in channel.pins:
+        raise SlackError("no_pin")
+    channel.pins.remove(ts)
+    return {}
+
+
+def pins_list(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+    channel = find_channel(ws, args)
+    items = []
+    for ts in channel.pins:
+        message = channel.find(ts)
+        if message is not None:
+            item = {"type": "message", "channel": channel.id, "created_by": ws.bot.id}
+            items.append({**item, "message": message.to_slack()})
+    return {"items": items}
+
+
+METHODS: dict[str, Handler] = {
+    "auth.test": auth_test,
+    "users.info": users_info,
+    "users.list": users_list,
+    "pins.add": pins_add,
+    "pins.remove": pins_remove,
+    "pins.list": pins_list,
+}
