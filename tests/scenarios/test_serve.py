@@ -1,0 +1,97 @@
+"""`python -m app serve` for real: migrations at start, /healthz, clean stop on SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import aiohttp
+
+from app.harness import BOT_TOKEN
+from app.slackdouble import SlackDouble
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def wait_healthy(url: str, process: asyncio.subprocess.Process) -> int:
+    async with aiohttp.ClientSession() as http:
+        for _ in range(300):
+            if process.returncode is not None:
+                return -1
+            try:
+                async with http.get(url) as response:
+                    if response.status == 200:
+                        return 200
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.05)
+    return 0
+
+
+async def test_serve_starts_answers_health_and_stops_cleanly(tmp_path: Path) -> None:
+    async with SlackDouble(token=BOT_TOKEN) as double:
+        port = free_port()
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": "serve-secret",
+            "SLACK_API_URL": double.api_url,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}",
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "app",
+            "serve",
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            assert await wait_healthy(f"http://127.0.0.1:{port}/healthz", process) == 200
+            assert [c.method for c in double.calls] == ["auth.test"]
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, err = await asyncio.wait_for(process.communicate(), timeout=30)
+        assert process.returncode == 0, err.decode()
+        assert (tmp_path / "served.db").exists()
+        assert BOT_TOKEN.encode() not in err
+
+
+async def test_serve_with_a_revoked_token_says_so_and_exits_2(tmp_path: Path) -> None:
+    async with SlackDouble(token="xoxb-the-real-one") as double:
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": "serve-secret",
+            "SLACK_API_URL": double.api_url,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}",
+            "HOST": "127.0.0.1",
+            "PORT": str(free_port()),
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "app",
+            "serve",
+            env=env,
+            cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 2
+    assert (
+        "crisisroom: I couldn't check the bot token: the bot's token is not valid" in err.decode()
+    )
