@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from app.approvals.policy import ApprovalPolicy
 from app.clock import Clock
+from app.locks import KeyedLocks
 from app.settings import Settings
 from app.slack.gateway import SlackGateway
 from app.store.engine import SessionFactory
@@ -19,3 +21,5 @@ class Deps:
     db: SessionFactory
     clock: Clock
     scheduler: AsyncIOScheduler
+    policy: ApprovalPolicy
+    card_locks: KeyedLocks = field(default_factory=KeyedLocks)

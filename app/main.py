@@ -16,6 +16,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.approvals.policy import load_policy
 from app.clock import Clock, SystemClock
 from app.deps import Deps
 from app.settings import Settings
@@ -100,6 +101,7 @@ def create_app(
         db=session_factory,
         clock=clock,
         scheduler=scheduler or AsyncIOScheduler(timezone="UTC"),
+        policy=load_policy(settings.policy_file),
     )
     holder: list[CrisisRoom] = []
 

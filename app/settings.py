@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     cadence_sev1_minutes: int = Field(default=30, ge=1, alias="CRISIS_CADENCE_SEV1_MINUTES")
     cadence_sev2_minutes: int = Field(default=60, ge=1, alias="CRISIS_CADENCE_SEV2_MINUTES")
     cadence_sev3_minutes: int = Field(default=120, ge=1, alias="CRISIS_CADENCE_SEV3_MINUTES")
+    policy_file: str | None = Field(default=None, alias="CRISIS_POLICY_FILE")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
 
     @field_validator("slack_bot_token")

@@ -10,6 +10,9 @@ USAGE: dict[str, str] = {
     "open": "`/crisis open <title>` opens a war room (or `/crisis open` for the full form)",
     "role": "`/crisis role add <role> @person …` or `/crisis role remove <role> @person …`",
     "roles": "`/crisis roles` lists who holds each standing role",
+    "propose": "`/crisis propose <title>` proposes an action for approval (in a war room)",
+    "actions": "`/crisis actions` lists this war room's actions and their approvals",
+    "policy": "`/crisis policy` shows which roles must approve each kind of action",
     "help": "`/crisis help` shows this list",
 }
 
@@ -43,4 +46,19 @@ class ListRoles:
     pass
 
 
-Command = Help | Open | RoleAdd | RoleRemove | ListRoles
+@dataclass(frozen=True)
+class Propose:
+    title: str
+
+
+@dataclass(frozen=True)
+class ListActions:
+    pass
+
+
+@dataclass(frozen=True)
+class ShowPolicy:
+    pass
+
+
+Command = Help | Open | RoleAdd | RoleRemove | ListRoles | Propose | ListActions | ShowPolicy

@@ -10,10 +10,13 @@ from app.commands.grammar import (
     USAGE,
     Command,
     Help,
+    ListActions,
     ListRoles,
     Open,
+    Propose,
     RoleAdd,
     RoleRemove,
+    ShowPolicy,
 )
 from app.errors import BadCommand
 from app.roles.models import Role
@@ -50,10 +53,19 @@ def _open(rest: str) -> Command:
     return Open(title=rest)
 
 
-def _roles(rest: str) -> Command:
-    if rest:
-        raise BadCommand(f"`/crisis roles` takes nothing after it. {USAGE['roles']}.")
-    return ListRoles()
+def _bare(name: str, command: Command) -> Callable[[str], Command]:
+    def parse_bare(rest: str) -> Command:
+        if rest:
+            raise BadCommand(f"`/crisis {name}` takes nothing after it. {USAGE[name]}.")
+        return command
+
+    return parse_bare
+
+
+def _propose(rest: str) -> Command:
+    if len(rest) > MAX_TITLE:
+        raise BadCommand(f"That title is {len(rest)} characters; keep it under {MAX_TITLE}.")
+    return Propose(title=rest)
 
 
 def _role(rest: str) -> Command:
@@ -92,5 +104,8 @@ PARSERS: dict[str, Callable[[str], Command]] = {
     "help": _help,
     "open": _open,
     "role": _role,
-    "roles": _roles,
+    "roles": _bare("roles", ListRoles()),
+    "actions": _bare("actions", ListActions()),
+    "policy": _bare("policy", ShowPolicy()),
+    "propose": _propose,
 }

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from app.approvals import queries as action_queries
 from app.deps import Deps
-from app.errors import SlackFailure
+from app.errors import NotAnIncidentChannel, SlackFailure
 from app.incidents import service as incidents
 from app.incidents.models import Incident, Kind, Severity
 from app.incidents.naming import channel_name
@@ -102,12 +103,24 @@ async def refresh_brief(deps: Deps, incident_id: int) -> None:
     async with deps.db.begin() as session:
         incident = await incidents.get(session, incident_id)
         holders = await roles.holders(session)
+        counts = await action_queries.counts(session, incident_id)
     if incident is None or incident.brief_ts is None:
         return
-    facts = BriefFacts(incident=incident, holders=holders)
+    facts = BriefFacts(incident=incident, holders=holders, action_counts=counts)
     await deps.slack.update(
         incident.channel_id,
         incident.brief_ts,
         text=brief_text(incident),
         blocks=brief_blocks(facts),
     )
+
+
+async def incident_here(deps: Deps, channel_id: str) -> Incident:
+    """The incident whose war room this is, or a refusal that names the open ones."""
+    async with deps.db() as session:
+        incident = await incidents.by_channel(session, channel_id)
+        active = [] if incident else await incidents.active(session)
+    if incident is not None:
+        return incident
+    rooms = ", ".join(f"{i.ref} <#{i.channel_id}>" for i in active[:10]) or "none right now"
+    raise NotAnIncidentChannel(f"That only works inside a war room. Open incidents: {rooms}.")

@@ -146,6 +146,18 @@ class SlackGateway:
         blocks: Sequence[Block] | None = None,
         thread_ts: str | None = None,
     ) -> str:
+        _, ts = await self.post_message(channel, text=text, blocks=blocks, thread_ts=thread_ts)
+        return ts
+
+    async def post_message(
+        self,
+        channel: str,
+        *,
+        text: str,
+        blocks: Sequence[Block] | None = None,
+        thread_ts: str | None = None,
+    ) -> tuple[str, str]:
+        """Post; returns (conversation id, ts). A user id as channel posts in their DM."""
         response = await self.call(
             "post the message",
             self.client.chat_postMessage,
@@ -155,7 +167,7 @@ class SlackGateway:
             thread_ts=thread_ts,
             unfurl_links=False,
         )
-        return str(response["ts"])
+        return str(response["channel"]), str(response["ts"])
 
     async def update(
         self, channel: str, ts: str, *, text: str, blocks: Sequence[Block] | None = None

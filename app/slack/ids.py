@@ -17,8 +17,45 @@ OPEN_INVITEES = "open_invitees"
 BRIEF_HEADER = "brief_header"
 BRIEF_FACTS = "brief_facts"
 BRIEF_ROLES = "brief_roles"
+BRIEF_ACTIONS = "brief_actions"
 BRIEF_NEXT = "brief_next_update"
 
 # Bot events the app subscribes to (the manifest lists exactly these) and the Bolt event
 # type each arrives as.
 BOT_EVENTS: dict[str, str] = {"message.channels": "message", "message.groups": "message"}
+
+# Approvals
+# Buttons on an approval card. Decision buttons carry "<action id>:<revision>:<role>" as their
+# value; REVISE and MARK_DONE carry the action id.
+APPROVE = "approval_approve"
+REQUEST_CHANGES = "approval_request_changes"
+REJECT = "approval_reject"
+REVISE = "approval_revise"
+MARK_DONE = "approval_mark_done"
+
+# Modals of the approvals flow
+PROPOSE_VIEW = "approval_propose_view"
+REASON_VIEW = "approval_reason_view"
+REVISE_VIEW = "approval_revise_view"
+DONE_VIEW = "approval_done_view"
+
+# Inputs of those modals (each input block and its element share the id)
+PROPOSE_TITLE = "propose_title"
+PROPOSE_DETAILS = "propose_details"
+PROPOSE_CATEGORY = "propose_category"
+PROPOSE_OWNER = "propose_owner"
+REASON_INPUT = "reason_text"
+REVISE_TITLE = "revise_title"
+REVISE_DETAILS = "revise_details"
+DONE_NOTE = "done_note"
+
+# Block ids on an approval card; one decision block per pending role: CARD_DECIDE + role
+CARD_HEADER = "approval_header"
+CARD_FACTS = "approval_facts"
+CARD_WARNING = "approval_warning"
+CARD_DRAFT = "approval_draft"
+CARD_ROLES = "approval_roles"
+CARD_WAITING = "approval_waiting"
+CARD_DECIDE = "approval_decide_"
+CARD_FOLLOW_UP = "approval_follow_up"
+CARD_FOOTER = "approval_footer"

@@ -31,6 +31,7 @@ SEVERITY_ICON = {
 class BriefFacts:
     incident: Incident
     holders: Mapping[Role, Sequence[str]]
+    action_counts: Mapping[str, int] = field(default_factory=dict)
     extra_lines: Sequence[str] = field(default_factory=tuple)
 
 
@@ -59,6 +60,7 @@ def brief_blocks(facts: BriefFacts) -> list[Block]:
     if incident.summary:
         blocks.append(SectionBlock(text=f"*Summary*\n{safe(incident.summary, 2900)}"))
     blocks.append(SectionBlock(block_id=ids.BRIEF_ROLES, text=roles_text(facts.holders)))
+    blocks.append(SectionBlock(block_id=ids.BRIEF_ACTIONS, text=actions_text(facts.action_counts)))
     blocks.append(DividerBlock())
     blocks.append(ContextBlock(block_id=ids.BRIEF_NEXT, elements=[next_update_text(incident)]))
     blocks.extend(SectionBlock(text=line) for line in facts.extra_lines)
@@ -68,6 +70,16 @@ def brief_blocks(facts: BriefFacts) -> list[Block]:
 def roles_text(holders: Mapping[Role, Sequence[str]]) -> str:
     lines = [f"*{role.label}*: {mentions(holders.get(role, ()))}" for role in Role]
     return clip("*Who holds what*\n" + "\n".join(lines), 3000)
+
+
+COUNTED = ("pending", "changes_requested", "approved", "rejected", "done")
+
+
+def actions_text(counts: Mapping[str, int]) -> str:
+    if not any(counts.values()):
+        return "*Actions*\nNone proposed yet: `/crisis propose <title>`"
+    shown = [f"{counts.get(state, 0)} {state.replace('_', ' ')}" for state in COUNTED]
+    return "*Actions*\n" + " · ".join(shown)
 
 
 def next_update_text(incident: Incident) -> MarkdownTextObject:

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from app.slack.listeners import crisis_command, error_handler, messages, open_view
+from app.slack.listeners import (
+    approval_buttons,
+    approval_views,
+    crisis_command,
+    error_handler,
+    messages,
+    open_view,
+)
 
 
 def register(app: AsyncApp) -> None:
     crisis_command.register(app)
     open_view.register(app)
+    approval_buttons.register(app)
+    approval_views.register(app)
     messages.register(app)
     error_handler.register(app)

@@ -7,13 +7,26 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from app.commands.grammar import Command, Help, ListRoles, Open, RoleAdd, RoleRemove
+from app.approvals import queries as actions
+from app.commands.grammar import (
+    Command,
+    Help,
+    ListActions,
+    ListRoles,
+    Open,
+    Propose,
+    RoleAdd,
+    RoleRemove,
+    ShowPolicy,
+)
 from app.commands.parse import parse
 from app.deps import Deps
-from app.incidents.flows import OpenRequest, open_incident
+from app.incidents.flows import OpenRequest, incident_here, open_incident
 from app.roles import service as roles
 from app.roles.flows import change_roles
 from app.slack import ids
+from app.slack.blocks.approvals.lists import actions_list_blocks, policy_blocks
+from app.slack.blocks.approvals.propose_modal import propose_modal
 from app.slack.blocks.help import help_blocks, help_text
 from app.slack.blocks.open_modal import OpenOrigin, open_modal
 from app.slack.blocks.roles import roles_blocks
@@ -63,7 +76,34 @@ async def _change_role(
     await reply.send(await change_roles(deps, parsed, by=command["user_id"]))
 
 
+async def _propose(deps: Deps, parsed: Propose, command: dict[str, Any], reply: Replier) -> None:
+    incident = await incident_here(deps, command["channel_id"])
+    assert incident.id is not None
+    view = propose_modal(
+        incident_id=incident.id, title=parsed.title, categories=deps.policy.approvers
+    )
+    await deps.slack.open_view(command["trigger_id"], view)
+
+
+async def _actions(
+    deps: Deps, _parsed: ListActions, command: dict[str, Any], reply: Replier
+) -> None:
+    incident = await incident_here(deps, command["channel_id"])
+    async with deps.db() as session:
+        listed = await actions.list_actions(session, incident.id or 0)
+    await reply.send(f"Actions in {incident.ref}", actions_list_blocks(listed))
+
+
+async def _policy(
+    deps: Deps, _parsed: ShowPolicy, _command: dict[str, Any], reply: Replier
+) -> None:
+    await reply.send("The approval policy in force", policy_blocks(deps.policy))
+
+
 HANDLERS: dict[type[Command], Handler] = {
+    Propose: _propose,
+    ListActions: _actions,
+    ShowPolicy: _policy,
     Help: _help,
     Open: _open,
     ListRoles: _roles,

@@ -1,0 +1,1 @@
+"""Proposed actions, the approvals the policy routes them to, and the wording guard."""

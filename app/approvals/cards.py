@@ -1,0 +1,86 @@
+"""Approval cards in Slack: posted where the approvers are, and every copy kept true."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.models.blocks import Block
+
+from app.approvals import queries
+from app.approvals.models import CopyKind
+from app.deps import Deps
+from app.errors import SlackFailure
+from app.roles import service as roles
+from app.roles.models import Role
+from app.slack.blocks.approvals.card import approval_card, card_text
+
+logger = logging.getLogger(__name__)
+
+
+def members_for(card: queries.ActionCard, holders: dict[Role, list[str]]) -> dict[Role, list[str]]:
+    """The people holding each role the card waits on."""
+    return {Role(a.role): holders.get(Role(a.role), []) for a in card.approvals}
+
+
+async def render(deps: Deps, action_id: int) -> tuple[queries.ActionCard, str, list[Block]]:
+    async with deps.db() as session:
+        card = await queries.card(session, action_id)
+        holders = await roles.holders(session)
+    blocks = approval_card(card, members=members_for(card, holders), policy=deps.policy)
+    return card, card_text(card), blocks
+
+
+async def publish(deps: Deps, action_id: int) -> None:
+    """Post the card in the war room and in a DM to each approver; remember every copy."""
+    card, text, blocks = await render(deps, action_id)
+    channel, ts = await deps.slack.post_message(card.incident_channel_id, text=text, blocks=blocks)
+    copies = [(channel, ts, CopyKind.CHANNEL)]
+    async with deps.db() as session:
+        holders = await roles.holders(session)
+    approvers = dict.fromkeys(u for users in members_for(card, holders).values() for u in users)
+    for user in approvers:
+        copy = await _dm(deps, user, text, blocks)
+        if copy is not None:
+            copies.append((*copy, CopyKind.DM))
+    async with deps.db.begin() as session:
+        for channel_id, copy_ts, kind in copies:
+            await queries.add_copy(session, action_id, channel_id, copy_ts, kind)
+
+
+async def send_copy(deps: Deps, action_id: int, user_id: str) -> None:
+    """One more copy of the card, in `user_id`'s DM (the proposer, when changes are asked)."""
+    _, text, blocks = await render(deps, action_id)
+    copy = await _dm(deps, user_id, text, blocks)
+    if copy is not None:
+        async with deps.db.begin() as session:
+            await queries.add_copy(session, action_id, copy[0], copy[1], CopyKind.DM)
+
+
+async def _dm(deps: Deps, user: str, text: str, blocks: list[Block]) -> tuple[str, str] | None:
+    try:
+        return await deps.slack.post_message(user, text=text, blocks=blocks)
+    except SlackFailure as failure:
+        logger.warning("could not send a card to %s: %s", user, failure.error)
+        return None
+
+
+async def sync(deps: Deps, action_id: int) -> None:
+    """Rewrite every copy from the state as it is now; one refresh at a time per action."""
+    async with deps.card_locks(action_id):
+        _, text, blocks = await render(deps, action_id)
+        async with deps.db() as session:
+            copies = await queries.copies(session, action_id)
+        for copy in copies:
+            try:
+                await deps.slack.update(copy.channel_id, copy.ts, text=text, blocks=blocks)
+            except SlackFailure as failure:
+                logger.warning("could not update card copy %s: %s", copy.ts, failure.error)
+
+
+async def thread_reply(deps: Deps, action_id: int, text: str) -> None:
+    """A reply under the war-room copy of the card."""
+    async with deps.db() as session:
+        copies = await queries.copies(session, action_id)
+    for copy in copies:
+        if copy.kind == CopyKind.CHANNEL:
+            await deps.slack.post(copy.channel_id, text=text, thread_ts=copy.ts)

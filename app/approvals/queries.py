@@ -1,0 +1,158 @@
+"""Reading actions, their approvals and their posted cards (no writes except card copies)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.approvals.models import (
+    Action,
+    ActionRevision,
+    ActionState,
+    Approval,
+    CardCopy,
+    CopyKind,
+    DecisionState,
+)
+from app.errors import NotFound
+from app.incidents.models import Incident
+from app.roles.models import Role
+
+FRESH = {"populate_existing": True}
+
+
+@dataclass(frozen=True)
+class ActionCard:
+    """Everything an approval card shows: approvals are the current revision's, in policy order."""
+
+    action: Action
+    approvals: tuple[Approval, ...]
+    revisions: int
+    incident_ref: str
+    incident_channel_id: str
+    incident_title: str
+
+
+@dataclass(frozen=True)
+class PendingApproval:
+    """One role's decision still owed on a pending action, with where the action lives."""
+
+    action: Action
+    approval: Approval
+    incident_ref: str
+    incident_channel_id: str
+
+
+async def get(session: AsyncSession, action_id: int) -> Action | None:
+    return await session.get(Action, action_id, populate_existing=True)
+
+
+async def require(session: AsyncSession, action_id: int) -> Action:
+    action = await get(session, action_id)
+    if action is None:
+        raise NotFound(f"There is no action A-{action_id}.")
+    return action
+
+
+async def current_approvals(session: AsyncSession, action: Action) -> list[Approval]:
+    """The approvals for the action's current revision, in the order the policy named the roles."""
+    query = (
+        select(Approval)
+        .where(Approval.action_id == action.id, Approval.revision == action.revision)
+        .order_by(col(Approval.id))
+        .execution_options(**FRESH)
+    )
+    return list((await session.exec(query)).all())
+
+
+async def history(session: AsyncSession, action_id: int) -> list[ActionRevision]:
+    """Every version of the wording, oldest (the original proposal) first."""
+    query = (
+        select(ActionRevision)
+        .where(ActionRevision.action_id == action_id)
+        .order_by(col(ActionRevision.revision))
+    )
+    return list((await session.exec(query)).all())
+
+
+async def card(session: AsyncSession, action_id: int) -> ActionCard:
+    action = await require(session, action_id)
+    incident = await session.get(Incident, action.incident_id)
+    if incident is None:
+        raise NotFound(f"A-{action_id} belongs to an incident that no longer exists.")
+    count = (
+        await session.exec(select(func.count()).where(col(ActionRevision.action_id) == action_id))
+    ).one()
+    return ActionCard(
+        action=action,
+        approvals=tuple(await current_approvals(session, action)),
+        revisions=int(count),
+        incident_ref=incident.ref,
+        incident_channel_id=incident.channel_id,
+        incident_title=incident.title,
+    )
+
+
+async def list_actions(session: AsyncSession, incident_id: int) -> list[Action]:
+    query = select(Action).where(Action.incident_id == incident_id).order_by(col(Action.id))
+    return list((await session.exec(query)).all())
+
+
+async def counts(session: AsyncSession, incident_id: int) -> dict[ActionState, int]:
+    """How many of the incident's actions are in each state (every state present, maybe 0)."""
+    query = (
+        select(Action.state, func.count())
+        .where(Action.incident_id == incident_id)
+        .group_by(Action.state)
+    )
+    result = dict.fromkeys(ActionState, 0)
+    for state, number in (await session.exec(query)).all():
+        result[ActionState(state)] = int(number)
+    return result
+
+
+async def add_copy(
+    session: AsyncSession, action_id: int, channel_id: str, ts: str, kind: CopyKind
+) -> CardCopy:
+    """Remember a posted copy of the card; posting the same message twice is harmless."""
+    query = select(CardCopy).where(CardCopy.channel_id == channel_id, CardCopy.ts == ts)
+    existing = (await session.exec(query)).first()
+    if existing is not None:
+        return existing
+    copy = CardCopy(action_id=action_id, channel_id=channel_id, ts=ts, kind=CopyKind(kind))
+    session.add(copy)
+    await session.flush()
+    return copy
+
+
+async def copies(session: AsyncSession, action_id: int) -> list[CardCopy]:
+    query = select(CardCopy).where(CardCopy.action_id == action_id).order_by(col(CardCopy.id))
+    return list((await session.exec(query)).all())
+
+
+async def pending_for_roles(session: AsyncSession, roles: Iterable[Role]) -> list[PendingApproval]:
+    """Decisions still owed by any of `roles` on pending actions, across incidents, oldest first."""
+    wanted = [Role(role).value for role in roles]
+    if not wanted:
+        return []
+    query = (
+        select(Action, Approval, Incident)
+        .join(Approval, col(Approval.action_id) == col(Action.id))
+        .join(Incident, col(Incident.id) == col(Action.incident_id))
+        .where(
+            col(Approval.revision) == col(Action.revision),
+            col(Approval.state) == DecisionState.PENDING.value,
+            col(Action.state) == ActionState.PENDING.value,
+            col(Approval.role).in_(wanted),
+        )
+        .order_by(col(Action.id), col(Approval.id))
+    )
+    rows = (await session.exec(query)).all()
+    return [
+        PendingApproval(action, approval, incident.ref, incident.channel_id)
+        for action, approval, incident in rows
+    ]

@@ -1,0 +1,1 @@
+"""Block Kit for proposed actions: the approval card, its modals, replies and lists."""

@@ -1,0 +1,190 @@
+"""The approval card: what is proposed, who must decide, and a button row per pending role.
+
+Every copy of the card (channel, DMs, threads) is built from the same `ActionCard`, so a
+decision from any copy can rebuild them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from app.approvals.errors import AlreadyDecided
+from app.approvals.guard import find_fault_phrases, highlight
+from app.approvals.models import ActionState, Approval, DecisionState
+from app.approvals.policy import ApprovalPolicy, Category
+from app.approvals.queries import ActionCard
+from app.roles.models import Role
+from app.slack import ids
+from app.slack.blocks.approvals.buttons import decision_block, follow_up_block
+from app.slack.blocks.approvals.icons import ACTION_ICON, DECISION_ICON, DECISION_WORDS
+from app.slack.blocks.text import channel_link, clip, mention, mentions, safe, when
+
+SECTION_MAX = 3000
+DRAFT_LABEL = "*Draft wording*\n"
+REASON_MAX = 300
+MENTIONS_PER_ROLE = 10
+PHRASES_SHOWN = 10
+
+
+def card_text(card: ActionCard) -> str:
+    """The notification and fallback text for the card."""
+    action = card.action
+    state = ActionState(action.state)
+    title = safe(action.title, 200)
+    if state == ActionState.PENDING:
+        waiting = [Role(a.role).label for a in card.approvals if a.state == DecisionState.PENDING]
+        return f"{action.ref} needs approval from {' and '.join(waiting)}: {title}"
+    return f"{action.ref} {state.label.lower()}: {title}"
+
+
+def approval_card(
+    card: ActionCard, *, members: Mapping[Role, Sequence[str]], policy: ApprovalPolicy
+) -> list[Block]:
+    action = card.action
+    flagged = flagged_phrases(card, policy)
+    blocks: list[Block] = [
+        HeaderBlock(block_id=ids.CARD_HEADER, text=clip(f"{action.ref} · {action.title}", 150)),
+        SectionBlock(block_id=ids.CARD_FACTS, fields=facts(card)),
+    ]
+    if flagged:
+        blocks.append(SectionBlock(block_id=ids.CARD_WARNING, text=warning_text(flagged)))
+    if action.details:
+        blocks.append(SectionBlock(block_id=ids.CARD_DRAFT, text=draft_text(card, policy)))
+    blocks.append(SectionBlock(block_id=ids.CARD_ROLES, text=roles_text(card.approvals)))
+    blocks.extend(next_steps(card, members, flagged))
+    blocks.append(ContextBlock(block_id=ids.CARD_FOOTER, elements=[footer(card)]))
+    return blocks
+
+
+def flagged_phrases(card: ActionCard, policy: ApprovalPolicy) -> list[str]:
+    """The fault phrases in the title or draft, when the category is screened."""
+    action = card.action
+    if not policy.is_guarded(Category(action.category)):
+        return []
+    found = find_fault_phrases(f"{action.title}\n{action.details}", policy.fault_phrases)
+    return list(dict.fromkeys(match.phrase for match in found))
+
+
+def facts(card: ActionCard) -> list[MarkdownTextObject]:
+    action = card.action
+    state = ActionState(action.state)
+    owner = mention(action.owner) if action.owner else "_nobody yet_"
+    return [
+        MarkdownTextObject(text=f"*Category*\n{Category(action.category).label}"),
+        MarkdownTextObject(text=f"*State*\n{ACTION_ICON[state]} {state.label}"),
+        MarkdownTextObject(text=f"*Proposed by*\n{mention(action.proposer)}"),
+        MarkdownTextObject(text=f"*Owner*\n{owner}"),
+        MarkdownTextObject(
+            text=f"*Incident*\n{card.incident_ref} {channel_link(card.incident_channel_id)}"
+        ),
+        MarkdownTextObject(text=f"*Revision*\n{action.revision}"),
+    ]
+
+
+def warning_text(flagged: Sequence[str]) -> str:
+    shown = ", ".join(f"“{safe(phrase, 80)}”" for phrase in flagged[:PHRASES_SHOWN])
+    more = f" and {len(flagged) - PHRASES_SHOWN} more" if len(flagged) > PHRASES_SHOWN else ""
+    return f":warning: *Possible admission of fault*: {shown}{more}. Legal, please review."
+
+
+def draft_text(card: ActionCard, policy: ApprovalPolicy) -> str:
+    details = card.action.details
+    guarded = policy.is_guarded(Category(card.action.category))
+    matches = find_fault_phrases(details, policy.fault_phrases) if guarded else []
+    return DRAFT_LABEL + highlight(details, matches, limit=SECTION_MAX - len(DRAFT_LABEL))
+
+
+def roles_text(approvals: Sequence[Approval]) -> str:
+    lines = [decision_line(approval) for approval in approvals]
+    return clip("*Approvals*\n" + "\n".join(lines), SECTION_MAX)
+
+
+def decision_line(approval: Approval) -> str:
+    state = DecisionState(approval.state)
+    head = f"{DECISION_ICON[state]} *{Role(approval.role).label}*: {DECISION_WORDS[state]}"
+    if state == DecisionState.PENDING or not approval.decided_by:
+        return head
+    line = f"{head} by {mention(approval.decided_by)}"
+    if approval.decided_at:
+        line += f" {when(approval.decided_at)}"
+    if approval.reason:
+        line += f": “{safe(approval.reason, REASON_MAX)}”"
+    return line
+
+
+def next_steps(
+    card: ActionCard, members: Mapping[Role, Sequence[str]], flagged: Sequence[str]
+) -> list[Block]:
+    action = card.action
+    state = ActionState(action.state)
+    if state == ActionState.PENDING:
+        pending = [Role(a.role) for a in card.approvals if a.state == DecisionState.PENDING]
+        blocks: list[Block] = [waiting_block(pending, members)] if pending else []
+        blocks.extend(decision_block(action, role, flagged=flagged) for role in pending)
+        return blocks
+    if state == ActionState.APPROVED:
+        return [follow_up_block(action, label="Mark done", action_id=ids.MARK_DONE)]
+    if state == ActionState.CHANGES_REQUESTED:
+        return [follow_up_block(action, label="Revise", action_id=ids.REVISE)]
+    if state == ActionState.DONE:
+        return [SectionBlock(block_id=ids.CARD_FOLLOW_UP, text=done_text(card))]
+    return []
+
+
+def waiting_block(pending: Sequence[Role], members: Mapping[Role, Sequence[str]]) -> ContextBlock:
+    elements = [
+        MarkdownTextObject(text=f"Waiting on *{role.label}*: {role_members(role, members)}")
+        for role in pending
+    ]
+    return ContextBlock(block_id=ids.CARD_WAITING, elements=elements)
+
+
+def role_members(role: Role, members: Mapping[Role, Sequence[str]]) -> str:
+    people = list(dict.fromkeys(members.get(role, ())))
+    if not people:
+        return f"_nobody holds this role; an admin can add someone with `/crisis role add {role}`_"
+    shown = mentions(people[:MENTIONS_PER_ROLE])
+    extra = len(people) - MENTIONS_PER_ROLE
+    return f"{shown} and {extra} more" if extra > 0 else shown
+
+
+def done_text(card: ActionCard) -> str:
+    action = card.action
+    line = f"{ACTION_ICON[ActionState.DONE]} *Done*"
+    if action.done_by:
+        line += f" by {mention(action.done_by)}"
+    if action.done_at:
+        line += f" {when(action.done_at)}"
+    if action.done_note:
+        line += f"\n{safe(action.done_note, 2500)}"
+    return line
+
+
+def footer(card: ActionCard) -> MarkdownTextObject:
+    action = card.action
+    text = f"{action.ref} · proposed {when(action.created_at)}"
+    if card.revisions > 1:
+        text += f" · revised {card.revisions - 1}×, last change {when(action.updated_at)}"
+    return MarkdownTextObject(text=text)
+
+
+def already_decided_text(error: AlreadyDecided) -> str:
+    """The refusal line with a real mention and a date in the reader's time zone."""
+    if not error.by or not error.at:
+        return f":information_source: {error.message}"
+    role = error.role.label if error.role else "Someone"
+    head = {
+        "approved": f"{role} already approved this",
+        "rejected": f"{role} already rejected this",
+        "changes_requested": f"{role} already requested changes on this",
+        "done": "This was already marked done",
+    }.get(error.state, f"{role} already decided on this")
+    return f":information_source: {head}: {mention(error.by)} {when(error.at)}."
