@@ -23,7 +23,7 @@ def _upgrade(connection: Connection, revision: str) -> None:
     command.upgrade(alembic_config(connection), revision)
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
     """Bring the schema to `revision`; safe to run at every start."""
     async with engine.begin() as connection:
         await connection.run_sync(_upgrade, revision)
