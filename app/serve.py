@@ -9,7 +9,7 @@ import sys
 
 from aiohttp import web
 
-from app.errors import SlackFailure
+from app.errors import CrisisError, SlackFailure
 from app.logs import configure_logging
 from app.main import create_app
 from app.settings import Settings
@@ -20,7 +20,11 @@ logger = logging.getLogger(__name__)
 
 async def serve(settings: Settings) -> int:
     configure_logging(settings.log_level, settings.secrets())
-    room = create_app(settings)
+    try:
+        room = create_app(settings)
+    except CrisisError as error:
+        print(f"crisisroom: {error.message}", file=sys.stderr)
+        return 2
     runner = web.AppRunner(web_app(room), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, settings.host, settings.port).start()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from app.clock import FakeClock
 from app.demo.script import SCENES, summary
+from app.demo.transcript import Transcript
 from app.harness import Harness, start_harness
-from app.slackdouble.render import format_timeline
 
 
 async def run_demo(*, quiet: bool = False) -> int:
@@ -27,12 +27,13 @@ async def run_demo(*, quiet: bool = False) -> int:
 
 
 async def _play(harness: Harness, *, quiet: bool) -> None:
+    transcript = Transcript()
     for number, (title, scene) in enumerate(SCENES, start=1):
         seen = len(harness.double.timeline)
         await scene(harness)
         if quiet:
             continue
         print(f"\n=== Scene {number}: {title} ===\n")
-        print(format_timeline(harness.double.timeline[seen:]))
+        print(transcript.readable(harness.double.timeline[seen:]))
     if not quiet:
         print()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from app.approvals import queries as action_queries
+from app.demo import script_approvals as approvals
 from app.demo.seed import ALEX, INCIDENT_SUMMARY, INCIDENT_TITLE, JORDAN, MARIA, STANDING
+from app.demo.transcript import narrate
 from app.harness import Harness
 from app.incidents import service as incidents
 
@@ -12,6 +15,7 @@ Scene = tuple[str, Callable[[Harness], Awaitable[None]]]
 
 
 async def say(harness: Harness, user: str, text: str) -> None:
+    narrate(harness, user, "#general", "types", f"/crisis {text}")
     await harness.driver.command(user, text, channel_id=harness.general)
     await harness.settle()
 
@@ -24,6 +28,7 @@ async def scene_roles(harness: Harness) -> None:
 
 async def scene_open(harness: Harness) -> None:
     await say(harness, MARIA.id, "open")
+    narrate(harness, MARIA.id, "modal", "submits", f"SEV1 crisis: {INCIDENT_TITLE}")
     await harness.driver.submit_view(
         MARIA.id,
         {
@@ -40,6 +45,12 @@ async def scene_open(harness: Harness) -> None:
 SCENES: list[Scene] = [
     ("Alex, a workspace admin, gives the standing roles to the seed's people", scene_roles),
     ("Maria (VP Communications) opens the war room from the full form", scene_open),
+    ("Maria proposes the four actions from her email", approvals.scene_propose),
+    ("Robert (CEO) approves what is his to approve", approvals.scene_ceo),
+    ("David (General Counsel) asks for changes to the apology", approvals.scene_legal),
+    ("Maria revises the apology; David and Robert approve it", approvals.scene_revise),
+    ("Lisa (CMO) approves the ad pause and the influencers", approvals.scene_marketing),
+    ("Sarah (Social) marks the apology done", approvals.scene_done),
 ]
 
 
@@ -47,5 +58,11 @@ async def summary(harness: Harness) -> str:
     async with harness.db() as session:
         opened = await incidents.active(session)
     lines = [f"Demo finished: {len(opened)} war room(s) open."]
-    lines.extend(f"  {i.ref} #{i.channel_name} ({i.severity}, {i.status})" for i in opened)
+    for incident in opened:
+        lines.append(
+            f"  {incident.ref} #{incident.channel_name} ({incident.severity}, {incident.status})"
+        )
+        async with harness.db() as session:
+            actions = await action_queries.list_actions(session, incident.id or 0)
+        lines.extend(f"    {a.ref} {a.title}: {a.state}" for a in actions)
     return "\n".join(lines)

@@ -34,3 +34,24 @@ INCIDENT_SUMMARY = (
     "A customer waited 3 hours on hold, the representative was unprofessional and nothing was "
     "resolved. The TikTok video has 2.7M views and climbing; sentiment is down 40% in two hours."
 )
+
+APOLOGY_DRAFT = (
+    "To everyone who saw the video: we are deeply sorry. This was our fault, and we were wrong "
+    "to leave a customer on hold for three hours. We are refunding her in full and retraining "
+    "our customer-service team this week."
+)
+APOLOGY_REVISED = (
+    "To everyone who saw the video: we hear you, and we are sorry for the experience our "
+    "customer had. Nobody should wait three hours for help. We have reached out to her "
+    "personally, and we are retraining our customer-service team this week."
+)
+REFUND_DRAFT = "A full refund of her last order and a personal call from our head of customer care."
+PAUSE_DRAFT = "Pause every paid social campaign now and move the budget to crisis response."
+INFLUENCER_DRAFT = (
+    "Activate five micro-influencers in our target demographic for positive messaging; first "
+    "posts two hours after the CEO video."
+)
+LEGAL_CAUTION = (
+    "No admissions of fault in public statements. Stick to empathy and commitment to improvement."
+)
+POSTS_LIVE = "Response posts are live across all platforms; the CEO video has 150K views."

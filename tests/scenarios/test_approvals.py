@@ -7,7 +7,7 @@ import asyncio
 from sqlmodel import select
 
 from app.approvals.models import Approval
-from app.demo.seed import DAVID, LISA, MARIA, ROBERT, SARAH
+from app.demo.seed import ALEX, DAVID, LISA, MARIA, ROBERT, SARAH
 from app.harness import Harness
 from app.roles.models import Role
 from app.slack import ids
@@ -166,3 +166,42 @@ async def test_policy_and_actions_listings(harness: Harness) -> None:
     await crisis(harness, LISA.id, "actions", channel=incident.channel_id)
     listing = harness.double.ephemerals(LISA.id)[-1]
     assert action.ref in harness.double.render(listing.blocks)
+
+
+async def test_limits_hold_with_a_huge_hostile_draft_and_twenty_approvers(
+    harness: Harness,
+) -> None:
+    incident = await open_seed_incident(harness)
+    lawyers = [f"U0LAW{n:02d}" for n in range(20)]
+    for user in lawyers:
+        harness.double.add_user(user, user.lower(), f"Lawyer {user[-2:]}")
+    mentions = " ".join(f"<@{user}>" for user in lawyers)
+    await crisis(harness, ALEX.id, f"role add legal {mentions}")
+    chunk = "<!channel> <@U0ROBERT> our fault & we are liable 🔥 *bold* "
+    draft = (chunk * 60)[:3000]
+    action = await propose(
+        harness,
+        MARIA.id,
+        incident,
+        title="<!here> " + "🔥" * 150,
+        details=draft,
+        category="public_statement",
+    )
+    posted = harness.double.calls_to("chat.postMessage")
+    assert posted and all(call.ok for call in posted), [c.error for c in posted]
+    assert len(await copies(harness, action.id)) == 1 + 21 + 1  # room, 21 legal, Robert
+    room = harness.double.message(incident.channel_id, (await copy_for(harness, action.id)).ts)
+    mrkdwn = mrkdwn_texts(room.blocks)
+    assert not any("<!channel>" in t or "<!here>" in t for t in mrkdwn)
+    draft_block = next(b for b in room.blocks if b.get("block_id") == ids.CARD_DRAFT)
+    assert "<@U0ROBERT>" not in str(draft_block) and "&lt;@U0ROBERT&gt;" in str(draft_block)
+
+
+def mrkdwn_texts(node: object) -> list[str]:
+    """Every mrkdwn string in a Block Kit tree (where Slack would turn <!channel> into a ping)."""
+    if isinstance(node, list):
+        return [t for item in node for t in mrkdwn_texts(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [node["text"]] if node.get("type") == "mrkdwn" else []
+    return found + [t for value in node.values() for t in mrkdwn_texts(value)]

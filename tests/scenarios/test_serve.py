@@ -95,3 +95,31 @@ async def test_serve_with_a_revoked_token_says_so_and_exits_2(tmp_path: Path) ->
     assert (
         "crisisroom: I couldn't check the bot token: the bot's token is not valid" in err.decode()
     )
+
+
+async def test_a_bad_policy_file_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yml"
+    policy.write_text("categories:\n  paid_media:\n    approvers: [cmo]\n")
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": "serve-secret",
+        "SLACK_API_URL": "http://127.0.0.1:9/api/",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}",
+        "CRISIS_POLICY_FILE": str(policy),
+        "PORT": str(free_port()),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "app",
+        "serve",
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 2
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1 and '"cmo" is not a role' in lines[0], lines
