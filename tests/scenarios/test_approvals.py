@@ -205,3 +205,30 @@ def mrkdwn_texts(node: object) -> list[str]:
         return []
     found = [node["text"]] if node.get("type") == "mrkdwn" else []
     return found + [t for value in node.values() for t in mrkdwn_texts(value)]
+
+
+async def test_a_rejection_needs_a_reason_and_ends_the_action(harness: Harness) -> None:
+    incident = await open_seed_incident(harness)
+    action = await propose(
+        harness,
+        MARIA.id,
+        incident,
+        title="Influencer partnership",
+        details="Five micro-influencers",
+        category="partnership",
+    )
+    await click(harness, DAVID.id, action.id, ids.REJECT, role=Role.LEGAL)
+    refused = await harness.driver.submit_view(DAVID.id, {ids.REASON_INPUT: "  "})
+    assert refused.json()["response_action"] == "errors"
+    assert await state(harness, action.id) == "pending"
+    await harness.driver.submit_view(DAVID.id, {ids.REASON_INPUT: "Contracts not reviewed."})
+    await harness.settle()
+    assert await state(harness, action.id) == "rejected"
+    for copy in await copies(harness, action.id):
+        blocks = str(harness.double.message(copy.channel_id, copy.ts).blocks)
+        assert ids.APPROVE not in blocks and ids.MARK_DONE not in blocks
+    room = await copy_for(harness, action.id)
+    thread = [
+        m.text for m in harness.double.messages(incident.channel_id) if m.thread_ts == room.ts
+    ]
+    assert any("rejected" in t.lower() and "Contracts not reviewed." in t for t in thread)
