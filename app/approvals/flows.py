@@ -7,7 +7,6 @@ from app.approvals.errors import AlreadyDecided
 from app.approvals.models import Action, ActionState, Decision, DecisionState
 from app.approvals.wording import already_decided, not_pending, stale_revision
 from app.deps import Deps
-from app.errors import NotAuthorized
 from app.incidents.flows import refresh_brief
 from app.roles import service as roles
 from app.roles.models import Role
@@ -107,10 +106,7 @@ async def decide_with_reason(deps: Deps, form: ReasonForm, *, by: str) -> None:
 async def check_reviser(deps: Deps, action_id: int, by: str) -> Action:
     async with deps.db() as session:
         action = await queries.require(session, action_id)
-    if by not in {action.proposer, action.owner}:
-        raise NotAuthorized("Only the proposer or the owner can revise this action.")
-    if action.state not in {ActionState.CHANGES_REQUESTED, ActionState.PENDING}:
-        raise NotAuthorized(f"{action.ref} is {ActionState(action.state).label.lower()}.")
+    rules.check_revisable(action, by=by)
     return action
 
 

@@ -15,6 +15,32 @@ from app.harness import BOT_TOKEN
 from app.slackdouble import SlackDouble
 
 
+def serve_env(tmp_path: Path, api_url: str, **extra: str) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": "serve-secret",
+        "SLACK_API_URL": api_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}",
+        "HOST": "127.0.0.1",
+        "PORT": str(free_port()),
+        **extra,
+    }
+
+
+async def serve(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "app",
+        "serve",
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
