@@ -8,6 +8,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from app.approvals.policy import ApprovalPolicy
 from app.clock import Clock
+from app.home.refresher import HomeRefresher
 from app.locks import KeyedLocks
 from app.settings import Settings
 from app.slack.gateway import SlackGateway
@@ -23,3 +24,4 @@ class Deps:
     scheduler: AsyncIOScheduler
     policy: ApprovalPolicy
     card_locks: KeyedLocks = field(default_factory=KeyedLocks)
+    home: HomeRefresher = field(default_factory=HomeRefresher)

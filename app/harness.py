@@ -20,6 +20,7 @@ from app.web import EVENTS_PATH, web_app
 SIGNING_SECRET = "test-signing-secret-8f1c"
 BOT_TOKEN = "xoxb-test-token"
 BACKGROUND = ("run_ack_function_asynchronously",)
+NAMED_BACKGROUND = "crisisroom:"
 
 
 @dataclass
@@ -68,6 +69,8 @@ class Harness:
 def _is_background(task: asyncio.Task) -> bool:
     if task.done():
         return False
+    if task.get_name().startswith(NAMED_BACKGROUND):
+        return True
     name = getattr(task.get_coro(), "__qualname__", "")
     return any(marker in name for marker in BACKGROUND)
 
@@ -97,6 +100,7 @@ async def start_harness(
         **overrides,
     )
     room = create_app(settings, clock=clock or FakeClock(), session_factory=session_factory)
+    room.deps.home.delay = 0
     await room.start()
     runner = web.AppRunner(web_app(room), access_log=None)
     await runner.setup()

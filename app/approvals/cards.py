@@ -45,6 +45,7 @@ async def publish(deps: Deps, action_id: int) -> None:
     async with deps.db.begin() as session:
         for channel_id, copy_ts, kind in copies:
             await queries.add_copy(session, action_id, channel_id, copy_ts, kind)
+    await touch_homes(deps, action_id)
 
 
 async def send_copy(deps: Deps, action_id: int, user_id: str) -> None:
@@ -75,6 +76,17 @@ async def sync(deps: Deps, action_id: int) -> None:
                 await deps.slack.update(copy.channel_id, copy.ts, text=text, blocks=blocks)
             except SlackFailure as failure:
                 logger.warning("could not update card copy %s: %s", copy.ts, failure.error)
+    await touch_homes(deps, action_id)
+
+
+async def touch_homes(deps: Deps, action_id: int) -> None:
+    """Home tabs that list this action: its approvers', proposer's and owner's."""
+    async with deps.db() as session:
+        card = await queries.card(session, action_id)
+        holders = await roles.holders(session)
+    people = {u for users in members_for(card, holders).values() for u in users}
+    people |= {card.action.proposer, card.action.owner or ""}
+    deps.home.touch(deps, people)
 
 
 async def thread_reply(deps: Deps, action_id: int, text: str) -> None:

@@ -64,6 +64,7 @@ async def open_incident(deps: Deps, request: OpenRequest) -> OpenOutcome:
     outcome = OpenOutcome(incident, channel, people, failures)
     await _describe(deps, outcome)
     await _post_brief(deps, incident, holders, outcome)
+    deps.home.touch(deps)
     return outcome
 
 
@@ -113,6 +114,7 @@ async def refresh_brief(deps: Deps, incident_id: int) -> None:
         text=brief_text(incident),
         blocks=brief_blocks(facts),
     )
+    deps.home.touch(deps)
 
 
 async def incident_here(deps: Deps, channel_id: str) -> Incident:

@@ -191,5 +191,10 @@ class SlackGateway:
                     f"I couldn't pin the brief: {explain(name)}.", error=name
                 ) from error
 
+    async def publish_home(self, user_id: str, view: View) -> None:
+        await self.call(
+            "publish the Home tab", self.client.views_publish, user_id=user_id, view=view
+        )
+
     async def open_view(self, trigger_id: str, view: View) -> None:
         await self.call("open the form", self.client.views_open, trigger_id=trigger_id, view=view)

@@ -22,7 +22,19 @@ BRIEF_NEXT = "brief_next_update"
 
 # Bot events the app subscribes to (the manifest lists exactly these) and the Bolt event
 # type each arrives as.
-BOT_EVENTS: dict[str, str] = {"message.channels": "message", "message.groups": "message"}
+BOT_EVENTS: dict[str, str] = {
+    "message.channels": "message",
+    "message.groups": "message",
+    "app_home_opened": "app_home_opened",
+}
+
+# The Home tab
+HOME_VIEW = "crisis_home"
+HOME_HEADER = "home_header"
+HOME_WAITING = "home_waiting"
+HOME_ACTIVE = "home_active"
+HOME_RESOLVED = "home_resolved"
+HOME_DECIDE = "home_decide_"  # + "<action id>_<role>"
 
 # Approvals
 # Buttons on an approval card. Decision buttons carry "<action id>:<revision>:<role>" as their
@@ -59,3 +71,33 @@ CARD_WAITING = "approval_waiting"
 CARD_DECIDE = "approval_decide_"
 CARD_FOLLOW_UP = "approval_follow_up"
 CARD_FOOTER = "approval_footer"
+
+# Updates
+# The Post update button on a nudge carries the incident id as its value.
+POST_UPDATE = "update_post_button"
+
+# Modals of the updates flow
+UPDATE_VIEW = "update_post_view"
+RESOLVE_VIEW = "update_resolve_view"
+
+# Inputs of those modals (each input block and its element share the id)
+UPDATE_STATUS = "update_status"
+UPDATE_CHANGED = "update_changed"
+UPDATE_ACTIONS = "update_actions"
+UPDATE_NEXT_STEPS = "update_next_steps"
+UPDATE_METRICS = "update_metrics"
+UPDATE_NEXT_DUE = "update_next_due"
+RESOLVE_SUMMARY = "resolve_summary"
+
+# Block ids on a posted update, its executive summary, a nudge and an escalation
+UPDATE_HEADER = "update_header"
+UPDATE_FACTS = "update_facts"
+UPDATE_NEXT = "update_next"
+SUMMARY_HEADLINE = "summary_headline"
+SUMMARY_FACTS = "summary_facts"
+SUMMARY_LINK = "summary_link"
+NUDGE_TEXT = "nudge_text"
+NUDGE_OPEN = "nudge_open"
+NUDGE_ACTIONS = "nudge_actions"
+ESCALATION_TEXT = "escalation_text"
+ESCALATION_FACTS = "escalation_facts"

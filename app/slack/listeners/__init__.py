@@ -9,6 +9,7 @@ from app.slack.listeners import (
     approval_views,
     crisis_command,
     error_handler,
+    home,
     messages,
     open_view,
 )
@@ -20,4 +21,5 @@ def register(app: AsyncApp) -> None:
     approval_buttons.register(app)
     approval_views.register(app)
     messages.register(app)
+    home.register(app)
     error_handler.register(app)

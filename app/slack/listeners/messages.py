@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from app.slack import ids
-
 
 def register(app: AsyncApp) -> None:
-    for event_type in sorted(set(ids.BOT_EVENTS.values())):
-        app.event(event_type)(handle_message)
+    app.event("message")(handle_message)
 
 
 async def handle_message() -> None:

@@ -49,7 +49,9 @@ def action_id_of(raw: str | None) -> int:
     return int(raw)
 
 
-def decision_block(action: Action, role: Role, *, flagged: Sequence[str] = ()) -> ActionsBlock:
+def decision_block(
+    action: Action, role: Role, *, flagged: Sequence[str] = (), block_id: str | None = None
+) -> ActionsBlock:
     """Approve / Request changes / Reject for one role; `flagged` phrases make Approve confirm."""
     assert action.id is not None
     value = DecisionValue(action.id, action.revision, role).dump()
@@ -61,7 +63,7 @@ def decision_block(action: Action, role: Role, *, flagged: Sequence[str] = ()) -
         confirm=_fault_confirm(flagged) if flagged else None,
     )
     return ActionsBlock(
-        block_id=f"{ids.CARD_DECIDE}{role.value}",
+        block_id=block_id or f"{ids.CARD_DECIDE}{role.value}",
         elements=[
             approve,
             ButtonElement(text="Request changes", action_id=ids.REQUEST_CHANGES, value=value),

@@ -1,0 +1,1 @@
+"""The App Home tab: what is waiting for each person, and the incidents in flight."""

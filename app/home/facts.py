@@ -1,0 +1,76 @@
+"""What one person's Home tab shows, read from the database (no Slack)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.approvals import queries as approvals
+from app.approvals.guard import find_fault_phrases
+from app.approvals.policy import ApprovalPolicy, Category
+from app.approvals.queries import PendingApproval
+from app.incidents import service as incidents
+from app.incidents.models import Incident, Status
+from app.roles import service as roles
+from app.roles.models import Role
+
+MAX_WAITING = 12
+MAX_ACTIVE = 15
+MAX_RESOLVED = 5
+
+
+@dataclass(frozen=True)
+class Waiting:
+    pending: PendingApproval
+    flagged: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HomeFacts:
+    user_id: str
+    now: datetime
+    waiting: list[Waiting]
+    active: list[Incident]
+    resolved: list[Incident]
+    leads: list[str]
+    more_waiting: int = 0
+    record_links: dict[int, str] = field(default_factory=dict)
+
+
+async def home_facts(
+    session: AsyncSession, *, user_id: str, now: datetime, policy: ApprovalPolicy
+) -> HomeFacts:
+    holders = await roles.holders(session)
+    mine = {role for role, users in holders.items() if user_id in users}
+    pending = await approvals.pending_for_roles(session, mine) if mine else []
+    waiting = [Waiting(p, _flagged(p, policy)) for p in pending[:MAX_WAITING]]
+    return HomeFacts(
+        user_id=user_id,
+        now=now,
+        waiting=waiting,
+        active=(await incidents.active(session))[:MAX_ACTIVE],
+        resolved=await recently_resolved(session),
+        leads=holders.get(Role.LEAD, []),
+        more_waiting=max(0, len(pending) - MAX_WAITING),
+    )
+
+
+async def recently_resolved(session: AsyncSession) -> list[Incident]:
+    query = (
+        select(Incident)
+        .where(Incident.status == Status.RESOLVED)
+        .order_by(col(Incident.id).desc())
+        .limit(MAX_RESOLVED)
+    )
+    return list((await session.exec(query)).all())
+
+
+def _flagged(pending: PendingApproval, policy: ApprovalPolicy) -> tuple[str, ...]:
+    action = pending.action
+    if not policy.is_guarded(Category(action.category)):
+        return ()
+    matches = find_fault_phrases(f"{action.title}\n{action.details}", policy.fault_phrases)
+    return tuple(dict.fromkeys(match.phrase for match in matches))

@@ -1,0 +1,114 @@
+"""The Home tab and the /crisis list overview (pure builders)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from app.approvals.policy import Category
+from app.home.facts import HomeFacts, Waiting
+from app.incidents.models import Incident, Severity
+from app.roles.models import Role
+from app.slack import ids
+from app.slack.blocks.approvals.buttons import decision_block
+from app.slack.blocks.brief import SEVERITY_ICON
+from app.slack.blocks.text import channel_link, mentions, safe, when
+
+
+def home_view(facts: HomeFacts) -> View:
+    blocks: list[Block] = [HeaderBlock(block_id=ids.HOME_HEADER, text="Crisis Room")]
+    blocks += waiting_blocks(facts.waiting, facts.more_waiting)
+    blocks.append(DividerBlock())
+    blocks += active_blocks(facts.active, leads=facts.leads, now=facts.now)
+    blocks.append(DividerBlock())
+    blocks += resolved_blocks(facts.resolved, facts.record_links)
+    return View(type="home", callback_id=ids.HOME_VIEW, blocks=blocks)
+
+
+def waiting_blocks(waiting: Sequence[Waiting], more: int = 0) -> list[Block]:
+    blocks: list[Block] = [SectionBlock(block_id=ids.HOME_WAITING, text="*Waiting for you*")]
+    if not waiting:
+        blocks.append(_note("Nothing is waiting for you. :white_check_mark:"))
+    for item in waiting:
+        pending = item.pending
+        action, role = pending.action, Role(pending.approval.role)
+        line = (
+            f"*{action.ref} · {safe(action.title, 300)}*\n"
+            f"{pending.incident_ref} {channel_link(pending.incident_channel_id)} · "
+            f"{Category(action.category).label} · proposed by <@{action.proposer}>, "
+            f"{when(action.created_at)} · needs *{role.label}*"
+        )
+        blocks.append(SectionBlock(text=line))
+        block_id = f"{ids.HOME_DECIDE}{action.id}_{role.value}"
+        blocks.append(decision_block(action, role, flagged=item.flagged, block_id=block_id))
+    if more:
+        blocks.append(_note(f"…and {more} more; see `/crisis actions` in each war room."))
+    return blocks
+
+
+def active_blocks(
+    incidents: Sequence[Incident], *, leads: Sequence[str], now: datetime
+) -> list[Block]:
+    blocks: list[Block] = [SectionBlock(block_id=ids.HOME_ACTIVE, text="*Active incidents*")]
+    if not incidents:
+        blocks.append(_note("No incident is open."))
+    blocks.extend(SectionBlock(text=incident_line(i, leads=leads, now=now)) for i in incidents)
+    return blocks
+
+
+def incident_line(incident: Incident, *, leads: Sequence[str], now: datetime) -> str:
+    icon = SEVERITY_ICON[Severity(incident.severity)]
+    last = when(incident.last_update_at) if incident.last_update_at else "none yet"
+    return (
+        f"{icon} *{incident.ref} · {safe(incident.title, 200)}* "
+        f"{channel_link(incident.channel_id)}\n"
+        f"{incident.severity} · {incident.status} · lead {mentions(leads, empty='nobody')} · "
+        f"last update {last} · {due_text(incident, now)}"
+    )
+
+
+def due_text(incident: Incident, now: datetime) -> str:
+    due = incident.next_update_due
+    if due is None:
+        return "updates paused"
+    if due <= now:
+        minutes = int((now - due).total_seconds() // 60)
+        return f":rotating_light: *update overdue* by {minutes} min (was due {when(due)})"
+    return f"next update {when(due)}"
+
+
+def resolved_blocks(incidents: Sequence[Incident], links: dict[int, str]) -> list[Block]:
+    blocks: list[Block] = [SectionBlock(block_id=ids.HOME_RESOLVED, text="*Recently resolved*")]
+    if not incidents:
+        blocks.append(_note("Nothing resolved yet."))
+    for incident in incidents:
+        link = links.get(incident.id or 0)
+        record = f" · <{link}|exported record>" if link else ""
+        blocks.append(
+            SectionBlock(
+                text=f"*{incident.ref} · {safe(incident.title, 200)}* "
+                f"{channel_link(incident.channel_id)}{record}"
+            )
+        )
+    return blocks
+
+
+def list_blocks(
+    incidents: Sequence[Incident], *, leads: Sequence[str], now: datetime
+) -> list[Block]:
+    """`/crisis list`: the same overview as the Home tab's active incidents."""
+    return active_blocks(incidents[:45], leads=leads, now=now)
+
+
+def _note(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=text)])
