@@ -1,0 +1,1 @@
+"""The post-incident review: what happened, what we learn, and the figures behind it."""
