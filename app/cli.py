@@ -7,6 +7,7 @@ import asyncio
 import sys
 from collections.abc import Callable, Sequence
 
+from app.record.cli import register as register_record
 from app.settings import load_or_exit
 
 
@@ -35,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="play the seed crisis against the Slack test double")
     demo.add_argument("--quiet", action="store_true", help="print only the summary")
     demo.set_defaults(run=_demo)
+    register_record(commands)  # verify, export
     return parser
 
 

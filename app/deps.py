@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -14,6 +15,8 @@ from app.settings import Settings
 from app.slack.gateway import SlackGateway
 from app.store.engine import SessionFactory
 
+ResolvedHook = Callable[["Deps", int, str], Awaitable[None]]
+
 
 @dataclass
 class Deps:
@@ -24,4 +27,6 @@ class Deps:
     scheduler: AsyncIOScheduler
     policy: ApprovalPolicy
     card_locks: KeyedLocks = field(default_factory=KeyedLocks)
+    # Run after an incident is resolved, with (deps, incident_id, resolved_by): the final export.
+    on_resolved: list[ResolvedHook] = field(default_factory=list)
     home: HomeRefresher = field(default_factory=HomeRefresher)

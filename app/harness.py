@@ -85,6 +85,8 @@ async def start_harness(
     session_factory: SessionFactory | None = None,
     **overrides: object,
 ) -> Harness:
+    """The bot against a fresh Slack double. Reminders run only when the caller ticks
+    (CRISIS_TICK_SECONDS=0) unless `overrides` say otherwise."""
     double = SlackDouble(token=BOT_TOKEN, latency=0.0)
     for person in people:
         double.add_user(person.id, person.handle, person.name, is_admin=person.is_admin)
@@ -97,7 +99,7 @@ async def start_harness(
         SLACK_APP_TOKEN=None,
         DATABASE_URL=database_url,
         CRISIS_ADMINS=",".join(admins),
-        **overrides,
+        **{"CRISIS_TICK_SECONDS": 0, **overrides},
     )
     room = create_app(settings, clock=clock or FakeClock(), session_factory=session_factory)
     room.deps.home.delay = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -19,12 +20,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.approvals.policy import load_policy
 from app.clock import Clock, SystemClock
 from app.deps import Deps
+from app.record.flows import export_to_channel
+from app.record.reconcile import start_recovery, stop_recovery
 from app.settings import Settings
 from app.slack.gateway import SlackGateway
 from app.slack.listeners import register
 from app.slack.users import UserDirectory
 from app.store.engine import SessionFactory, make_engine, make_session_factory
 from app.store.migrate import upgrade
+from app.updates.scheduling import ReminderLoop
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +55,8 @@ class CrisisRoom:
         self.engine = engine
         self.ready = False
         self.auth: AuthorizeResult | None = None
+        self.reminders = ReminderLoop(deps)  # update nudges and escalations
+        self.recovery: asyncio.Task[int] | None = None
 
     async def start(self) -> None:
         await upgrade(self.engine)
@@ -62,13 +68,21 @@ class CrisisRoom:
             bot_id=identity.get("bot_id"),
             bot_user_id=identity.get("user_id"),
         )
+        self.reminders.start()  # its first tick catches up on anything missed while down
         if not self.deps.scheduler.running:
             self.deps.scheduler.start()
         self.ready = True
+        self.recovery = start_recovery(self.deps)  # the legal record catches up
         logger.info("Crisis Room is ready as %s", identity.get("user"))
+
+    async def tick(self) -> int:
+        """Send the update reminders due now (the scheduler calls this; tests call it too)."""
+        return await self.reminders.tick()
 
     async def stop(self) -> None:
         self.ready = False
+        await self.reminders.stop()
+        await stop_recovery(self.recovery)
         if self.deps.scheduler.running:
             self.deps.scheduler.shutdown(wait=False)
         await self.engine.dispose()
@@ -79,6 +93,11 @@ def _tokenless(client: AsyncWebClient) -> AsyncWebClient:
     return AsyncWebClient(
         base_url=client.base_url, timeout=client.timeout, retry_handlers=client.retry_handlers
     )
+
+
+async def _final_export(deps: Deps, incident_id: int, by: str) -> None:
+    """Resolving an incident uploads its complete record to the war room."""
+    await export_to_channel(deps, incident_id, by=by)
 
 
 def create_app(
@@ -123,8 +142,10 @@ def create_app(
         authorize=authorize,
         request_verification_enabled=settings.slack_app_token is None,
         process_before_response=False,
+        ignoring_self_events_enabled=False,  # the legal record keeps the bot's own posts
         logger=logging.getLogger("app.bolt"),
     )
+    deps.on_resolved.append(_final_export)
     bolt.use(inject_deps)
     register(bolt)
     holder.append(CrisisRoom(bolt, deps, engine))

@@ -3,7 +3,9 @@
 from app.approvals.models import Action, ActionRevision, Approval, CardCopy
 from app.audit.models import AuditEntry
 from app.incidents.models import Incident
+from app.record.models import RecordEntry, RecordFile, RecordHead
 from app.roles.models import RoleAssignment
+from app.updates.models import Reminder, StatusUpdate
 
 __all__ = [
     "Action",
@@ -12,5 +14,10 @@ __all__ = [
     "AuditEntry",
     "CardCopy",
     "Incident",
+    "RecordEntry",
+    "RecordFile",
+    "RecordHead",
+    "Reminder",
     "RoleAssignment",
+    "StatusUpdate",
 ]

@@ -28,7 +28,11 @@ class Settings(BaseSettings):
     cadence_sev1_minutes: int = Field(default=30, ge=1, alias="CRISIS_CADENCE_SEV1_MINUTES")
     cadence_sev2_minutes: int = Field(default=60, ge=1, alias="CRISIS_CADENCE_SEV2_MINUTES")
     cadence_sev3_minutes: int = Field(default=120, ge=1, alias="CRISIS_CADENCE_SEV3_MINUTES")
+    tick_seconds: float = Field(default=1.0, ge=0, le=60, alias="CRISIS_TICK_SECONDS")
     policy_file: str | None = Field(default=None, alias="CRISIS_POLICY_FILE")
+    record_file_max_bytes: int = Field(
+        default=20_000_000, ge=0, alias="CRISIS_RECORD_FILE_MAX_BYTES"
+    )
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
 
     @field_validator("slack_bot_token")

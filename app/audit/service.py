@@ -9,6 +9,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.audit.models import AuditEntry
+from app.record.hook import follow
 
 
 def audit(
@@ -22,6 +23,7 @@ def audit(
 ) -> AuditEntry:
     entry = AuditEntry(incident_id=incident_id, at=at, actor=actor, action=action, detail=detail)
     session.add(entry)
+    follow(session, entry)  # the legal record gets it in the same transaction
     return entry
 
 

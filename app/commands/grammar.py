@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.incidents.models import Status
 from app.roles.models import Role
 
 USAGE: dict[str, str] = {
@@ -13,6 +14,15 @@ USAGE: dict[str, str] = {
     "propose": "`/crisis propose <title>` proposes an action for approval (in a war room)",
     "actions": "`/crisis actions` lists this war room's actions and their approvals",
     "policy": "`/crisis policy` shows which roles must approve each kind of action",
+    "update": "`/crisis update` posts a stakeholder update from a form (in a war room)",
+    "cadence": "`/crisis cadence` shows how often updates are due; `/crisis cadence 45m` changes "
+    "it (`2h`, `1h30m`, `30s`), `/crisis cadence off` pauses reminders",
+    "status": "`/crisis status <investigating|responding|monitoring>` changes the status "
+    "without a full update",
+    "resolve": "`/crisis resolve [summary]` resolves the incident and stops update reminders",
+    "reopen": "`/crisis reopen` reopens a resolved incident and resumes update reminders",
+    "export": "`/crisis export [html|md|jsonl|csv]` uploads the war room's legal record "
+    "to it with its final hash (lead and legal)",
     "help": "`/crisis help` shows this list",
 }
 
@@ -61,4 +71,58 @@ class ShowPolicy:
     pass
 
 
-Command = Help | Open | RoleAdd | RoleRemove | ListRoles | Propose | ListActions | ShowPolicy
+@dataclass(frozen=True)
+class PostUpdate:
+    pass
+
+
+@dataclass(frozen=True)
+class ShowCadence:
+    pass
+
+
+@dataclass(frozen=True)
+class SetCadence:
+    seconds: int | None  # None pauses reminders
+
+
+@dataclass(frozen=True)
+class SetStatus:
+    status: Status
+
+
+@dataclass(frozen=True)
+class Resolve:
+    summary: str
+
+
+@dataclass(frozen=True)
+class Reopen:
+    pass
+
+
+EXPORT_FORMATS = ("html", "md", "jsonl", "csv")
+
+
+@dataclass(frozen=True)
+class Export:
+    fmt: str = "html"
+
+
+Command = (
+    Help
+    | Open
+    | RoleAdd
+    | RoleRemove
+    | ListRoles
+    | Propose
+    | ListActions
+    | ShowPolicy
+    | PostUpdate
+    | ShowCadence
+    | SetCadence
+    | SetStatus
+    | Resolve
+    | Reopen
+    | Export
+)

@@ -6,20 +6,31 @@ import re
 from collections.abc import Callable
 
 from app.commands.grammar import (
+    EXPORT_FORMATS,
     ROLE_NAMES,
     USAGE,
     Command,
+    Export,
     Help,
     ListActions,
     ListRoles,
     Open,
+    PostUpdate,
     Propose,
+    Reopen,
+    Resolve,
     RoleAdd,
     RoleRemove,
+    SetCadence,
+    SetStatus,
+    ShowCadence,
     ShowPolicy,
 )
 from app.errors import BadCommand
+from app.incidents.models import Status
 from app.roles.models import Role
+from app.updates.durations import parse_duration
+from app.updates.models import RESOLUTION_MAX
 
 USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 MAX_TITLE = 300
@@ -100,6 +111,49 @@ def parse_user(word: str) -> str:
     return match.group(1)
 
 
+PAUSE_WORDS = {"off", "pause", "paused", "none", "stop"}
+STATUS_CHOICES = "investigating, responding or monitoring"
+
+
+def _cadence(rest: str) -> Command:
+    if not rest:
+        return ShowCadence()
+    if rest.lower() in PAUSE_WORDS:
+        return SetCadence(seconds=None)
+    return SetCadence(seconds=parse_duration(rest))
+
+
+def _status(rest: str) -> Command:
+    if not rest:
+        raise BadCommand(f"Name the new status: {STATUS_CHOICES}. Usage: {USAGE['status']}.")
+    try:
+        status = Status(rest.lower())
+    except ValueError:
+        raise BadCommand(
+            f"`{clip_word(rest)}` is not a status. Choose {STATUS_CHOICES}: "
+            "`/crisis status monitoring`."
+        ) from None
+    if status == Status.RESOLVED:
+        raise BadCommand("To resolve, type `/crisis resolve`: it asks for a short summary.")
+    return SetStatus(status)
+
+
+def _resolve(rest: str) -> Command:
+    if len(rest) > RESOLUTION_MAX:
+        raise BadCommand(
+            f"That summary is {len(rest)} characters; keep it under {RESOLUTION_MAX}, "
+            "or type `/crisis resolve` alone for the form."
+        )
+    return Resolve(summary=rest)
+
+
+def _export(rest: str) -> Command:
+    fmt = {"": "html", "markdown": "md", "json": "jsonl"}.get(rest.lower(), rest.lower())
+    if fmt not in EXPORT_FORMATS:
+        raise BadCommand(f"`{clip_word(rest)}` is not an export format. Usage: {USAGE['export']}.")
+    return Export(fmt)
+
+
 PARSERS: dict[str, Callable[[str], Command]] = {
     "help": _help,
     "open": _open,
@@ -108,4 +162,10 @@ PARSERS: dict[str, Callable[[str], Command]] = {
     "actions": _bare("actions", ListActions()),
     "policy": _bare("policy", ShowPolicy()),
     "propose": _propose,
+    "update": _bare("update", PostUpdate()),
+    "cadence": _cadence,
+    "status": _status,
+    "resolve": _resolve,
+    "reopen": _bare("reopen", Reopen()),
+    "export": _export,
 }

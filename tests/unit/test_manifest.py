@@ -51,6 +51,8 @@ def test_scopes_are_the_ones_the_code_needs(manifest: dict) -> None:
         "users:read",  # users.info: names, admin check
         "groups:history",  # message.groups events
         "channels:history",  # message.channels events
+        "files:read",  # the record downloads shared files (url_private, files.info)
+        "files:write",  # /crisis export uploads the record (files_upload_v2)
     }
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == needed
 

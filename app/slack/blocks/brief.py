@@ -19,6 +19,7 @@ from app.incidents.models import Incident, Kind, Severity
 from app.roles.models import Role
 from app.slack import ids
 from app.slack.blocks.text import clip, mentions, safe, when
+from app.updates.durations import format_duration
 
 SEVERITY_ICON = {
     Severity.SEV1: ":red_circle:",
@@ -62,7 +63,8 @@ def brief_blocks(facts: BriefFacts) -> list[Block]:
     blocks.append(SectionBlock(block_id=ids.BRIEF_ROLES, text=roles_text(facts.holders)))
     blocks.append(SectionBlock(block_id=ids.BRIEF_ACTIONS, text=actions_text(facts.action_counts)))
     blocks.append(DividerBlock())
-    blocks.append(ContextBlock(block_id=ids.BRIEF_NEXT, elements=[next_update_text(incident)]))
+    timing = [next_update_text(incident), last_update_text(incident)]
+    blocks.append(ContextBlock(block_id=ids.BRIEF_NEXT, elements=timing))
     blocks.extend(SectionBlock(text=line) for line in facts.extra_lines)
     return blocks
 
@@ -88,4 +90,11 @@ def next_update_text(incident: Incident) -> MarkdownTextObject:
         return MarkdownTextObject(text=":white_check_mark: Resolved: no more updates due")
     if due is None:
         return MarkdownTextObject(text=":pause_button: Update reminders are paused")
-    return MarkdownTextObject(text=f":alarm_clock: Next stakeholder update due {when(due)}")
+    cadence = incident.cadence_seconds
+    every = f" · every {format_duration(cadence)}" if cadence else ""
+    return MarkdownTextObject(text=f":alarm_clock: Next stakeholder update due {when(due)}{every}")
+
+
+def last_update_text(incident: Incident) -> MarkdownTextObject:
+    last: datetime | None = incident.last_update_at
+    return MarkdownTextObject(text=f"Last update {when(last)}" if last else "No update posted yet")

@@ -12,6 +12,7 @@ from app.slack.listeners import (
     home,
     messages,
     open_view,
+    updates,
 )
 
 
@@ -22,4 +23,5 @@ def register(app: AsyncApp) -> None:
     approval_views.register(app)
     messages.register(app)
     home.register(app)
+    updates.register(app)
     error_handler.register(app)

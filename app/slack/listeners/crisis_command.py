@@ -10,6 +10,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from app.approvals import queries as actions
 from app.commands.grammar import (
     Command,
+    Export,
     Help,
     ListActions,
     ListRoles,
@@ -22,6 +23,7 @@ from app.commands.grammar import (
 from app.commands.parse import parse
 from app.deps import Deps
 from app.incidents.flows import OpenRequest, incident_here, open_incident
+from app.record.command import export_here
 from app.roles import service as roles
 from app.roles.flows import change_roles
 from app.slack import ids
@@ -32,6 +34,7 @@ from app.slack.blocks.open_modal import OpenOrigin, open_modal
 from app.slack.blocks.roles import roles_blocks
 from app.slack.blocks.text import escape
 from app.slack.listeners.error_handler import guarded
+from app.slack.listeners.updates import COMMAND_HANDLERS as UPDATE_HANDLERS
 from app.slack.render_outcome import open_outcome_text
 from app.slack.reply import Replier
 
@@ -109,4 +112,6 @@ HANDLERS: dict[type[Command], Handler] = {
     ListRoles: _roles,
     RoleAdd: _change_role,
     RoleRemove: _change_role,
+    **UPDATE_HANDLERS,
+    Export: export_here,
 }

@@ -1,0 +1,1 @@
+"""The legal record: every incident channel archived, hash-chained and exportable."""

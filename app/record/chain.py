@@ -1,0 +1,166 @@
+"""The hash chain, as pure functions: canonical JSON, an entry's seal and a chain check.
+
+An entry's hash is the SHA-256 of the canonical JSON of every field it stores (its content
+included, as a JSON object) plus `prev_hash`, the hash of the entry before it (GENESIS for the
+first). Canonical JSON: keys sorted, no whitespace, UTF-8, no NaN. Anyone holding the JSONL
+export can recompute every link: drop "hash" from a line, canonicalise it, hash it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+GENESIS = "0" * 64
+
+SEALED_FIELDS = (
+    "incident_id",
+    "seq",
+    "kind",
+    "dedupe_key",
+    "channel_id",
+    "ts",
+    "thread_ts",
+    "user_id",
+    "user_name",
+    "event_id",
+    "client_msg_id",
+    "occurred_at",
+    "recorded_at",
+    "recovered",
+    "content",
+    "prev_hash",
+)
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+
+
+def timestamp(moment: datetime) -> str:
+    """One spelling for every time in the chain: UTC, microseconds, Z."""
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "Z"
+
+
+def sealed(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The document an entry's hash covers, from stored columns (times as datetimes, content
+    as its JSON text) or from a JSONL line (times as text, content as an object)."""
+    document = _header(fields)
+    content = fields.get("content")
+    document["content"] = json.loads(content) if isinstance(content, str) else content
+    return document
+
+
+def sealed_text(fields: Mapping[str, Any]) -> str:
+    """canonical(sealed(fields)), without parsing stored content: it was stored canonical, so
+    its text goes in as it is. (Stored text that is not canonical no longer matches its hash,
+    which is right: the stored bytes changed.)"""
+    content = fields.get("content")
+    if not isinstance(content, str):
+        return canonical(sealed(fields))
+    document = _header(fields)
+    document["content"] = _PLACEHOLDER
+    return canonical(document).replace(_SLOT, '"content":' + content, 1)
+
+
+def entry_hash(fields: Mapping[str, Any]) -> str:
+    return hashlib.sha256(sealed_text(fields).encode("utf-8")).hexdigest()
+
+
+_PLACEHOLDER = "\x00content\x00"
+_SLOT = '"content":' + json.dumps(_PLACEHOLDER)
+
+
+def _header(fields: Mapping[str, Any]) -> dict[str, Any]:
+    document = {name: fields.get(name) for name in SEALED_FIELDS}
+    for name in ("occurred_at", "recorded_at"):
+        if isinstance(document[name], datetime):
+            document[name] = timestamp(document[name])
+    document["recovered"] = bool(document["recovered"])
+    return document
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first entry that does not fit the chain, and why."""
+
+    seq: int
+    position: int
+    reason: str
+    what: str = ""
+
+    def describe(self) -> str:
+        what = f" ({self.what})" if self.what else ""
+        return f"entry {self.position}, seq {self.seq}{what}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    entries: int
+    final_hash: str
+    first_break: Break | None
+
+    @property
+    def intact(self) -> bool:
+        return self.first_break is None
+
+
+class Walk:
+    """Checks entries one at a time, in seq order; remembers the first that does not match.
+    `text` is the sealed text of the last entry that matched (the JSONL export writes it)."""
+
+    def __init__(self) -> None:
+        self.previous = GENESIS
+        self.count = 0
+        self.first_break: Break | None = None
+        self.text = ""
+
+    def feed(self, row: Mapping[str, Any]) -> bool:
+        if self.first_break is not None:
+            return False
+        position = self.count + 1
+        reason = self._fault(row, position)
+        if reason is not None:
+            self.first_break = Break(int(row["seq"]), position, reason, describe_row(row))
+            return False
+        self.count, self.previous = position, str(row["hash"])
+        return True
+
+    def _fault(self, row: Mapping[str, Any], expected_seq: int) -> str | None:
+        if row["seq"] != expected_seq:
+            return f"expected seq {expected_seq} here (an entry is missing or out of place)"
+        if row["prev_hash"] != self.previous:
+            return "its prev_hash is not the hash of the entry before it"
+        try:
+            self.text = sealed_text(row)
+        except (ValueError, TypeError):
+            return "its content is not valid JSON"
+        if hashlib.sha256(self.text.encode("utf-8")).hexdigest() != row["hash"]:
+            return "its stored fields do not match its hash (the entry was altered)"
+        return None
+
+    def verdict(self) -> Verdict:
+        return Verdict(self.count, self.previous, self.first_break)
+
+
+def check(rows: Iterable[Mapping[str, Any]]) -> Verdict:
+    """Walk entries in seq order; stop at the first that does not match."""
+    walk = Walk()
+    for row in rows:
+        if not walk.feed(row):
+            break
+    return walk.verdict()
+
+
+def describe_row(row: Mapping[str, Any]) -> str:
+    who = row.get("user_name") or row.get("user_id") or "nobody named"
+    when = row.get("occurred_at")
+    when = timestamp(when) if isinstance(when, datetime) else str(when or "")
+    return f"{row.get('kind')} by {who} at {when}"

@@ -1,0 +1,125 @@
+"""`crisisroom verify` and `crisisroom export`: Legal's tools, run beside the database.
+
+Exit codes: 0 the record is intact (or was exported), 1 it is not intact, 2 bad usage (an
+unknown incident, a missing argument, an unreadable database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.exc import DBAPIError
+
+from app.commands.grammar import EXPORT_FORMATS
+from app.errors import CrisisError
+from app.record.chain import check
+from app.record.cli_run import run_export, run_verify_all, run_verify_one
+from app.settings import Settings, SettingsError, load_settings
+
+REF = re.compile(r"^(?:INC-)?(\d+)$", re.IGNORECASE)
+
+
+def register(commands: Any) -> None:
+    """Add `verify` and `export` to the crisisroom command line."""
+    verify = commands.add_parser("verify", help="check a legal record's hash chain")
+    verify.add_argument("incident", nargs="?", help="the incident, like INC-3")
+    verify.add_argument("--all", action="store_true", help="every incident")
+    verify.add_argument("--file", type=Path, help="an exported .jsonl record instead")
+    verify.add_argument("--database", help="database URL (default: DATABASE_URL)")
+    verify.set_defaults(run=verify_command)
+    export = commands.add_parser("export", help="export an incident's legal record")
+    export.add_argument("incident", help="the incident, like INC-3")
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="html")
+    export.add_argument("--out", type=Path, help="where to write (default: INC-<n>-record.<fmt>)")
+    export.add_argument("--tz", default="UTC", help="time zone for times shown (default UTC)")
+    export.add_argument("--offline", action="store_true", help="do not catch up with Slack first")
+    export.add_argument("--database", help="database URL (default: DATABASE_URL)")
+    export.set_defaults(run=export_command)
+
+
+def verify_command(args: argparse.Namespace) -> int:
+    if args.file is not None:
+        return verify_file(args.file)
+    if args.all == bool(args.incident):
+        return usage("name one incident (like INC-3) or --all")
+    url = database_url(args.database)
+    if args.all:
+        return _guarded(run_verify_all(url))
+    incident_id = parse_ref(args.incident)
+    if incident_id is None:
+        return usage(f"{args.incident!r} is not an incident like INC-3")
+    return _guarded(run_verify_one(url, incident_id))
+
+
+def export_command(args: argparse.Namespace) -> int:
+    incident_id = parse_ref(args.incident)
+    if incident_id is None:
+        return usage(f"{args.incident!r} is not an incident like INC-3")
+    try:
+        ZoneInfo(args.tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        return usage(f"{args.tz!r} is not a time zone like UTC or America/New_York")
+    out = args.out or Path(f"INC-{incident_id}-record.{args.format}")
+    settings = None if args.offline else _settings()
+    url = database_url(args.database, settings)
+    run = run_export(url, incident_id, args.format, out, tz=args.tz, settings=settings)
+    return _guarded(run)
+
+
+def verify_file(path: Path) -> int:
+    try:
+        with path.open(encoding="utf-8") as lines:
+            verdict = check(json.loads(line) for line in lines if line.strip())
+    except (OSError, ValueError, KeyError) as error:
+        return usage(f"cannot read {path}: {error}")
+    if verdict.first_break is not None:
+        print(
+            f"{path}: NOT intact. The first entry that does not match is "
+            f"{verdict.first_break.describe()}"
+        )
+        return 1
+    print(f"{path}: intact, {verdict.entries:,} entries, final hash {verdict.final_hash}")
+    return 0
+
+
+def parse_ref(text: str) -> int | None:
+    match = REF.match(text.strip())
+    return int(match.group(1)) if match else None
+
+
+def database_url(explicit: str | None, settings: Settings | None = None) -> str:
+    if explicit:
+        return explicit
+    settings = settings or _settings()
+    if settings is not None:
+        return settings.database_url
+    return os.environ.get("DATABASE_URL") or str(Settings.model_fields["database_url"].default)
+
+
+def _settings() -> Settings | None:
+    try:
+        return load_settings()
+    except SettingsError:
+        return None
+
+
+def _guarded(run: Any) -> int:
+    try:
+        return int(asyncio.run(run))
+    except CrisisError as error:
+        return usage(error.message)
+    except DBAPIError as error:
+        return usage(f"cannot read the record: {error.orig}")
+
+
+def usage(message: str) -> int:
+    print(f"crisisroom: {message}", file=sys.stderr)
+    return 2

@@ -1,0 +1,37 @@
+"""`/crisis export`: the incident lead and Legal export the war room's record into it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.commands.grammar import Export
+from app.deps import Deps
+from app.errors import NotAuthorized
+from app.incidents.flows import incident_here
+from app.record.flows import LABELS, export_to_channel
+from app.roles import service as roles
+from app.roles.models import Role
+from app.slack.blocks.text import mentions
+from app.slack.reply import Replier
+
+MAY_EXPORT = (Role.LEAD, Role.LEGAL)
+
+
+async def export_here(deps: Deps, parsed: Export, command: dict[str, Any], reply: Replier) -> None:
+    incident = await incident_here(deps, command["channel_id"])
+    assert incident.id is not None
+    user = command["user_id"]
+    await ensure_may_export(deps, user)
+    await reply.send(f"Exporting the legal record of {incident.ref} as {LABELS[parsed.fmt]}…")
+    await export_to_channel(deps, incident.id, by=user, fmt=parsed.fmt)
+
+
+async def ensure_may_export(deps: Deps, user_id: str) -> None:
+    async with deps.db() as session:
+        holders = await roles.holders(session)
+    allowed = [person for role in MAY_EXPORT for person in holders[role]]
+    if user_id not in allowed:
+        raise NotAuthorized(
+            "Only the incident lead and Legal can export the legal record. Ask "
+            f"{mentions(list(dict.fromkeys(allowed)), empty='an admin to name a lead')}."
+        )

@@ -1,0 +1,217 @@
+"""Exporting one incident's record in one of four formats, streaming it from the database."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol, TextIO
+
+from sqlalchemy import Connection
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.errors import NotFound
+from app.incidents.models import Incident, Kind, Severity
+from app.record import queries
+from app.record.chain import GENESIS, Verdict, Walk
+from app.record.export.build import Builder
+from app.record.export.html import render_html
+from app.record.export.markdown import render_markdown
+from app.record.export.model import Facts
+from app.record.export.rows import CsvWriter, jsonl_line
+from app.record.verify import head_problems
+from app.roles.models import RoleAssignment
+from app.store.engine import SessionFactory
+
+FORMATS = ("html", "md", "jsonl", "csv")
+MEDIA_TYPES = {
+    "html": "text/html",
+    "md": "text/markdown",
+    "jsonl": "application/jsonl",
+    "csv": "text/csv",
+}
+BATCH = 2000
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    incident_id: int
+    ref: str
+    fmt: str
+    filename: str
+    entries: int
+    final_hash: str
+    intact: bool
+    integrity: str
+    file_id: str | None = None
+
+
+class Sink(Protocol):
+    walk: Walk
+
+    def feed(self, row: dict[str, Any]) -> None: ...
+
+    async def finish(
+        self, facts: Facts, roles: Mapping[str, list[str]], now: datetime, integrity: str
+    ) -> None: ...
+
+
+async def export_record(
+    db: SessionFactory,
+    incident_id: int,
+    fmt: str,
+    out: TextIO,
+    *,
+    now: datetime,
+    tz: str = "UTC",
+    progress: Progress | None = None,
+    known_names: Mapping[str, str] | None = None,
+) -> ExportResult:
+    """Write the incident's record to `out` as html, md, jsonl or csv. `known_names` fills in
+    people the record never named (the names it stored win)."""
+    async with db() as session:
+        incident = await session.get(Incident, incident_id)
+        if incident is None:
+            raise NotFound(f"There is no incident INC-{incident_id}.")
+        conn = await session.connection()
+        head, names, roles = await conn.run_sync(_context, incident, now)
+        names = {**(known_names or {}), **names, incident.channel_id: incident.channel_name}
+        sink = _sink(fmt, out, names, tz)
+        await _stream(conn, sink, incident_id, head[0], progress)
+    integrity = _integrity(sink.walk.verdict(), head)
+    await sink.finish(_facts(incident, names), roles, now, integrity)
+    return ExportResult(
+        incident_id=incident_id,
+        ref=incident.ref,
+        fmt=fmt,
+        filename=f"{incident.ref}-record.{fmt}",
+        entries=sink.walk.count,
+        final_hash=sink.walk.previous,
+        intact=integrity == "intact",
+        integrity=integrity,
+    )
+
+
+async def _stream(
+    conn: AsyncConnection, sink: Sink, incident_id: int, upto: int, progress: Progress | None
+) -> None:
+    """Feed the sink every entry up to the head read before, a batch at a time (the event
+    loop serves other work between batches)."""
+    stream = await conn.stream(queries.entries_query(incident_id, upto=upto))
+    done = 0
+    async for partition in stream.partitions(BATCH):
+        for row in partition:
+            sink.feed(dict(row._mapping))
+        done += len(partition)
+        if progress:
+            progress(done, upto)
+
+
+def _integrity(verdict: Verdict, head: tuple[int, str]) -> str:
+    if verdict.first_break is not None:
+        return verdict.first_break.describe()
+    problems = head_problems(verdict, head)
+    return problems[0] if problems else "intact"
+
+
+def _context(
+    conn: Connection, incident: Incident, now: datetime
+) -> tuple[tuple[int, str], dict[str, str], dict[str, list[str]]]:
+    assert incident.id is not None
+    head = queries.head(conn, incident.id) or (0, GENESIS)
+    return head, queries.names(conn, incident.id), _roles(conn, incident.opened_at, now)
+
+
+def _roles(conn: Connection, start: datetime, end: datetime) -> dict[str, list[str]]:
+    """The standing roles each person held at any time during the incident."""
+    table = RoleAssignment.__table__  # type: ignore[attr-defined]
+    query = (
+        table.select()
+        .where(table.c.assigned_at <= end)
+        .where((table.c.removed_at.is_(None)) | (table.c.removed_at >= start))
+        .order_by(table.c.id)
+    )
+    held: dict[str, list[str]] = {}
+    for row in conn.execute(query):
+        roles = held.setdefault(row.user_id, [])
+        if row.role not in roles:
+            roles.append(row.role)
+    return held
+
+
+def _facts(incident: Incident, names: Mapping[str, str]) -> Facts:
+    return Facts(
+        ref=incident.ref,
+        title=incident.title,
+        severity=Severity(incident.severity).label,
+        kind=Kind(incident.kind).label,
+        status=str(incident.status),
+        channel=incident.channel_name,
+        opened_by=names.get(incident.opened_by, incident.opened_by),
+        opened_at=incident.opened_at,
+        summary=incident.summary,
+    )
+
+
+def _sink(fmt: str, out: TextIO, names: dict[str, str], tz: str) -> Sink:
+    if fmt == "jsonl":
+        return JsonlSink(out)
+    if fmt == "csv":
+        writer = CsvWriter(out, names)
+        return LineSink(out, writer.write)
+    if fmt in ("html", "md"):
+        return DocumentSink(out, fmt, Builder(names=dict(names)), tz)
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+class LineSink:
+    """JSONL and CSV: each entry written as it streams past."""
+
+    def __init__(self, out: TextIO, write: Callable[[dict[str, Any]], Any]) -> None:
+        self.out, self.write, self.walk = out, write, Walk()
+
+    def feed(self, row: dict[str, Any]) -> None:
+        self.walk.feed(row)
+        self.write(row)
+
+    async def finish(
+        self, facts: Facts, roles: Mapping[str, list[str]], now: datetime, integrity: str
+    ) -> None:
+        return None
+
+
+class JsonlSink(LineSink):
+    """Every entry with its hash, as the chain check has just sealed it."""
+
+    def __init__(self, out: TextIO) -> None:
+        super().__init__(out, out.write)
+
+    def feed(self, row: dict[str, Any]) -> None:
+        matched = self.walk.feed(row)
+        self.out.write(jsonl_line(row, self.walk.text if matched else None))
+
+
+class DocumentSink:
+    """HTML and Markdown: entries gathered into a document, rendered off the event loop."""
+
+    def __init__(self, out: TextIO, fmt: str, builder: Builder, tz: str) -> None:
+        self.out, self.fmt, self.builder, self.tz = out, fmt, builder, tz
+        self.walk = builder.walk
+
+    def feed(self, row: dict[str, Any]) -> None:
+        self.builder.feed(row)
+
+    async def finish(
+        self, facts: Facts, roles: Mapping[str, list[str]], now: datetime, integrity: str
+    ) -> None:
+        doc = self.builder.document(facts, roles, self.tz, now)
+        doc.intact, doc.integrity = integrity == "intact", integrity
+        render = render_html if self.fmt == "html" else render_markdown
+        await asyncio.to_thread(_write_all, self.out, render(doc))
+
+
+def _write_all(out: TextIO, chunks: Iterator[str]) -> None:
+    for chunk in chunks:
+        out.write(chunk)

@@ -1,0 +1,104 @@
+"""Exporting a record into its war room: catch up with Slack, render, upload, record it."""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import replace
+
+from app.audit.service import audit
+from app.deps import Deps
+from app.errors import NotFound, SlackFailure
+from app.incidents import service as incidents
+from app.incidents.models import Incident
+from app.record import queries
+from app.record.export.run import MEDIA_TYPES, ExportResult, export_record
+from app.record.ingest import name_of
+from app.record.reconcile import reconcile_incident
+
+logger = logging.getLogger(__name__)
+
+LABELS = {"html": "HTML", "md": "Markdown", "jsonl": "JSONL", "csv": "CSV"}
+
+
+async def export_to_channel(
+    deps: Deps, incident_id: int, *, by: str, fmt: str = "html"
+) -> ExportResult:
+    """Upload the incident's record to its channel with the chain's final hash, and note the
+    export in the record. `/crisis export` and the final export at resolve both come here."""
+    async with deps.db() as session:
+        incident = await incidents.get(session, incident_id)
+    if incident is None:
+        raise NotFound(f"There is no incident INC-{incident_id}.")
+    try:
+        await reconcile_incident(deps, incident)
+    except SlackFailure as failure:
+        logger.warning("exporting %s without reconciling: %s", incident.ref, failure.message)
+    buffer = io.StringIO()
+    names = await unnamed(deps, incident)
+    result = await export_record(
+        deps.db, incident_id, fmt, buffer, now=deps.clock.now(), known_names=names
+    )
+    file_id = await _upload(deps, incident, buffer.getvalue(), result, by=by)
+    async with deps.db.begin() as session:
+        audit(
+            session,
+            at=deps.clock.now(),
+            actor=by,
+            action="record.export",
+            incident_id=incident_id,
+            format=fmt,
+            media_type=MEDIA_TYPES[fmt],
+            entries=result.entries,
+            final_hash=result.final_hash,
+            intact=result.intact,
+            file_id=file_id,
+        )
+    return replace(result, file_id=file_id)
+
+
+async def _upload(
+    deps: Deps, incident: Incident, document: str, result: ExportResult, *, by: str
+) -> str | None:
+    """files.upload v2 into the war room, the final hash in the message that shares it."""
+    response = await deps.slack.call(
+        "upload the legal record",
+        deps.slack.client.files_upload_v2,
+        channel=incident.channel_id,
+        content=document.encode("utf-8"),
+        filename=result.filename,
+        title=f"Legal record of {incident.ref} ({LABELS[result.fmt]})",
+        initial_comment=hash_message(result, by=by),
+    )
+    return _file_id(response)
+
+
+async def unnamed(deps: Deps, incident: Incident) -> dict[str, str]:
+    """Names from Slack for the people the record holds only by id (bot actions are stored
+    before anyone's name is looked up)."""
+    async with deps.db() as session:
+        conn = await session.connection()
+        people = await conn.run_sync(queries.people, incident.id)
+        named = await conn.run_sync(queries.names, incident.id)
+    found = {}
+    for user_id in sorted((people | {incident.opened_by}) - set(named)):
+        name = await name_of(deps, user_id)
+        if name:
+            found[user_id] = name
+    return found
+
+
+def hash_message(result: ExportResult, *, by: str) -> str:
+    head = (
+        f":scroll: <@{by}> exported the legal record of {result.ref} ({LABELS[result.fmt]}): "
+        f"{result.entries:,} entries, final chain hash `{result.final_hash}`."
+    )
+    if not result.intact:
+        return f"{head}\n:warning: The chain does NOT verify: {result.integrity}."
+    return f"{head} Check it any time with `crisisroom verify {result.ref}`."
+
+
+def _file_id(response: object) -> str | None:
+    data = getattr(response, "data", None) or {}
+    file = data.get("file") or next(iter(data.get("files") or []), None) or {}
+    return str(file.get("id")) if file.get("id") else None

@@ -1,0 +1,76 @@
+"""Every audit() call also lands in the record, in the same transaction.
+
+`audit()` is synchronous and only adds a row to the session, so the record entry is written
+when that row is flushed: an `after_flush` listener on the session appends one `action` entry
+per flushed audit row, on the flush's own connection. If the transaction rolls back, both go.
+An audit row without an incident (a standing-role change) is appended to every open incident,
+since it changes who is in each war room.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, event, select
+from sqlalchemy.orm import Session
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.audit.models import AuditEntry
+from app.incidents.models import Incident, Status
+from app.record.append import ENTRY, append
+from app.record.drafts import Draft
+from app.record.models import EntryKind
+
+PENDING = "record.pending_audit"
+HOOKED = "record.hooked"
+
+
+def follow(session: AsyncSession | Session, entry: AuditEntry) -> None:
+    """Append `entry` to its incident's record when the session flushes it."""
+    sync = session.sync_session if isinstance(session, AsyncSession) else session
+    sync.info.setdefault(PENDING, []).append(entry)
+    if not sync.info.get(HOOKED):
+        event.listen(sync, "after_flush", _after_flush)
+        sync.info[HOOKED] = True
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    pending: list[AuditEntry] = session.info.get(PENDING, [])
+    flushed = [entry for entry in pending if entry.id is not None]
+    if not flushed:
+        return
+    session.info[PENDING] = [entry for entry in pending if entry.id is None]
+    conn = session.connection()
+    for entry in flushed:
+        draft = action_draft(entry).named(_known_name(conn, entry.actor))
+        for incident_id in _incidents_for(conn, entry):
+            append(conn, draft, incident_id=incident_id, recorded_at=entry.at)
+
+
+def action_draft(entry: AuditEntry) -> Draft:
+    return Draft(
+        kind=EntryKind.ACTION,
+        dedupe_key=f"audit:{entry.id}",
+        occurred_at=entry.at,
+        content={"action": entry.action, "detail": entry.detail, "audit_id": entry.id},
+        user_id=entry.actor,
+    )
+
+
+def _incidents_for(conn: Connection, entry: AuditEntry) -> list[int]:
+    if entry.incident_id is not None:
+        return [entry.incident_id]
+    table = Incident.__table__  # type: ignore[attr-defined]
+    query = select(table.c.id).where(table.c.status != Status.RESOLVED.value).order_by(table.c.id)
+    return [int(row.id) for row in conn.execute(query)]
+
+
+def _known_name(conn: Connection, user_id: str) -> str | None:
+    """The name last stored for this person in any record (names are resolved on ingest)."""
+    query = (
+        select(ENTRY.c.user_name)
+        .where(ENTRY.c.user_id == user_id, ENTRY.c.user_name.is_not(None))
+        .order_by(ENTRY.c.id.desc())
+        .limit(1)
+    )
+    return conn.execute(query).scalar()

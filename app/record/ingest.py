@@ -1,0 +1,112 @@
+"""Storing what happens in incident channels: one event, one append, one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.deps import Deps
+from app.errors import SlackFailure
+from app.incidents import service as incidents
+from app.locks import KeyedLocks
+from app.record import append as chain
+from app.record.drafts import Draft, from_event
+from app.record.files import Fetched, fetch_all
+from app.store.engine import SessionFactory
+
+
+class _Archive:
+    """Per database: the incident of each war-room channel (a channel never changes incident)
+    and one in-process lock per chain, so appends queue here rather than in the database's
+    busy handler (SQLite has one writer at a time, so there it is one lock for all)."""
+
+    def __init__(self) -> None:
+        self.incidents: dict[str, int] = {}
+        self.locks = KeyedLocks()
+
+
+_ARCHIVES: WeakKeyDictionary[SessionFactory, _Archive] = WeakKeyDictionary()
+
+
+def _archive(db: SessionFactory) -> _Archive:
+    archive = _ARCHIVES.get(db)
+    if archive is None:
+        archive = _ARCHIVES[db] = _Archive()
+    return archive
+
+
+async def ingest_event(
+    deps: Deps, event: dict[str, Any], *, event_id: str | None = None
+) -> chain.Appended | None:
+    """Archive one message event if it happened in an incident channel (None otherwise,
+    and None for a duplicate delivery)."""
+    draft = from_event(event, event_id=event_id)
+    if draft is None or not draft.channel_id:
+        return None
+    incident_id = await incident_of(deps.db, draft.channel_id)
+    return None if incident_id is None else await store(deps, draft, incident_id)
+
+
+async def incident_of(db: SessionFactory, channel_id: str) -> int | None:
+    known = _archive(db).incidents
+    if channel_id not in known:
+        async with db() as session:
+            incident = await incidents.by_channel(session, channel_id)
+        if incident is None or incident.id is None:
+            return None
+        known[channel_id] = incident.id
+    return known[channel_id]
+
+
+async def store(deps: Deps, draft: Draft, incident_id: int) -> chain.Appended | None:
+    """Resolve the author's name and any files, then append in one transaction."""
+    if draft.files and await already_stored(deps, incident_id, draft.dedupe_key):
+        return None
+    draft = draft.named(draft.user_name or await name_of(deps, draft.user_id))
+    fetched = await fetch_all(deps.slack, draft.files, cap=deps.settings.record_file_max_bytes)
+    if fetched:
+        draft = _with_files(draft, fetched)
+    engine: AsyncEngine = deps.db.kw["bind"]
+    one_writer = engine.dialect.name == "sqlite"
+    lock = _archive(deps.db).locks(None if one_writer else incident_id)
+    async with lock, engine.begin() as conn:
+        return await conn.run_sync(_write, draft, incident_id, deps.clock.now(), fetched)
+
+
+def _write(
+    conn: Connection, draft: Draft, incident_id: int, now: datetime, fetched: list[Fetched]
+) -> chain.Appended | None:
+    appended = chain.append(conn, draft, incident_id=incident_id, recorded_at=now)
+    if appended is not None:
+        for item in fetched:
+            if item.content is not None:
+                chain.store_file(conn, item.meta["sha256"], item.content)
+    return appended
+
+
+async def already_stored(deps: Deps, incident_id: int, key: str) -> bool:
+    async with deps.db() as session:
+        conn = await session.connection()
+        return await conn.run_sync(chain.has_key, incident_id, key)
+
+
+async def name_of(deps: Deps, user_id: str | None) -> str | None:
+    """The person's name as Slack shows it now (users.info, cached); None if unknown."""
+    if not user_id:
+        return None
+    try:
+        user = await deps.slack.user(user_id)
+    except SlackFailure:
+        return None
+    return user.display if user else None
+
+
+def _with_files(draft: Draft, fetched: list[Fetched]) -> Draft:
+    message = dict(draft.content.get("message") or {})
+    message["files"] = [item.meta for item in fetched]
+    return replace(draft, content={**draft.content, "message": message})

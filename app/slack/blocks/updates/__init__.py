@@ -1,0 +1,1 @@
+"""Block Kit for updates: the update and resolve modals, posts, summaries, nudges, escalations."""

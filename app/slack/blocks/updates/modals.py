@@ -1,0 +1,220 @@
+"""The update and resolve modals, and reading what was submitted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from app.errors import BadCommand
+from app.incidents.models import Incident, Status
+from app.slack import ids
+from app.slack.blocks.approvals import forms
+from app.slack.blocks.text import safe
+from app.slack.blocks.updates.words import STATUS_HINT, status_label
+from app.updates.durations import format_duration, parse_duration
+from app.updates.models import (
+    ACTIONS_MAX,
+    CHANGED_MAX,
+    METRICS_MAX,
+    NEXT_STEPS_MAX,
+    RESOLUTION_MAX,
+)
+from app.updates.service import UpdateDraft
+
+
+@dataclass(frozen=True)
+class UpdateForm:
+    incident_id: int
+    draft: UpdateDraft
+
+
+@dataclass(frozen=True)
+class ResolveForm:
+    incident_id: int
+    summary: str
+
+
+def status_options() -> list[Option]:
+    return [
+        Option(value=s.value, label=status_label(s), description=STATUS_HINT[s]) for s in Status
+    ]
+
+
+def _about(incident: Incident) -> SectionBlock:
+    return SectionBlock(text=f"*{incident.ref}* {safe(incident.title, 300)}")
+
+
+def _text_input(
+    block_id: str, label: str, limit: int, *, placeholder: str, optional: bool = True
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        optional=optional,
+        element=PlainTextInputElement(
+            action_id=block_id, multiline=True, max_length=limit, placeholder=placeholder
+        ),
+    )
+
+
+def update_modal(incident: Incident) -> View:
+    """The update form, with the current status and the cadence filled in."""
+    status = Status(incident.status)
+    current = next(o for o in status_options() if o.value == status.value)
+    blocks: list[Block] = [
+        _about(incident),
+        InputBlock(
+            block_id=ids.UPDATE_STATUS,
+            label="Status",
+            element=StaticSelectElement(
+                action_id=ids.UPDATE_STATUS, options=status_options(), initial_option=current
+            ),
+        ),
+        _text_input(
+            ids.UPDATE_CHANGED,
+            "What changed since the last update",
+            CHANGED_MAX,
+            placeholder="The video passed 2.7M views; the CEO apology is live",
+            optional=False,
+        ),
+        _text_input(
+            ids.UPDATE_ACTIONS, "Actions taken", ACTIONS_MAX, placeholder="Paid social paused"
+        ),
+        _text_input(ids.UPDATE_NEXT_STEPS, "Next steps", NEXT_STEPS_MAX, placeholder="Root cause"),
+        _text_input(
+            ids.UPDATE_METRICS, "Key metrics", METRICS_MAX, placeholder="views 2.7M, sentiment -40%"
+        ),
+        _next_due_input(incident.cadence_seconds),
+    ]
+    return View(
+        type="modal",
+        callback_id=ids.UPDATE_VIEW,
+        title="Stakeholder update",
+        submit="Post update",
+        close="Cancel",
+        private_metadata=forms.dump(incident_id=incident.id),
+        blocks=blocks,
+    )
+
+
+def _next_due_input(cadence: int | None) -> Block:
+    """When the next update is due, prefilled from the cadence; nothing to ask while paused."""
+    if not cadence:
+        paused = "Update reminders are paused; `/crisis cadence 30m` turns them back on."
+        return ContextBlock(elements=[MarkdownTextObject(text=paused)])
+    return InputBlock(
+        block_id=ids.UPDATE_NEXT_DUE,
+        label="Next update due in",
+        optional=True,
+        hint="Counted from when you post: 30m, 1h, 1h 30m, or 5s for a drill. "
+        "Empty means the cadence.",
+        element=PlainTextInputElement(
+            action_id=ids.UPDATE_NEXT_DUE,
+            max_length=40,
+            initial_value=format_duration(cadence),
+            placeholder="45m",
+        ),
+    )
+
+
+def read_update_form(
+    values: dict[str, Any], private_metadata: str | None
+) -> tuple[UpdateForm | None, dict[str, str]]:
+    """The update, or the per-field errors Slack should show in the modal."""
+    incident_id = int(forms.load(private_metadata, "incident_id")["incident_id"])
+    texts = {
+        key: forms.text(values, key)
+        for key in (ids.UPDATE_CHANGED, ids.UPDATE_ACTIONS, ids.UPDATE_NEXT_STEPS)
+    }
+    metrics = forms.text(values, ids.UPDATE_METRICS)
+    chosen = (forms.field(values, ids.UPDATE_STATUS).get("selected_option") or {}).get("value")
+    errors = _text_errors(texts, metrics)
+    if chosen not in {s.value for s in Status}:
+        errors[ids.UPDATE_STATUS] = "Choose the status the incident is in now."
+    next_in, problem = _next_in(forms.text(values, ids.UPDATE_NEXT_DUE))
+    if problem:
+        errors[ids.UPDATE_NEXT_DUE] = problem
+    if errors:
+        return None, errors
+    draft = UpdateDraft(
+        status=Status(chosen),
+        changed=texts[ids.UPDATE_CHANGED],
+        actions=texts[ids.UPDATE_ACTIONS],
+        next_steps=texts[ids.UPDATE_NEXT_STEPS],
+        metrics=metrics,
+        next_in_seconds=next_in,
+    )
+    return UpdateForm(incident_id, draft), {}
+
+
+LIMITS = {
+    ids.UPDATE_CHANGED: (CHANGED_MAX, "What changed"),
+    ids.UPDATE_ACTIONS: (ACTIONS_MAX, "Actions taken"),
+    ids.UPDATE_NEXT_STEPS: (NEXT_STEPS_MAX, "Next steps"),
+}
+
+
+def _text_errors(texts: dict[str, str], metrics: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not texts[ids.UPDATE_CHANGED]:
+        errors[ids.UPDATE_CHANGED] = "Say in a sentence or two what changed since the last update."
+    for key, (limit, what) in LIMITS.items():
+        if problem := forms.too_long(texts[key], limit, what):
+            errors[key] = problem
+    if problem := forms.too_long(metrics, METRICS_MAX, "Key metrics"):
+        errors[ids.UPDATE_METRICS] = problem
+    return errors
+
+
+def _next_in(raw: str) -> tuple[int | None, str | None]:
+    if not raw:
+        return None, None
+    try:
+        return parse_duration(raw), None
+    except BadCommand as error:
+        return None, error.message.replace("`", "")
+
+
+def resolve_modal(incident: Incident) -> View:
+    return View(
+        type="modal",
+        callback_id=ids.RESOLVE_VIEW,
+        title="Resolve incident",
+        submit="Resolve",
+        close="Cancel",
+        private_metadata=forms.dump(incident_id=incident.id),
+        blocks=[
+            _about(incident),
+            _text_input(
+                ids.RESOLVE_SUMMARY,
+                "Resolution summary",
+                RESOLUTION_MAX,
+                placeholder="Sentiment back to normal; customer refunded; training done",
+                optional=False,
+            ),
+        ],
+    )
+
+
+def read_resolve_form(
+    values: dict[str, Any], private_metadata: str | None
+) -> tuple[ResolveForm | None, dict[str, str]]:
+    incident_id = int(forms.load(private_metadata, "incident_id")["incident_id"])
+    summary = forms.text(values, ids.RESOLVE_SUMMARY)
+    if not summary:
+        return None, {ids.RESOLVE_SUMMARY: "Say in a sentence how it ended."}
+    if problem := forms.too_long(summary, RESOLUTION_MAX, "The summary"):
+        return None, {ids.RESOLVE_SUMMARY: problem}
+    return ResolveForm(incident_id, summary), {}

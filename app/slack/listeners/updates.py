@@ -1,0 +1,123 @@
+"""Updates: the update form (from `/crisis update` or a nudge's button), cadence, status,
+resolve and reopen. `COMMAND_HANDLERS` is merged into the /crisis dispatcher."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+
+from app.commands.grammar import PostUpdate, Reopen, Resolve, SetCadence, SetStatus, ShowCadence
+from app.deps import Deps
+from app.incidents.flows import incident_here
+from app.incidents.models import Status
+from app.slack import ids
+from app.slack.blocks.updates import lines
+from app.slack.blocks.updates.modals import (
+    ResolveForm,
+    read_resolve_form,
+    read_update_form,
+    resolve_modal,
+    update_modal,
+)
+from app.slack.listeners.error_handler import guarded
+from app.slack.reply import Replier
+from app.updates import flows
+
+Handler = Callable[[Deps, Any, dict[str, Any], Replier], Awaitable[None]]
+CANNOT_RESOLVE = (
+    "Only the lead, an executive, whoever opened the incident or an admin can resolve it. "
+    "Choose another status."
+)
+
+
+def register(app: AsyncApp) -> None:
+    app.action(ids.POST_UPDATE)(guarded(handle_post_update_click))
+    app.view(ids.UPDATE_VIEW)(guarded(handle_update_submission))
+    app.view(ids.RESOLVE_VIEW)(guarded(handle_resolve_submission))
+
+
+async def handle_post_update_click(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> None:
+    await ack()
+    incident = await flows.get_incident(deps, int(body["actions"][0].get("value") or 0))
+    flows.ensure_open(incident)
+    await deps.slack.open_view(body["trigger_id"], update_modal(incident))
+
+
+async def handle_update_submission(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> None:
+    view, user = body["view"], body["user"]["id"]
+    form, errors = read_update_form(view["state"]["values"], view.get("private_metadata"))
+    if form is not None and form.draft.status == Status.RESOLVED:
+        incident = await flows.get_incident(deps, form.incident_id)
+        if not await flows.is_steward(deps, incident, user):
+            form, errors = None, {ids.UPDATE_STATUS: CANNOT_RESOLVE}
+    if form is None:
+        await ack(response_action="errors", errors=errors)
+        return
+    await ack()
+    await flows.post_update(deps, form, by=user)
+
+
+async def handle_resolve_submission(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> None:
+    view = body["view"]
+    form, errors = read_resolve_form(view["state"]["values"], view.get("private_metadata"))
+    if form is None:
+        await ack(response_action="errors", errors=errors)
+        return
+    await ack()
+    await flows.resolve(deps, form, by=body["user"]["id"])
+
+
+async def _update(deps: Deps, _parsed: PostUpdate, command: dict[str, Any], _r: Replier) -> None:
+    incident = await incident_here(deps, command["channel_id"])
+    flows.ensure_open(incident)
+    await deps.slack.open_view(command["trigger_id"], update_modal(incident))
+
+
+async def _show_cadence(
+    deps: Deps, _parsed: ShowCadence, command: dict[str, Any], reply: Replier
+) -> None:
+    incident = await incident_here(deps, command["channel_id"])
+    await reply.send(lines.cadence_shown(incident, deps.clock.now()))
+
+
+async def _set_cadence(
+    deps: Deps, parsed: SetCadence, command: dict[str, Any], _r: Replier
+) -> None:
+    incident = await incident_here(deps, command["channel_id"])
+    await flows.change_cadence(deps, incident, parsed.seconds, by=command["user_id"])
+
+
+async def _status(deps: Deps, parsed: SetStatus, command: dict[str, Any], _r: Replier) -> None:
+    incident = await incident_here(deps, command["channel_id"])
+    await flows.change_status(deps, incident, parsed.status, by=command["user_id"])
+
+
+async def _resolve(deps: Deps, parsed: Resolve, command: dict[str, Any], reply: Replier) -> None:
+    incident = await incident_here(deps, command["channel_id"])
+    assert incident.id is not None
+    if incident.status == Status.RESOLVED:
+        await reply.send(f"{incident.ref} is already resolved. `/crisis reopen` resumes it.")
+        return
+    user = command["user_id"]
+    if parsed.summary:
+        await flows.resolve(deps, ResolveForm(incident.id, parsed.summary), by=user)
+        return
+    await flows.ensure_steward(deps, incident, user, "resolve it")
+    await deps.slack.open_view(command["trigger_id"], resolve_modal(incident))
+
+
+async def _reopen(deps: Deps, _parsed: Reopen, command: dict[str, Any], _r: Replier) -> None:
+    incident = await incident_here(deps, command["channel_id"])
+    await flows.reopen(deps, incident, by=command["user_id"])
+
+
+COMMAND_HANDLERS: dict[type, Handler] = {
+    PostUpdate: _update,
+    ShowCadence: _show_cadence,
+    SetCadence: _set_cadence,
+    SetStatus: _status,
+    Resolve: _resolve,
+    Reopen: _reopen,
+}

@@ -1,0 +1,1 @@
+"""Stakeholder updates and their cadence: posting, nudges, escalation, resolve and reopen."""

@@ -1,0 +1,191 @@
+"""Posting updates, changing cadence and status, resolving and reopening: database, then Slack."""
+
+from __future__ import annotations
+
+import logging
+
+from app.deps import Deps
+from app.errors import BadCommand, NotAuthorized, NotFound, SlackFailure
+from app.incidents import service as incidents
+from app.incidents.flows import refresh_brief, topic_for
+from app.incidents.models import Incident, Status
+from app.roles import service as roles
+from app.roles.models import Role
+from app.slack.blocks.text import channel_link
+from app.slack.blocks.updates import lines
+from app.slack.blocks.updates.modals import ResolveForm, UpdateForm
+from app.slack.blocks.updates.posts import summary_blocks, summary_text, update_blocks, update_text
+from app.updates import service
+from app.updates.models import StatusUpdate
+
+logger = logging.getLogger(__name__)
+
+STEWARDS = (Role.LEAD, Role.EXEC)
+STEWARDS_ONLY = (
+    "Only the incident lead, an executive, the person who opened {ref} or a Crisis Room admin "
+    "can {what}."
+)
+
+
+async def is_steward(deps: Deps, incident: Incident, user_id: str) -> bool:
+    """Lead or exec role holders, whoever opened the incident, and admins."""
+    if user_id == incident.opened_by or user_id in deps.settings.crisis_admins:
+        return True
+    async with deps.db() as session:
+        holders = await roles.holders(session)
+    if any(user_id in holders[role] for role in STEWARDS):
+        return True
+    user = await deps.slack.user(user_id)
+    return bool(user and (user.is_admin or user.is_owner))
+
+
+async def ensure_steward(deps: Deps, incident: Incident, user_id: str, what: str) -> None:
+    if not await is_steward(deps, incident, user_id):
+        raise NotAuthorized(STEWARDS_ONLY.format(ref=incident.ref, what=what))
+
+
+async def post_update(deps: Deps, form: UpdateForm, *, by: str) -> StatusUpdate:
+    """Store the update, post it (and its executive summary), restart the update clock."""
+    async with deps.db.begin() as session:
+        recorded = await service.record_update(
+            session, incident_id=form.incident_id, draft=form.draft, by=by, at=deps.clock.now()
+        )
+    await _publish(deps, recorded)
+    if recorded.incident.status == Status.RESOLVED:
+        await _after_resolve(deps, recorded.incident, by)
+    await refresh_brief(deps, form.incident_id)
+    return recorded.posted
+
+
+async def resolve(deps: Deps, form: ResolveForm, *, by: str) -> StatusUpdate:
+    await ensure_steward(deps, await get_incident(deps, form.incident_id), by, "resolve it")
+    async with deps.db.begin() as session:
+        recorded = await service.resolve(
+            session, incident_id=form.incident_id, summary=form.summary, by=by, at=deps.clock.now()
+        )
+    await _publish(deps, recorded)
+    await _after_resolve(deps, recorded.incident, by)
+    await refresh_brief(deps, form.incident_id)
+    return recorded.posted
+
+
+async def get_incident(deps: Deps, incident_id: int) -> Incident:
+    async with deps.db() as session:
+        incident = await incidents.get(session, incident_id)
+    if incident is None:
+        raise NotFound(f"There is no incident INC-{incident_id}.")
+    return incident
+
+
+def ensure_open(incident: Incident) -> None:
+    """Updates are for incidents still in progress."""
+    if incident.status == Status.RESOLVED:
+        raise BadCommand(
+            f"{incident.ref} is resolved, so it takes no more updates. "
+            "Type `/crisis reopen` first if it flared up."
+        )
+
+
+async def reopen(deps: Deps, incident: Incident, *, by: str) -> Incident:
+    await ensure_steward(deps, incident, by, "reopen it")
+    assert incident.id is not None
+    now = deps.clock.now()
+    async with deps.db.begin() as session:
+        incident = await service.reopen(session, incident_id=incident.id, by=by, at=now)
+    await deps.slack.post(incident.channel_id, text=lines.reopened(incident, by=by, now=now))
+    await _stakeholders(deps, lines.reopened(incident, by=by, now=now) + _room(incident))
+    await _retopic(deps, incident)
+    await refresh_brief(deps, incident.id)
+    return incident
+
+
+async def change_cadence(
+    deps: Deps, incident: Incident, seconds: int | None, *, by: str
+) -> Incident:
+    await ensure_steward(deps, incident, by, "change the update cadence")
+    assert incident.id is not None
+    now = deps.clock.now()
+    previous = incident.cadence_seconds
+    async with deps.db.begin() as session:
+        incident = await service.set_cadence(
+            session, incident_id=incident.id, seconds=seconds, by=by, at=now
+        )
+    text = lines.cadence_changed(incident, by=by, previous=previous, now=now)
+    await deps.slack.post(incident.channel_id, text=text)
+    await refresh_brief(deps, incident.id)
+    return incident
+
+
+async def change_status(deps: Deps, incident: Incident, status: Status, *, by: str) -> Incident:
+    assert incident.id is not None
+    async with deps.db.begin() as session:
+        incident, previous = await service.set_status(
+            session, incident_id=incident.id, status=status, by=by, at=deps.clock.now()
+        )
+    text = lines.status_changed(incident, by=by, previous=previous)
+    await deps.slack.post(incident.channel_id, text=text)
+    await _retopic(deps, incident)
+    await refresh_brief(deps, incident.id)
+    return incident
+
+
+async def _publish(deps: Deps, recorded: service.Recorded) -> None:
+    """The full update in the war room, the executive version for stakeholders."""
+    incident, posted = recorded.incident, recorded.posted
+    channel_ts = await deps.slack.post(
+        incident.channel_id,
+        text=update_text(incident, posted),
+        blocks=update_blocks(incident, posted),
+    )
+    summary_ts = await _stakeholders(
+        deps, summary_text(incident, posted), summary_blocks(incident, posted), room=incident
+    )
+    async with deps.db.begin() as session:
+        await service.set_posted(
+            session, posted.id or 0, channel_ts=channel_ts, summary_ts=summary_ts
+        )
+    if incident.status != recorded.previous_status:
+        await _retopic(deps, incident)
+
+
+def _room(incident: Incident) -> str:
+    return f" War room: {channel_link(incident.channel_id)}"
+
+
+async def _stakeholders(
+    deps: Deps, text: str, blocks: list | None = None, *, room: Incident | None = None
+) -> str | None:
+    """Post in CRISIS_STAKEHOLDER_CHANNEL when it is set; a failure is told to the war room."""
+    channel = deps.settings.crisis_stakeholder_channel
+    if not channel:
+        return None
+    try:
+        return await deps.slack.post(channel, text=text, blocks=blocks)
+    except SlackFailure as failure:
+        logger.warning("could not post to the stakeholder channel: %s", failure.error)
+        if room is not None:
+            note = f":warning: The executive summary did not reach {channel_link(channel)}: "
+            await deps.slack.post(room.channel_id, text=note + failure.message)
+        return None
+
+
+async def _retopic(deps: Deps, incident: Incident) -> None:
+    try:
+        await deps.slack.call(
+            "set the channel topic",
+            deps.slack.client.conversations_setTopic,
+            channel=incident.channel_id,
+            topic=topic_for(incident),
+        )
+    except SlackFailure as failure:
+        logger.info("could not update the topic of %s: %s", incident.ref, failure.error)
+
+
+async def _after_resolve(deps: Deps, incident: Incident, by: str) -> None:
+    """Reminders have stopped (the database says resolved); run the resolve hooks."""
+    assert incident.id is not None
+    for hook in deps.on_resolved:
+        try:
+            await hook(deps, incident.id, by)
+        except Exception:
+            logger.exception("a resolve hook failed for %s", incident.ref)

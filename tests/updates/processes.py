@@ -1,0 +1,77 @@
+"""Bot "processes" for storage tests: the real reminder loop over a shared database, with a
+Slack that records what it was asked to post instead of posting it."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from app.approvals.policy import DEFAULT_POLICY
+from app.clock import FakeClock
+from app.deps import Deps
+from app.errors import SlackFailure
+from app.incidents import service as incidents
+from app.incidents.models import Incident, Kind, Severity
+from app.roles import service as roles
+from app.roles.models import Role
+from app.settings import load_settings
+from app.store.engine import SessionFactory
+
+MARIA, ROBERT, LISA = "U0MARIA", "U0ROBERT", "U0LISA"
+
+
+@dataclass
+class RecordingSlack:
+    """Stands in for SlackGateway.post: remembers each post; can fail or be slow."""
+
+    posts: list[tuple[str, str]] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    delay: float = 0.0
+    bot_user_id: str = "U0BOT"
+
+    async def post(self, channel: str, *, text: str, **_: Any) -> str:
+        await asyncio.sleep(self.delay)
+        if self.failures:
+            error = self.failures.pop(0)
+            raise SlackFailure(f"I couldn't post the message: {error}.", error=error)
+        self.posts.append((channel, text))
+        return f"{len(self.posts)}.000100"
+
+    def to(self, channel: str) -> list[str]:
+        return [text for where, text in self.posts if where == channel]
+
+
+def process(db: SessionFactory, clock: FakeClock, slack: RecordingSlack) -> Deps:
+    settings = load_settings(SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET="s")
+    return Deps(
+        settings=settings,
+        slack=slack,  # type: ignore[arg-type]
+        db=db,
+        clock=clock,
+        scheduler=AsyncIOScheduler(timezone="UTC"),
+        policy=DEFAULT_POLICY,
+    )
+
+
+async def open_incident(
+    db: SessionFactory, clock: FakeClock, channel: str = "C0WAR", cadence: int = 1800
+) -> Incident:
+    async with db.begin() as session:
+        if not (await roles.holders(session))[Role.EXEC]:
+            await roles.add(session, role=Role.LEAD, users=[MARIA], by=MARIA, at=clock.now())
+            await roles.add(session, role=Role.EXEC, users=[ROBERT, LISA], by=MARIA, at=clock.now())
+        return await incidents.create(
+            session,
+            title="Video going viral",
+            severity=Severity.SEV1,
+            kind=Kind.CRISIS,
+            summary="",
+            channel_id=channel,
+            channel_name=f"crisis-{channel.lower()}",
+            opened_by=MARIA,
+            opened_at=clock.now(),
+            cadence_seconds=cadence,
+        )
