@@ -10,20 +10,37 @@ from app.clock import FakeClock
 from app.demo.script import SCENES, summary
 from app.demo.transcript import Transcript
 from app.harness import Harness, start_harness
+from app.record.export.run import export_record
+from app.record.verify import verify_incident
 
 
-async def run_demo(*, quiet: bool = False) -> int:
+async def run_demo(*, quiet: bool = False, out_dir: str | Path = "exports") -> int:
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="crisisroom-demo-") as folder:
         harness = await start_harness(
             database_url=f"sqlite:///{Path(folder) / 'demo.db'}", clock=FakeClock()
         )
+        harness.driver.forward_events()
         try:
             await _play(harness, quiet=quiet)
             print(await summary(harness))
+            intact = await _export_and_verify(harness, Path(out_dir))
         finally:
             await harness.stop()
-    return 0
+    return 0 if intact else 1
+
+
+async def _export_and_verify(harness: Harness, out_dir: Path) -> bool:
+    """Export INC-1's record as HTML and JSONL, print where they are, and verify the chain."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for fmt in ("html", "jsonl"):
+        path = out_dir / f"INC-1-record.{fmt}"
+        with path.open("w", encoding="utf-8") as out:
+            result = await export_record(harness.db, 1, fmt, out, now=harness.clock.now())
+        print(f"Exported {result.entries} record entries to {path}")
+    report = await verify_incident(harness.db, 1)
+    print(f"crisisroom verify INC-1: {report.describe()}")
+    return report.intact
 
 
 async def _play(harness: Harness, *, quiet: bool) -> None:

@@ -6,9 +6,12 @@ from collections.abc import Awaitable, Callable
 
 from app.approvals import queries as action_queries
 from app.demo import script_approvals as approvals
+from app.demo import script_cadence as cadence
+from app.demo import script_record as record
 from app.demo.seed import ALEX, INCIDENT_SUMMARY, INCIDENT_TITLE, JORDAN, MARIA, STANDING
 from app.demo.transcript import narrate
 from app.harness import Harness
+from app.home.facts import recently_resolved
 from app.incidents import service as incidents
 
 Scene = tuple[str, Callable[[Harness], Awaitable[None]]]
@@ -51,13 +54,18 @@ SCENES: list[Scene] = [
     ("Maria revises the apology; David and Robert approve it", approvals.scene_revise),
     ("Lisa (CMO) approves the ad pause and the influencers", approvals.scene_marketing),
     ("Sarah (Social) marks the apology done", approvals.scene_done),
+    ("Maria sets a drill cadence and posts the first update", cadence.scene_first_update),
+    ("The next update is missed: a nudge, then an escalation to Robert", cadence.scene_missed),
+    ("Maria posts the update from the nudge, which clears it", cadence.scene_cleared),
+    ("The war room talks: a thread, an edit, a deletion, a file", record.scene_talk),
+    ("Maria resolves the incident; the final record is exported", record.scene_resolve),
 ]
 
 
 async def summary(harness: Harness) -> str:
     async with harness.db() as session:
-        opened = await incidents.active(session)
-    lines = [f"Demo finished: {len(opened)} war room(s) open."]
+        opened = await incidents.active(session) + await recently_resolved(session)
+    lines = ["Demo finished."]
     for incident in opened:
         lines.append(
             f"  {incident.ref} #{incident.channel_name} ({incident.severity}, {incident.status})"
