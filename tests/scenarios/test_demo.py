@@ -23,10 +23,6 @@ async def test_the_demo_plays_the_seed_to_its_outcome(
     assert "Revision 2" in out or "revision 2" in out
     assert "the stakeholder update for *INC-1* is due" in out
     assert "[DM with Robert Chen] Crisis Room" in out and "escalated to @Robert Chen" in out
-    assert (
-        "INC-1 #crisis-20261121-customer-service-video-going-viral-on-tiktok (SEV1, monitoring)"
-        in out
-    )
     assert "(SEV1, resolved)" in out and "exported the legal record of INC-1" in out
     assert f"to {tmp_path / 'INC-1-record.html'}" in out
     assert "crisisroom verify INC-1: INC-1: intact" in out
