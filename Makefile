@@ -30,6 +30,8 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ack_latency.py
+	$(BIN)/python bench/record_ingest.py
+	$(BIN)/python bench/record_export_verify.py
 
 serve: $(STAMP)
 	$(BIN)/crisisroom serve
