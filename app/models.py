@@ -4,6 +4,7 @@ from app.approvals.models import Action, ActionRevision, Approval, CardCopy
 from app.audit.models import AuditEntry
 from app.incidents.models import Incident
 from app.record.models import RecordEntry, RecordFile, RecordHead
+from app.review.models import Review
 from app.roles.models import RoleAssignment
 from app.updates.models import Reminder, StatusUpdate
 
@@ -18,6 +19,7 @@ __all__ = [
     "RecordFile",
     "RecordHead",
     "Reminder",
+    "Review",
     "RoleAssignment",
     "StatusUpdate",
 ]

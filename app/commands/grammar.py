@@ -23,6 +23,9 @@ USAGE: dict[str, str] = {
     "reopen": "`/crisis reopen` reopens a resolved incident and resumes update reminders",
     "export": "`/crisis export [html|md|jsonl|csv]` uploads the war room's legal record "
     "to it with its final hash (lead and legal)",
+    "list": "`/crisis list` shows every active incident: status, lead, next update due",
+    "review": "`/crisis review` runs the post-incident review of a resolved war room (lead)",
+    "archive": "`/crisis archive` archives a resolved war room; its record stays (lead)",
     "help": "`/crisis help` shows this list",
 }
 
@@ -109,6 +112,21 @@ class Export:
     fmt: str = "html"
 
 
+@dataclass(frozen=True)
+class ListIncidents:
+    pass
+
+
+@dataclass(frozen=True)
+class StartReview:
+    pass
+
+
+@dataclass(frozen=True)
+class Archive:
+    pass
+
+
 Command = (
     Help
     | Open
@@ -125,4 +143,7 @@ Command = (
     | Resolve
     | Reopen
     | Export
+    | ListIncidents
+    | StartReview
+    | Archive
 )

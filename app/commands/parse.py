@@ -9,10 +9,12 @@ from app.commands.grammar import (
     EXPORT_FORMATS,
     ROLE_NAMES,
     USAGE,
+    Archive,
     Command,
     Export,
     Help,
     ListActions,
+    ListIncidents,
     ListRoles,
     Open,
     PostUpdate,
@@ -25,6 +27,7 @@ from app.commands.grammar import (
     SetStatus,
     ShowCadence,
     ShowPolicy,
+    StartReview,
 )
 from app.errors import BadCommand
 from app.incidents.models import Status
@@ -168,4 +171,7 @@ PARSERS: dict[str, Callable[[str], Command]] = {
     "resolve": _resolve,
     "reopen": _bare("reopen", Reopen()),
     "export": _export,
+    "list": _bare("list", ListIncidents()),
+    "review": _bare("review", StartReview()),
+    "archive": _bare("archive", Archive()),
 }

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.audit.models import AuditEntry
 from app.deps import Deps
 from app.home.facts import home_facts
 from app.slack.blocks.home import home_view
@@ -10,4 +14,23 @@ from app.slack.blocks.home import home_view
 async def publish(deps: Deps, user_id: str) -> None:
     async with deps.db() as session:
         facts = await home_facts(session, user_id=user_id, now=deps.clock.now(), policy=deps.policy)
+        exports = await latest_exports(session, [i.id or 0 for i in facts.resolved])
+    for incident_id, file_id in exports.items():
+        link = await deps.slack.file_permalink(file_id)
+        if link:
+            facts.record_links[incident_id] = link
     await deps.slack.publish_home(user_id, home_view(facts))
+
+
+async def latest_exports(session: AsyncSession, incident_ids: list[int]) -> dict[int, str]:
+    """The file id of each incident's latest uploaded export of its record."""
+    query = (
+        select(AuditEntry)
+        .where(col(AuditEntry.incident_id).in_(incident_ids), AuditEntry.action == "record.export")
+        .order_by(col(AuditEntry.id))
+    )
+    found: dict[int, str] = {}
+    for entry in (await session.exec(query)).all():
+        if entry.detail.get("file_id") and entry.incident_id is not None:
+            found[entry.incident_id] = str(entry.detail["file_id"])
+    return found

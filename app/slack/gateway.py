@@ -48,6 +48,7 @@ class SlackGateway:
         self.client = client
         self.users = users
         self.bot_user_id = ""
+        self._permalinks: dict[str, str] = {}
 
     async def identify(self) -> dict[str, Any]:
         """auth.test once at start: proves the token and learns who the bot is."""
@@ -190,6 +191,26 @@ class SlackGateway:
                 raise SlackFailure(
                     f"I couldn't pin the brief: {explain(name)}.", error=name
                 ) from error
+
+    async def file_permalink(self, file_id: str) -> str | None:
+        """Where people open a shared file; None when Slack no longer has it."""
+        if file_id not in self._permalinks:
+            try:
+                response = await self.client.files_info(file=file_id)
+            except SlackApiError as error:
+                logger.info("no permalink for %s: %s", file_id, slack_error(error))
+                return None
+            self._permalinks[file_id] = str(response["file"].get("permalink", ""))
+        return self._permalinks[file_id] or None
+
+    async def archive(self, channel_id: str) -> None:
+        try:
+            await self.client.conversations_archive(channel=channel_id)
+        except SlackApiError as error:
+            name = slack_error(error)
+            if name != "already_archived":
+                message = f"I couldn't archive the channel: {explain(name)}."
+                raise SlackFailure(message, error=name) from error
 
     async def publish_home(self, user_id: str, view: View) -> None:
         await self.call(

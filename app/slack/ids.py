@@ -101,3 +101,14 @@ NUDGE_OPEN = "nudge_open"
 NUDGE_ACTIONS = "nudge_actions"
 ESCALATION_TEXT = "escalation_text"
 ESCALATION_FACTS = "escalation_facts"
+
+# Post-incident review and archive
+REVIEW_VIEW = "review_view"
+REVIEW_WHAT = "review_what_happened"
+REVIEW_WELL = "review_went_well"
+REVIEW_BADLY = "review_went_badly"
+REVIEW_FOLLOW_UP = "review_follow_up_"  # + n
+REVIEW_OWNER = "review_owner_"  # + n
+REVIEW_DUE = "review_due_"  # + n
+REVIEW_FIGURES = "review_figures"
+ARCHIVE_CONFIRM = "archive_confirm"

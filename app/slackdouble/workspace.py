@@ -74,6 +74,7 @@ class SlackFile:
             "user": self.user,
             "url_private": self.url_private,
             "url_private_download": self.url_private,
+            "permalink": f"https://crisisroom-demo.slack.com/files/{self.user}/{self.id}/{self.name}",
             "channels": list(self.channels),
         }
 

@@ -12,6 +12,7 @@ from app.slack.listeners import (
     home,
     messages,
     open_view,
+    review,
     updates,
 )
 
@@ -24,4 +25,5 @@ def register(app: AsyncApp) -> None:
     messages.register(app)
     home.register(app)
     updates.register(app)
+    review.register(app)
     error_handler.register(app)

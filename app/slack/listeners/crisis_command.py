@@ -34,6 +34,7 @@ from app.slack.blocks.open_modal import OpenOrigin, open_modal
 from app.slack.blocks.roles import roles_blocks
 from app.slack.blocks.text import escape
 from app.slack.listeners.error_handler import guarded
+from app.slack.listeners.review import COMMAND_HANDLERS as REVIEW_HANDLERS
 from app.slack.listeners.updates import COMMAND_HANDLERS as UPDATE_HANDLERS
 from app.slack.render_outcome import open_outcome_text
 from app.slack.reply import Replier
@@ -114,4 +115,5 @@ HANDLERS: dict[type[Command], Handler] = {
     RoleRemove: _change_role,
     **UPDATE_HANDLERS,
     Export: export_here,
+    **REVIEW_HANDLERS,
 }

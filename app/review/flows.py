@@ -1,0 +1,106 @@
+"""The review and archive flows: the lead reviews a resolved incident, then archives it."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import Block
+
+from app.approvals import cards
+from app.audit.service import audit
+from app.deps import Deps
+from app.errors import BadCommand, NotAuthorized
+from app.incidents import service as incidents
+from app.incidents.flows import incident_here, refresh_brief
+from app.incidents.models import Incident, Status
+from app.review import service
+from app.review.figures import ReviewFigures
+from app.review.gather import gather_figures
+from app.roles import service as roles
+from app.roles.models import Role
+from app.slack.blocks.review import (
+    ReviewForm,
+    archive_confirm_blocks,
+    review_blocks,
+    review_modal,
+)
+
+
+async def ensure_lead(deps: Deps, user_id: str, what: str) -> None:
+    async with deps.db() as session:
+        leads = (await roles.holders(session))[Role.LEAD]
+    if user_id not in leads:
+        raise NotAuthorized(f"Only the incident lead can {what}.")
+
+
+def ensure_resolved(incident: Incident, what: str) -> None:
+    if incident.status != Status.RESOLVED:
+        raise BadCommand(f"{incident.ref} is still open: `/crisis resolve` it before you {what}.")
+
+
+async def figures_for(deps: Deps, incident: Incident) -> ReviewFigures:
+    async with deps.db() as session:
+        return await gather_figures(session, incident, bot_user_id=deps.slack.bot_user_id)
+
+
+async def open_review(deps: Deps, *, channel_id: str, trigger_id: str, by: str) -> None:
+    incident = await incident_here(deps, channel_id)
+    await ensure_lead(deps, by, "run the review")
+    ensure_resolved(incident, "review it")
+    async with deps.db() as session:
+        done = await service.find(session, incident.id or 0)
+    if done is not None:
+        raise service.AlreadyReviewed(f"{incident.ref} was already reviewed by <@{done.by}>.")
+    await deps.slack.open_view(
+        trigger_id, review_modal(incident, await figures_for(deps, incident))
+    )
+
+
+async def submit_review(deps: Deps, form: ReviewForm, *, by: str) -> None:
+    await ensure_lead(deps, by, "post the review")
+    async with deps.db() as session:
+        incident = await incidents.get(session, form.incident_id)
+    assert incident is not None
+    figures = await figures_for(deps, incident)
+    async with deps.db.begin() as session:
+        _, follow_ups = await service.save(
+            session, form=form, figures=figures, by=by, at=deps.clock.now(), policy=deps.policy
+        )
+    blocks = review_blocks(incident, form, figures, [a.ref for a in follow_ups], by)
+    await deps.slack.post(incident.channel_id, text=f"Review of {incident.ref}", blocks=blocks)
+    for action in follow_ups:
+        await cards.publish(deps, action.id or 0)
+    await refresh_brief(deps, incident.id or 0)
+
+
+async def request_archive(deps: Deps, *, channel_id: str, by: str) -> list[Block] | None:
+    """Archive at once after a review; otherwise the blocks that ask for confirmation."""
+    incident = await incident_here(deps, channel_id)
+    await ensure_lead(deps, by, "archive the war room")
+    ensure_resolved(incident, "archive it")
+    async with deps.db() as session:
+        reviewed = await service.find(session, incident.id or 0)
+    if reviewed is None:
+        return archive_confirm_blocks(incident)
+    await archive(deps, incident.id or 0, by=by)
+    return None
+
+
+async def archive(deps: Deps, incident_id: int, *, by: str) -> None:
+    await ensure_lead(deps, by, "archive the war room")
+    async with deps.db.begin() as session:
+        incident = await incidents.get(session, incident_id)
+        assert incident is not None
+        ensure_resolved(incident, "archive it")
+        audit(
+            session,
+            at=deps.clock.now(),
+            actor=by,
+            action="incident.archive",
+            incident_id=incident_id,
+        )
+    await deps.slack.post(
+        incident.channel_id,
+        text=f":file_cabinet: <@{by}> archived this war room. The legal record of {incident.ref} "
+        f"stays complete: `crisisroom export {incident.ref}`.",
+    )
+    await deps.slack.archive(incident.channel_id)
+    deps.home.touch(deps)

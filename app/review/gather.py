@@ -1,0 +1,123 @@
+"""Reading the review's figures out of the database: approvals, updates and the record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.approvals.models import Action, ActionRevision, Approval, DecisionState
+from app.approvals.policy import Category
+from app.audit.models import AuditEntry
+from app.incidents.models import Incident
+from app.record.models import EntryKind, RecordEntry
+from app.review.figures import (
+    Decided,
+    ReviewFigures,
+    first_statement_after,
+    turnaround,
+    update_counts,
+)
+from app.roles.models import Role
+from app.updates.models import StatusUpdate, UpdateKind
+
+POSTS = [EntryKind.MESSAGE.value, EntryKind.REPLY.value, EntryKind.FILE.value]
+
+
+async def gather_figures(
+    session: AsyncSession, incident: Incident, *, bot_user_id: str
+) -> ReviewFigures:
+    assert incident.id is not None
+    decisions, statements = await _decisions(session, incident.id)
+    messages, participants = await _talk(session, incident.id, bot_user_id)
+    return ReviewFigures(
+        to_first_statement=first_statement_after(incident.opened_at, statements),
+        turnaround=turnaround(decisions, [role.value for role in Role]),
+        updates=update_counts(
+            posted=await _count_updates(session, incident.id),
+            nudges=await _count_audit(session, incident.id, "update.nudge"),
+            escalations=await _count_escalations(session, incident.id),
+        ),
+        messages=messages,
+        participants=participants,
+    )
+
+
+async def _decisions(
+    session: AsyncSession, incident_id: int
+) -> tuple[list[Decided], list[datetime]]:
+    """Every decision with when its revision was asked; when each statement was approved."""
+    query = (
+        select(Approval, ActionRevision, Action)
+        .join(Action, col(Action.id) == Approval.action_id)
+        .join(
+            ActionRevision,
+            (col(ActionRevision.action_id) == Approval.action_id)
+            & (col(ActionRevision.revision) == Approval.revision),
+        )
+        .where(Action.incident_id == incident_id, col(Approval.decided_at).is_not(None))
+    )
+    decided: list[Decided] = []
+    approved_at: dict[tuple[int, int], list[datetime]] = {}
+    for approval, revision, action in (await session.exec(query)).all():
+        assert approval.decided_at is not None
+        decided.append(Decided(str(approval.role), revision.at, approval.decided_at))
+        statement = action.category == Category.PUBLIC_STATEMENT
+        if statement and approval.state == DecisionState.APPROVED:
+            key = (action.id or 0, approval.revision)
+            approved_at.setdefault(key, []).append(approval.decided_at)
+    statements = await _statement_approvals(session, incident_id, approved_at)
+    return decided, statements
+
+
+async def _statement_approvals(
+    session: AsyncSession, incident_id: int, approved_at: dict[tuple[int, int], list[datetime]]
+) -> list[datetime]:
+    """A statement counts as approved when the last of its final revision's roles approved."""
+    query = select(Action).where(
+        Action.incident_id == incident_id,
+        Action.category == Category.PUBLIC_STATEMENT,
+        col(Action.state).in_(["approved", "done"]),
+    )
+    times = []
+    for action in (await session.exec(query)).all():
+        moments = approved_at.get((action.id or 0, action.revision))
+        if moments:
+            times.append(max(moments))
+    return times
+
+
+async def _count_updates(session: AsyncSession, incident_id: int) -> int:
+    query = select(func.count()).where(
+        StatusUpdate.incident_id == incident_id, StatusUpdate.kind == UpdateKind.UPDATE
+    )
+    return int((await session.exec(query)).one())
+
+
+async def _count_audit(session: AsyncSession, incident_id: int, action: str) -> int:
+    query = select(func.count()).where(
+        AuditEntry.incident_id == incident_id, AuditEntry.action == action
+    )
+    return int((await session.exec(query)).one())
+
+
+async def _count_escalations(session: AsyncSession, incident_id: int) -> int:
+    """One per missed period: the war-room note that says it escalated."""
+    query = select(AuditEntry).where(
+        AuditEntry.incident_id == incident_id, AuditEntry.action == "update.escalate"
+    )
+    entries = (await session.exec(query)).all()
+    return sum(1 for entry in entries if entry.detail.get("via") == "channel")
+
+
+async def _talk(session: AsyncSession, incident_id: int, bot_user_id: str) -> tuple[int, int]:
+    """Messages people posted in the war room, and how many people posted."""
+    query = select(RecordEntry.user_id).where(
+        RecordEntry.incident_id == incident_id,
+        col(RecordEntry.kind).in_(POSTS),
+        col(RecordEntry.user_id).is_not(None),
+        RecordEntry.user_id != bot_user_id,
+    )
+    authors = list((await session.exec(query)).all())
+    return len(authors), len(set(authors))
