@@ -64,28 +64,10 @@ async def wait_healthy(url: str, process: asyncio.subprocess.Process) -> int:
 
 async def test_serve_starts_answers_health_and_stops_cleanly(tmp_path: Path) -> None:
     async with SlackDouble(token=BOT_TOKEN) as double:
-        port = free_port()
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_SIGNING_SECRET": "serve-secret",
-            "SLACK_API_URL": double.api_url,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}",
-            "HOST": "127.0.0.1",
-            "PORT": str(port),
-        }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "app",
-            "serve",
-            env=env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        env = serve_env(tmp_path, double.api_url)
+        process = await serve(env, tmp_path)
         try:
-            assert await wait_healthy(f"http://127.0.0.1:{port}/healthz", process) == 200
+            assert await wait_healthy(f"http://127.0.0.1:{env['PORT']}/healthz", process) == 200
             assert [c.method for c in double.calls] == ["auth.test"]
         finally:
             process.send_signal(signal.SIGTERM)
@@ -97,25 +79,8 @@ async def test_serve_starts_answers_health_and_stops_cleanly(tmp_path: Path) -> 
 
 async def test_serve_with_a_revoked_token_says_so_and_exits_2(tmp_path: Path) -> None:
     async with SlackDouble(token="xoxb-the-real-one") as double:
-        env = {
-            "PATH": os.environ.get("PATH", ""),
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_SIGNING_SECRET": "serve-secret",
-            "SLACK_API_URL": double.api_url,
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}",
-            "HOST": "127.0.0.1",
-            "PORT": str(free_port()),
-        }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "app",
-            "serve",
-            env=env,
-            cwd=tmp_path,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        env = serve_env(tmp_path, double.api_url)
+        process = await serve(env, tmp_path)
         _, err = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 2
     assert (
@@ -126,25 +91,8 @@ async def test_serve_with_a_revoked_token_says_so_and_exits_2(tmp_path: Path) ->
 async def test_a_bad_policy_file_stops_start_up_with_one_line(tmp_path: Path) -> None:
     policy = tmp_path / "policy.yml"
     policy.write_text("categories:\n  paid_media:\n    approvers: [cmo]\n")
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": "serve-secret",
-        "SLACK_API_URL": "http://127.0.0.1:9/api/",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'served.db'}",
-        "CRISIS_POLICY_FILE": str(policy),
-        "PORT": str(free_port()),
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "app",
-        "serve",
-        env=env,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    env = serve_env(tmp_path, "http://127.0.0.1:9/api/", CRISIS_POLICY_FILE=str(policy))
+    process = await serve(env, tmp_path)
     _, err = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 2
     lines = err.decode().strip().splitlines()

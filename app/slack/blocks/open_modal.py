@@ -19,6 +19,7 @@ from slack_sdk.models.views import View
 
 from app.incidents.models import Kind, Severity
 from app.slack import ids
+from app.slack.blocks import forms
 
 TITLE_MAX = 150
 SUMMARY_MAX = 2900
@@ -108,15 +109,11 @@ class OpenForm:
     invitees: tuple[str, ...]
 
 
-def _value(values: dict[str, Any], block_id: str) -> dict[str, Any]:
-    return values.get(block_id, {}).get(block_id, {}) or {}
-
-
 def read_open_form(values: dict[str, Any]) -> tuple[OpenForm | None, dict[str, str]]:
     """The submitted form, or the per-field errors Slack should show in the modal."""
-    title = (_value(values, ids.OPEN_TITLE).get("value") or "").strip()
-    severity = (_value(values, ids.OPEN_SEVERITY).get("selected_option") or {}).get("value")
-    kind = (_value(values, ids.OPEN_KIND).get("selected_option") or {}).get("value")
+    title = (forms.field(values, ids.OPEN_TITLE).get("value") or "").strip()
+    severity = (forms.field(values, ids.OPEN_SEVERITY).get("selected_option") or {}).get("value")
+    kind = (forms.field(values, ids.OPEN_KIND).get("selected_option") or {}).get("value")
     errors: dict[str, str] = {}
     if not title:
         errors[ids.OPEN_TITLE] = "Give the incident a title."
@@ -126,7 +123,7 @@ def read_open_form(values: dict[str, Any]) -> tuple[OpenForm | None, dict[str, s
         errors[ids.OPEN_KIND] = "Choose crisis or positive virality."
     if errors:
         return None, errors
-    summary = (_value(values, ids.OPEN_SUMMARY).get("value") or "").strip()
-    invitees = tuple(_value(values, ids.OPEN_INVITEES).get("selected_users") or ())
+    summary = (forms.field(values, ids.OPEN_SUMMARY).get("value") or "").strip()
+    invitees = tuple(forms.field(values, ids.OPEN_INVITEES).get("selected_users") or ())
     form = OpenForm(title, Severity(severity), Kind(kind), summary[:SUMMARY_MAX], invitees)
     return form, {}

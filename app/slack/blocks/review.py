@@ -26,6 +26,7 @@ from app.incidents.models import Incident
 from app.review.figures import ReviewFigures, describe
 from app.review.models import TEXT_MAX
 from app.slack import ids
+from app.slack.blocks import forms
 from app.slack.blocks.text import clip, safe
 
 FOLLOW_UPS = 3
@@ -109,16 +110,12 @@ def review_modal(incident: Incident, figures: ReviewFigures) -> View:
     )
 
 
-def _value(values: dict[str, Any], block_id: str) -> dict[str, Any]:
-    return values.get(block_id, {}).get(block_id, {}) or {}
-
-
 def read_review_form(
     values: dict[str, Any], private_metadata: str | None
 ) -> tuple[ReviewForm | None, dict[str, str]]:
     """The form, or Slack's per-field errors (a follow-up needs an owner and a due date)."""
     text = {
-        key: (_value(values, key).get("value") or "").strip()
+        key: (forms.field(values, key).get("value") or "").strip()
         for key in (ids.REVIEW_WHAT, ids.REVIEW_WELL, ids.REVIEW_BADLY)
     }
     errors: dict[str, str] = {}
@@ -126,9 +123,9 @@ def read_review_form(
         errors[ids.REVIEW_WHAT] = "Say briefly what happened."
     follow_ups: list[FollowUp] = []
     for n in range(1, FOLLOW_UPS + 1):
-        title = (_value(values, f"{ids.REVIEW_FOLLOW_UP}{n}").get("value") or "").strip()
-        owner = _value(values, f"{ids.REVIEW_OWNER}{n}").get("selected_user")
-        due = _value(values, f"{ids.REVIEW_DUE}{n}").get("selected_date")
+        title = (forms.field(values, f"{ids.REVIEW_FOLLOW_UP}{n}").get("value") or "").strip()
+        owner = forms.field(values, f"{ids.REVIEW_OWNER}{n}").get("selected_user")
+        due = forms.field(values, f"{ids.REVIEW_DUE}{n}").get("selected_date")
         if not title:
             continue
         if not owner:

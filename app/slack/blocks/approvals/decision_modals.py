@@ -24,7 +24,7 @@ from app.approvals.models import (
 )
 from app.roles.models import Role
 from app.slack import ids
-from app.slack.blocks.approvals import forms
+from app.slack.blocks import forms
 from app.slack.blocks.text import clip, safe
 
 REASON_TITLES = {

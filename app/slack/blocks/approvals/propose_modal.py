@@ -22,7 +22,7 @@ from app.approvals.models import DETAILS_MAX, TITLE_MAX
 from app.approvals.policy import Category
 from app.roles.models import Role
 from app.slack import ids
-from app.slack.blocks.approvals import forms
+from app.slack.blocks import forms
 from app.slack.blocks.text import clip
 
 

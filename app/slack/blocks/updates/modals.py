@@ -20,7 +20,7 @@ from slack_sdk.models.views import View
 from app.errors import BadCommand
 from app.incidents.models import Incident, Status
 from app.slack import ids
-from app.slack.blocks.approvals import forms
+from app.slack.blocks import forms
 from app.slack.blocks.text import safe
 from app.slack.blocks.updates.words import STATUS_HINT, status_label
 from app.updates.durations import format_duration, parse_duration
