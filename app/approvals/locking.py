@@ -25,17 +25,12 @@ from app.approvals.models import (
 from app.approvals.queries import current_approvals, require
 from app.approvals.wording import already_decided
 from app.errors import NotFound
+from app.store.locking import lock_row
 
 
 async def lock_action(session: AsyncSession, action_id: int) -> Action:
     """Lock the action row with a no-op write, then read it fresh."""
-    locked = await session.exec(
-        update(Action)
-        .where(col(Action.id) == action_id)
-        .values(revision=Action.revision)
-        .execution_options(synchronize_session=False)
-    )
-    if locked.rowcount != 1:
+    if not await lock_row(session, Action, action_id, column=Action.revision):
         raise NotFound(f"There is no action A-{action_id}.")
     return await require(session, action_id)
 

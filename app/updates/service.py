@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import col, select, update
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.audit.service import audit
 from app.errors import BadCommand, NotFound
 from app.incidents.models import Incident, Status
+from app.store.locking import lock_row
 from app.updates.models import StatusUpdate, UpdateKind
 
 
@@ -39,13 +40,7 @@ class UpdateDraft:
 
 
 async def lock(session: AsyncSession, incident_id: int) -> Incident:
-    locked = await session.exec(
-        update(Incident)
-        .where(col(Incident.id) == incident_id)
-        .values(status=Incident.status)
-        .execution_options(synchronize_session=False)
-    )
-    if locked.rowcount != 1:
+    if not await lock_row(session, Incident, incident_id, column=Incident.status):
         raise NotFound(f"There is no incident INC-{incident_id}.")
     incident = await session.get(Incident, incident_id, populate_existing=True)
     assert incident is not None
