@@ -9,6 +9,7 @@ from app.demo.seed import DAVID, JORDAN, LISA, MARIA
 from app.harness import Harness
 from app.slack import ids
 from tests.scenarios.approvals_helpers import copies, open_seed_incident, propose, shown, state
+from tests.scenarios.conftest import crisis
 
 
 async def open_home(harness: Harness, user: str) -> str:
@@ -90,3 +91,12 @@ async def test_overdue_updates_stand_out_and_list_matches(harness: Harness) -> N
     text = await open_home(harness, MARIA.id)
     assert "update overdue" in text
     assert incident.ref in text
+
+
+async def test_recently_resolved_links_to_the_exported_record(harness: Harness) -> None:
+    incident = await open_seed_incident(harness)
+    await crisis(harness, MARIA.id, "resolve Back to normal", channel=incident.channel_id)
+    await open_home(harness, MARIA.id)
+    text = str(harness.double.home(MARIA.id)["blocks"])
+    assert "exported record" in text and "https://crisisroom-demo.slack.com/files/" in text
+    assert f"{incident.ref} · Customer-service video going viral" in text
