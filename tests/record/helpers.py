@@ -8,29 +8,17 @@ from typing import Any
 from sqlalchemy import select
 
 from app.clock import FakeClock
-from app.incidents import service as incidents
-from app.incidents.models import Incident, Kind, Severity
+from app.incidents.models import Incident
 from app.record.append import ENTRY, append
 from app.record.drafts import Draft, from_event
 from app.store.engine import SessionFactory
+from tests.factories import stored_incident
 
 CHANNEL = "C0WAR"
 
 
 async def new_incident(db: SessionFactory, clock: FakeClock, channel: str = CHANNEL) -> Incident:
-    async with db.begin() as session:
-        return await incidents.create(
-            session,
-            title="Video going viral",
-            severity=Severity.SEV1,
-            kind=Kind.CRISIS,
-            summary="",
-            channel_id=channel,
-            channel_name="crisis-20261121-video",
-            opened_by="U0MARIA",
-            opened_at=clock.now(),
-            cadence_seconds=1800,
-        )
+    return await stored_incident(db, at=clock.now(), channel=channel)
 
 
 def message(ts: str, text: str, *, user: str = "U0MARIA", **extra: Any) -> dict[str, Any]:

@@ -8,9 +8,9 @@ from sqlmodel import SQLModel
 
 import app.models  # noqa: F401
 from app.incidents import service as incidents
-from app.incidents.models import Kind, Severity
 from app.store.engine import SessionFactory
 from app.store.migrate import upgrade
+from tests.factories import stored_incident
 
 
 async def test_migrations_build_exactly_the_models(engine: AsyncEngine) -> None:
@@ -31,20 +31,7 @@ async def test_upgrade_twice_is_harmless(engine: AsyncEngine) -> None:
 
 async def test_times_come_back_aware_and_in_utc(db: SessionFactory) -> None:
     opened = datetime(2026, 11, 21, 9, 30, tzinfo=timezone(timedelta(hours=-5)))
-    async with db.begin() as session:
-        incident = await incidents.create(
-            session,
-            title="Video going viral",
-            severity=Severity.SEV1,
-            kind=Kind.CRISIS,
-            summary="",
-            channel_id="C0WAR",
-            channel_name="crisis-20261121-video",
-            opened_by="U0MARIA",
-            opened_at=opened,
-            cadence_seconds=1800,
-        )
-        incident_id = incident.id
+    incident_id = (await stored_incident(db, at=opened)).id
     async with db() as session:
         loaded = await incidents.get(session, incident_id or 0)
     assert loaded is not None

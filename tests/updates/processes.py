@@ -13,12 +13,12 @@ from app.approvals.policy import DEFAULT_POLICY
 from app.clock import FakeClock
 from app.deps import Deps
 from app.errors import SlackFailure
-from app.incidents import service as incidents
-from app.incidents.models import Incident, Kind, Severity
+from app.incidents.models import Incident
 from app.roles import service as roles
 from app.roles.models import Role
 from app.settings import load_settings
 from app.store.engine import SessionFactory
+from tests.factories import create_incident
 
 MARIA, ROBERT, LISA = "U0MARIA", "U0ROBERT", "U0LISA"
 
@@ -63,15 +63,6 @@ async def open_incident(
         if not (await roles.holders(session))[Role.EXEC]:
             await roles.add(session, role=Role.LEAD, users=[MARIA], by=MARIA, at=clock.now())
             await roles.add(session, role=Role.EXEC, users=[ROBERT, LISA], by=MARIA, at=clock.now())
-        return await incidents.create(
-            session,
-            title="Video going viral",
-            severity=Severity.SEV1,
-            kind=Kind.CRISIS,
-            summary="",
-            channel_id=channel,
-            channel_name=f"crisis-{channel.lower()}",
-            opened_by=MARIA,
-            opened_at=clock.now(),
-            cadence_seconds=cadence,
+        return await create_incident(
+            session, at=clock.now(), channel=channel, opened_by=MARIA, cadence=cadence
         )

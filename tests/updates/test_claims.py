@@ -8,29 +8,16 @@ from datetime import timedelta
 import pytest
 
 from app.clock import FakeClock
-from app.incidents import service as incidents
-from app.incidents.models import Kind, Severity
 from app.store.engine import SessionFactory
 from app.updates import claims
 from app.updates.claims import ReminderKey
 from app.updates.models import ReminderKind
+from tests.factories import stored_incident
 
 
 @pytest.fixture
 async def key(db: SessionFactory, clock: FakeClock) -> ReminderKey:
-    async with db.begin() as session:
-        incident = await incidents.create(
-            session,
-            title="Video going viral",
-            severity=Severity.SEV1,
-            kind=Kind.CRISIS,
-            summary="",
-            channel_id="C0WAR",
-            channel_name="crisis-20261121-video",
-            opened_by="U0MARIA",
-            opened_at=clock.now(),
-            cadence_seconds=1800,
-        )
+    incident = await stored_incident(db, at=clock.now())
     assert incident.id is not None and incident.next_update_due is not None
     return ReminderKey(incident.id, incident.next_update_due, ReminderKind.NUDGE, "C0WAR")
 
