@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from slack_sdk.models.blocks import Block
 
@@ -22,22 +23,40 @@ def members_for(card: queries.ActionCard, holders: dict[Role, list[str]]) -> dic
     return {Role(a.role): holders.get(Role(a.role), []) for a in card.approvals}
 
 
-async def render(deps: Deps, action_id: int) -> tuple[queries.ActionCard, str, list[Block]]:
+@dataclass(frozen=True)
+class Rendered:
+    """A card as it is now, with the people it waits on (read once, used by every step)."""
+
+    card: queries.ActionCard
+    members: dict[Role, list[str]]
+    text: str
+    blocks: list[Block]
+
+    @property
+    def concerned(self) -> set[str]:
+        """Whose Home tab lists this action: approvers, proposer, owner."""
+        people = {user for users in self.members.values() for user in users}
+        return people | {self.card.action.proposer, self.card.action.owner or ""}
+
+
+async def render(deps: Deps, action_id: int) -> Rendered:
     async with deps.db() as session:
         card = await queries.card(session, action_id)
         holders = await roles.holders(session)
-    blocks = approval_card(card, members=members_for(card, holders), policy=deps.policy)
-    return card, card_text(card), blocks
+    members = members_for(card, holders)
+    blocks = approval_card(card, members=members, policy=deps.policy)
+    return Rendered(card, members, card_text(card), blocks)
 
 
 async def publish(deps: Deps, action_id: int) -> None:
     """Post the card in the war room and in a DM to each approver; remember every copy."""
-    card, text, blocks = await render(deps, action_id)
-    channel, ts = await deps.slack.post_message(card.incident_channel_id, text=text, blocks=blocks)
+    shown = await render(deps, action_id)
+    text, blocks = shown.text, shown.blocks
+    channel, ts = await deps.slack.post_message(
+        shown.card.incident_channel_id, text=text, blocks=blocks
+    )
     copies = [(channel, ts, CopyKind.CHANNEL)]
-    async with deps.db() as session:
-        holders = await roles.holders(session)
-    approvers = dict.fromkeys(u for users in members_for(card, holders).values() for u in users)
+    approvers = dict.fromkeys(u for users in shown.members.values() for u in users)
     for user in approvers:
         copy = await _dm(deps, user, text, blocks)
         if copy is not None:
@@ -45,13 +64,13 @@ async def publish(deps: Deps, action_id: int) -> None:
     async with deps.db.begin() as session:
         for channel_id, copy_ts, kind in copies:
             await queries.add_copy(session, action_id, channel_id, copy_ts, kind)
-    await touch_homes(deps, action_id)
+    deps.home.touch(deps, shown.concerned)
 
 
 async def send_copy(deps: Deps, action_id: int, user_id: str) -> None:
     """One more copy of the card, in `user_id`'s DM (the proposer, when changes are asked)."""
-    _, text, blocks = await render(deps, action_id)
-    copy = await _dm(deps, user_id, text, blocks)
+    shown = await render(deps, action_id)
+    copy = await _dm(deps, user_id, shown.text, shown.blocks)
     if copy is not None:
         async with deps.db.begin() as session:
             await queries.add_copy(session, action_id, copy[0], copy[1], CopyKind.DM)
@@ -68,25 +87,17 @@ async def _dm(deps: Deps, user: str, text: str, blocks: list[Block]) -> tuple[st
 async def sync(deps: Deps, action_id: int) -> None:
     """Rewrite every copy from the state as it is now; one refresh at a time per action."""
     async with deps.card_locks(action_id):
-        _, text, blocks = await render(deps, action_id)
+        shown = await render(deps, action_id)
         async with deps.db() as session:
             copies = await queries.copies(session, action_id)
         for copy in copies:
             try:
-                await deps.slack.update(copy.channel_id, copy.ts, text=text, blocks=blocks)
+                await deps.slack.update(
+                    copy.channel_id, copy.ts, text=shown.text, blocks=shown.blocks
+                )
             except SlackFailure as failure:
                 logger.warning("could not update card copy %s: %s", copy.ts, failure.error)
-    await touch_homes(deps, action_id)
-
-
-async def touch_homes(deps: Deps, action_id: int) -> None:
-    """Home tabs that list this action: its approvers', proposer's and owner's."""
-    async with deps.db() as session:
-        card = await queries.card(session, action_id)
-        holders = await roles.holders(session)
-    people = {u for users in members_for(card, holders).values() for u in users}
-    people |= {card.action.proposer, card.action.owner or ""}
-    deps.home.touch(deps, people)
+    deps.home.touch(deps, shown.concerned)
 
 
 async def thread_reply(deps: Deps, action_id: int, text: str) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from app.approvals import queries
+from app.approvals.models import Action
 from app.demo import seed
-from app.demo.approvals import click, fill, propose
+from app.demo.approvals import click, fill, propose, war_room
 from app.demo.seed import DAVID, LISA, MARIA, ROBERT, SARAH
 from app.harness import Harness
 from app.roles.models import Role
@@ -69,10 +71,7 @@ async def scene_done(harness: Harness) -> None:
     await fill(harness, SARAH.id, {ids.DONE_NOTE: seed.POSTS_LIVE})
 
 
-async def _actions(harness: Harness, count: int) -> list:
-    from app.approvals import queries
-    from app.demo.approvals import war_room
-
+async def _actions(harness: Harness, count: int) -> list[Action]:
     incident = await war_room(harness)
     async with harness.db() as session:
         return (await queries.list_actions(session, incident.id or 0))[:count]
