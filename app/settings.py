@@ -34,6 +34,9 @@ class Settings(BaseSettings):
         default=20_000_000, ge=0, alias="CRISIS_RECORD_FILE_MAX_BYTES"
     )
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    log_content: bool = Field(default=False, alias="CRISIS_LOG_CONTENT")
+    checkpoint_every: int = Field(default=100, ge=1, alias="CRISIS_CHECKPOINT_EVERY")
+    checkpoint_channel: str | None = Field(default=None, alias="CRISIS_CHECKPOINT_CHANNEL")
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -75,7 +78,7 @@ class Settings(BaseSettings):
             raise ValueError(f"must be comma-separated Slack user ids (U…); got {', '.join(bad)}")
         return ids
 
-    @field_validator("crisis_stakeholder_channel")
+    @field_validator("crisis_stakeholder_channel", "checkpoint_channel")
     @classmethod
     def _stakeholder_channel(cls, value: str | None) -> str | None:
         if not value:
