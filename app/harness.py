@@ -8,17 +8,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from app.clock import Clock, FakeClock
 from app.demo.seed import GENERAL, PEOPLE, Person
 from app.main import CrisisRoom, create_app
 from app.settings import Settings, load_settings
 from app.slackdouble import SlackDouble, SlackDriver
+from app.slackdouble.socket_mode_driver import SocketModeDriver
+from app.socket_mode import open_socket_mode
 from app.store.engine import SessionFactory
 from app.web import EVENTS_PATH, web_app
 
 SIGNING_SECRET = "test-signing-secret-8f1c"
 BOT_TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-1-A0CRISIS-1-test-app-token"
 BACKGROUND = ("run_ack_function_asynchronously",)
 NAMED_BACKGROUND = "crisisroom:"
 
@@ -31,6 +35,13 @@ class Harness:
     clock: Clock
     runner: web.AppRunner
     general: str
+    socket: AsyncSocketModeHandler | None = None
+
+    @property
+    def http_url(self) -> str:
+        """Where the bot's HTTP server listens (http://127.0.0.1:port)."""
+        host, port = self.runner.addresses[0][:2]
+        return f"http://{host}:{port}"
 
     @property
     def settings(self) -> Settings:
@@ -61,6 +72,8 @@ class Harness:
 
     async def stop(self) -> None:
         await self.driver.close()
+        if self.socket is not None:
+            await self.socket.close_async()
         await self.runner.cleanup()
         await self.room.stop()
         await self.double.stop()
@@ -83,11 +96,13 @@ async def start_harness(
     latency: float = 0.0,
     admins: Iterable[str] = (),
     session_factory: SessionFactory | None = None,
+    socket_mode: bool = False,
     **overrides: object,
 ) -> Harness:
     """The bot against a fresh Slack double. Reminders run only when the caller ticks
-    (CRISIS_TICK_SECONDS=0) unless `overrides` say otherwise."""
-    double = SlackDouble(token=BOT_TOKEN, latency=0.0)
+    (CRISIS_TICK_SECONDS=0) unless `overrides` say otherwise. With `socket_mode`, the bot
+    connects over the double's Socket Mode link and its HTTP server serves only /healthz."""
+    double = SlackDouble(token=BOT_TOKEN, latency=0.0, app_token=APP_TOKEN)
     for person in people:
         double.add_user(person.id, person.handle, person.name, is_admin=person.is_admin)
     general = double.add_channel(GENERAL, members=[p.id for p in people])
@@ -96,7 +111,7 @@ async def start_harness(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=double.api_url,
-        SLACK_APP_TOKEN=None,
+        SLACK_APP_TOKEN=APP_TOKEN if socket_mode else None,
         DATABASE_URL=database_url,
         CRISIS_ADMINS=",".join(admins),
         **{"CRISIS_TICK_SECONDS": 0, **overrides},
@@ -110,5 +125,10 @@ async def start_harness(
     await site.start()
     host, port = runner.addresses[0][:2]
     driver = SlackDriver(double, f"http://{host}:{port}{EVENTS_PATH}", SIGNING_SECRET)
+    socket = None
+    if socket_mode:
+        socket = await open_socket_mode(room, app_token=APP_TOKEN, api_url=double.api_url)
+        await double.socket_mode.wait_connected()
+        driver = SocketModeDriver(double)
     double.latency = latency
-    return Harness(double, driver, room, room.deps.clock, runner, general)
+    return Harness(double, driver, room, room.deps.clock, runner, general, socket)

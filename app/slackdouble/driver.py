@@ -23,6 +23,14 @@ FORM = "application/x-www-form-urlencoded"
 VERIFICATION_TOKEN = "crisisroom-verification-token"
 
 
+@dataclass(frozen=True)
+class SentRequest:
+    """The exact signed request the driver posted, so a test can replay it."""
+
+    body: str
+    headers: dict[str, str]
+
+
 @dataclass
 class DriverResponse:
     """What the bot answered, and how long it took."""
@@ -31,6 +39,7 @@ class DriverResponse:
     text: str
     elapsed: float
     headers: dict[str, str] = field(default_factory=dict)
+    sent: SentRequest | None = None
 
     def json(self) -> Any | None:
         try:
@@ -88,13 +97,18 @@ class SlackDriver:
             "X-Slack-Signature": signature or self.sign(body, timestamp),
             **(headers or {}),
         }
+        return await self.resend(SentRequest(body, sent))
+
+    async def resend(self, request: SentRequest) -> DriverResponse:
+        """Post these exact bytes and headers (again: a replay, signature and all)."""
         if self._http is None:
             self._http = aiohttp.ClientSession()
         started = time.perf_counter()
-        async with self._http.post(self.bot_url, data=body.encode(), headers=sent) as response:
+        data, headers = request.body.encode(), request.headers
+        async with self._http.post(self.bot_url, data=data, headers=headers) as response:
             text = await response.text()
         elapsed = time.perf_counter() - started
-        return DriverResponse(response.status, text, elapsed, dict(response.headers))
+        return DriverResponse(response.status, text, elapsed, dict(response.headers), request)
 
     async def _post_payload(self, payload: dict[str, Any]) -> DriverResponse:
         return await self.post_raw(urlencode({"payload": json.dumps(payload)}))

@@ -21,6 +21,7 @@ from app.slackdouble import (
 from app.slackdouble.args import Handler, decode_json_fields
 from app.slackdouble.errors import SlackError
 from app.slackdouble.responses import ResponseUrls
+from app.slackdouble.socket_mode import LINK_PATH, OPEN_METHOD, SocketModeServer
 from app.slackdouble.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -48,13 +49,21 @@ class Call:
 class ApiServer:
     """Serves a Workspace over HTTP the way slack.com does."""
 
-    def __init__(self, ws: Workspace, responses: ResponseUrls, latency: float) -> None:
+    def __init__(
+        self,
+        ws: Workspace,
+        responses: ResponseUrls,
+        latency: float,
+        sockets: SocketModeServer | None = None,
+    ) -> None:
         self.ws = ws
         self.responses = responses
         self.latency = latency
+        self.sockets = sockets or SocketModeServer(bot_token=ws.token)
         self.calls: list[Call] = []
         self._failures: dict[str, list[str]] = {}
         self._rate_limits: dict[str, list[int]] = {}
+        self.redirects: dict[str, str] = {}  # file id -> where its download redirects
         self._runner: web.AppRunner | None = None
 
     def fail_next(self, method: str, error: str, times: int = 1) -> None:
@@ -69,13 +78,16 @@ class ApiServer:
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/files/{file_id}/{name}", self._download)
         app.router.add_post("/response/{token}", self._response)
+        app.router.add_get(LINK_PATH, self.sockets.serve_link)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, host, port).start()
         bound_port = self._runner.addresses[0][1]
-        return f"http://{host}:{bound_port}"
+        self.sockets.base_url = f"http://{host}:{bound_port}"
+        return self.sockets.base_url
 
     async def stop(self) -> None:
+        await self.sockets.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -96,7 +108,10 @@ class ApiServer:
     ) -> tuple[int, dict[str, Any], dict[str, str]]:
         if not token:
             return 200, {"ok": False, "error": "not_authed"}, {}
-        if token != self.ws.token:
+        refused = self.sockets.token_problem(method, token)  # app-level tokens (Socket Mode)
+        if refused is not None:
+            return 200, {"ok": False, "error": refused}, {}
+        if token != self.ws.token and method != OPEN_METHOD:
             return 200, {"ok": False, "error": "invalid_auth"}, {}
         if self._rate_limits.get(method):
             retry_after = self._rate_limits[method].pop(0)
@@ -104,6 +119,8 @@ class ApiServer:
             return 429, {"ok": False, "error": "ratelimited"}, headers
         if self._failures.get(method):
             return 200, {"ok": False, "error": self._failures[method].pop(0)}, {}
+        if method == OPEN_METHOD:
+            return 200, {"ok": True, **self.sockets.open()}, {}
         return 200, self._dispatch(method, args), {}
 
     def _dispatch(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -127,7 +144,10 @@ class ApiServer:
     async def _download(self, request: web.Request) -> web.Response:
         if _bearer(request) != self.ws.token:
             return web.Response(status=403, text="<html>Sign in to Slack</html>")
-        slack_file = self.ws.files.get(request.match_info["file_id"])
+        file_id = request.match_info["file_id"]
+        if file_id in self.redirects:
+            return web.Response(status=302, headers={"Location": self.redirects[file_id]})
+        slack_file = self.ws.files.get(file_id)
         if slack_file is None or slack_file.content is None:
             return web.Response(status=404, text="file_not_found")
         return web.Response(body=slack_file.content, content_type=slack_file.mimetype)

@@ -1,0 +1,1 @@
+"""Slack's HTTP requests before Bolt sees them: signature, shape, and replay refusal."""
