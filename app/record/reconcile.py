@@ -28,7 +28,8 @@ PAGE = 200
 
 
 async def reconcile_open(deps: Deps) -> int:
-    """Reconcile every open incident; a Slack failure on one never stops the others."""
+    """Reconcile every open incident; a failure on one (Slack's or ours) is logged and never
+    stops the others."""
     async with deps.db() as session:
         active = await incidents.active(session)
     recovered = 0
@@ -37,6 +38,8 @@ async def reconcile_open(deps: Deps) -> int:
             recovered += await reconcile_incident(deps, incident)
         except SlackFailure as failure:
             logger.warning("could not reconcile %s: %s", incident.ref, failure.message)
+        except Exception:
+            logger.exception("reconciling %s failed; the other incidents carry on", incident.ref)
     return recovered
 
 

@@ -13,6 +13,7 @@ from app.slackdouble.events import EventCallback
 from app.slackdouble.render import format_timeline, render_blocks
 from app.slackdouble.responses import ResponseUrls
 from app.slackdouble.server import ApiServer, Call
+from app.slackdouble.socket_mode import SocketModeServer
 from app.slackdouble.workspace import (
     SYSTEM_SUBTYPES,
     Channel,
@@ -38,10 +39,12 @@ class SlackDouble:
         team_id: str = "T0CRISIS",
         latency: float = 0.0,
         clock: Callable[[], float] | None = None,
+        app_token: str | None = None,
     ) -> None:
         self.ws = Workspace(token=token, team_id=team_id, clock=clock or time.monotonic)
         self.responses = ResponseUrls(self.ws)
-        self._server = ApiServer(self.ws, self.responses, latency)
+        self.socket_mode = SocketModeServer(app_token=app_token, bot_token=token)
+        self._server = ApiServer(self.ws, self.responses, latency, self.socket_mode)
 
     # -- configuration -------------------------------------------------------------------
     @property
@@ -154,6 +157,10 @@ class SlackDouble:
     def rate_limit_next(self, method: str, times: int = 1, retry_after: int = 1) -> None:
         self._server.rate_limit_next(method, times, retry_after)
 
+    def redirect_download(self, file_id: str, location: str) -> None:
+        """From now on, an authorised download of `file_id` answers 302 to `location`."""
+        self._server.redirects[file_id] = location
+
     def subscribe(self, callback: EventCallback) -> None:
         self.ws.bus.subscribe(callback)
 
@@ -212,6 +219,9 @@ class SlackDouble:
 
     def join_as(self, user_id: str, channel: str) -> None:
         human.join_as(self.ws, user_id, channel)
+
+    def leave_as(self, user_id: str, channel: str) -> None:
+        human.leave_as(self.ws, user_id, channel)
 
     # -- state, for assertions and transcripts ---------------------------------------------
     def user(self, user_id: str) -> User:

@@ -47,7 +47,8 @@ async def handle_error(error: Exception, body: dict[str, Any], context: Any) -> 
 
 async def report(error: Exception, body: dict[str, Any], deps: Deps | None) -> None:
     if isinstance(error, CrisisError):
-        logger.info("refused %s: %s", _what(body), error.message)
+        # the kind of refusal, not its words: they can quote what the person typed
+        logger.info("refused %s: %s", _what(body), type(error).__name__)
         text = f":warning: {error.message}"
     else:
         error_id = secrets.token_hex(4)
@@ -66,7 +67,8 @@ async def report(error: Exception, body: dict[str, Any], deps: Deps | None) -> N
 
 
 def _what(body: dict[str, Any]) -> str:
-    if body.get("command"):
-        return f"{body['command']} {str(body.get('text', ''))[:60]!r}"
+    if body.get("command"):  # the verb only: what follows it can be a confidential title
+        verb = next(iter(str(body.get("text", "")).split()), "")
+        return f"{body['command']} {verb[:20]!r}"
     kind = body.get("type") or (body.get("event") or {}).get("type") or "request"
     return str(kind)
