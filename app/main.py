@@ -20,15 +20,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.approvals.policy import load_policy
 from app.clock import Clock, SystemClock
 from app.deps import Deps
+from app.periodic import PeriodicPass
+from app.record.checkpoint_flow import JOB_ID as CHECKPOINTS_JOB
+from app.record.checkpoint_flow import post_checkpoints
 from app.record.flows import export_to_channel
 from app.record.reconcile import start_recovery, stop_recovery
 from app.settings import Settings
+from app.slack.clean_input import clean_input
 from app.slack.gateway import SlackGateway
 from app.slack.listeners import register
 from app.slack.users import UserDirectory
 from app.store.engine import SessionFactory, make_engine, make_session_factory
 from app.store.migrate import upgrade
-from app.updates.scheduling import ReminderLoop
+from app.updates.scheduling import JOB_ID as REMINDERS_JOB
+from app.updates.scheduling import tick as remind_due
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +60,16 @@ class CrisisRoom:
         self.engine = engine
         self.ready = False
         self.auth: AuthorizeResult | None = None
-        self.reminders = ReminderLoop(deps)  # update nudges and escalations
+        seconds = deps.settings.tick_seconds
+        self.reminders = PeriodicPass(  # update nudges and escalations
+            deps.scheduler, lambda: remind_due(deps), job_id=REMINDERS_JOB, seconds=seconds
+        )
+        self.checkpoints = PeriodicPass(  # record hashes to CRISIS_CHECKPOINT_CHANNEL
+            deps.scheduler,
+            lambda: post_checkpoints(deps),
+            job_id=CHECKPOINTS_JOB,
+            seconds=seconds if deps.settings.checkpoint_channel else 0,
+        )
         self.recovery: asyncio.Task[int] | None = None
 
     async def start(self) -> None:
@@ -69,6 +83,7 @@ class CrisisRoom:
             bot_user_id=identity.get("user_id"),
         )
         self.reminders.start()  # its first tick catches up on anything missed while down
+        self.checkpoints.start()
         if not self.deps.scheduler.running:
             self.deps.scheduler.start()
         self.ready = True
@@ -76,12 +91,16 @@ class CrisisRoom:
         logger.info("Crisis Room is ready as %s", identity.get("user"))
 
     async def tick(self) -> int:
-        """Send the update reminders due now (the scheduler calls this; tests call it too)."""
-        return await self.reminders.tick()
+        """Send the update reminders due now, then the record checkpoints owed (the scheduler
+        runs both; tests call this)."""
+        due = await self.reminders.run()
+        await self.checkpoints.run()
+        return due
 
     async def stop(self) -> None:
         self.ready = False
         await self.reminders.stop()
+        await self.checkpoints.stop()
         await stop_recovery(self.recovery)
         if self.deps.scheduler.running:
             self.deps.scheduler.shutdown(wait=False)
@@ -140,12 +159,13 @@ def create_app(
         client=_tokenless(client),
         signing_secret=secret.get_secret_value() if secret else "",
         authorize=authorize,
-        request_verification_enabled=settings.slack_app_token is None,
+        request_verification_enabled=True,  # never off; Bolt skips socket_mode requests
         process_before_response=False,
         ignoring_self_events_enabled=False,  # the legal record keeps the bot's own posts
         logger=logging.getLogger("app.bolt"),
     )
     deps.on_resolved.append(_final_export)
+    bolt.use(clean_input)
     bolt.use(inject_deps)
     register(bolt)
     holder.append(CrisisRoom(bolt, deps, engine))

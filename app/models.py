@@ -3,7 +3,9 @@
 from app.approvals.models import Action, ActionRevision, Approval, CardCopy
 from app.audit.models import AuditEntry
 from app.incidents.models import Incident
+from app.record.checkpoints import RecordCheckpoint
 from app.record.models import RecordEntry, RecordFile, RecordHead
+from app.requests.models import SeenRequest
 from app.review.models import Review
 from app.roles.models import RoleAssignment
 from app.updates.models import Reminder, StatusUpdate
@@ -15,11 +17,13 @@ __all__ = [
     "AuditEntry",
     "CardCopy",
     "Incident",
+    "RecordCheckpoint",
     "RecordEntry",
     "RecordFile",
     "RecordHead",
     "Reminder",
     "Review",
     "RoleAssignment",
+    "SeenRequest",
     "StatusUpdate",
 ]

@@ -1,4 +1,5 @@
-"""Audit entries: one row per change, never updated."""
+"""Audit entries: one row per change. UPDATE, DELETE, TRUNCATE and REPLACE are refused by
+database triggers (migration 0007_append_only), like the legal record's."""
 
 from __future__ import annotations
 

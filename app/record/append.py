@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.record.chain import GENESIS, canonical, entry_hash
 from app.record.drafts import Draft
 from app.record.models import RecordEntry, RecordFile, RecordHead
+from app.record.sanitize import clean_row
 
 ENTRY = RecordEntry.__table__  # type: ignore[attr-defined]
 HEAD = RecordHead.__table__  # type: ignore[attr-defined]
@@ -38,6 +39,8 @@ def append(
 ) -> Appended | None:
     """Add `draft` to the chain; None if an entry with its dedupe key is already there."""
     seq, previous = lock_head(conn, incident_id)
+    if has_key(conn, incident_id, draft.dedupe_key):  # under the head lock: no race
+        return None  # (SQLite refuses any insert over an existing entry: migration 0007)
     row = build_row(draft, incident_id=incident_id, seq=seq + 1, prev=previous, at=recorded_at)
     inserted = conn.execute(_insert_unless_duplicate(conn, row))
     if not inserted.rowcount:
@@ -112,8 +115,10 @@ def build_row(
         "occurred_at": draft.occurred_at,
         "recorded_at": at,
         "recovered": draft.recovered,
-        "content": canonical(draft.content),
+        "content": draft.content,
         "prev_hash": prev,
     }
+    row = clean_row(row)  # the one door into the record: nothing unstorable gets past it
+    row["content"] = canonical(row["content"])
     row["hash"] = entry_hash(row)
     return row

@@ -135,7 +135,7 @@ class Walk:
 
     def _fault(self, row: Mapping[str, Any], expected_seq: int) -> str | None:
         if row["seq"] != expected_seq:
-            return f"expected seq {expected_seq} here (an entry is missing or out of place)"
+            return seq_fault(expected_seq, int(row["seq"]))
         if row["prev_hash"] != self.previous:
             return "its prev_hash is not the hash of the entry before it"
         try:
@@ -148,6 +148,15 @@ class Walk:
 
     def verdict(self) -> Verdict:
         return Verdict(self.count, self.previous, self.first_break)
+
+
+def seq_fault(expected: int, found: int) -> str:
+    """Sequence numbers run 1, 2, 3 … with no gap: name what is missing or out of place."""
+    if found > expected:
+        last = found - 1
+        gap = f"seq {expected} is" if last == expected else f"seq {expected} to {last} are"
+        return f"expected seq {expected} here but found seq {found}: {gap} missing (a gap)"
+    return f"expected seq {expected} here but found seq {found} (an entry is out of place)"
 
 
 def check(rows: Iterable[Mapping[str, Any]]) -> Verdict:

@@ -1,7 +1,11 @@
 """`crisisroom verify` and `crisisroom export`: Legal's tools, run beside the database.
 
+`verify --slack` also reads back the anchors the bot posted in Slack (export hashes in the war
+rooms, checkpoints in CRISIS_CHECKPOINT_CHANNEL) with the bot token from the settings.
+
 Exit codes: 0 the record is intact (or was exported), 1 it is not intact, 2 bad usage (an
-unknown incident, a missing argument, an unreadable database).
+unknown incident, a missing argument, an unreadable database, Slack unreachable or refusing
+the token).
 """
 
 from __future__ import annotations
@@ -33,6 +37,11 @@ def register(commands: Any) -> None:
     verify.add_argument("incident", nargs="?", help="the incident, like INC-3")
     verify.add_argument("--all", action="store_true", help="every incident")
     verify.add_argument("--file", type=Path, help="an exported .jsonl record instead")
+    verify.add_argument(
+        "--slack",
+        action="store_true",
+        help="also check the anchors the bot posted in Slack (needs SLACK_BOT_TOKEN)",
+    )
     verify.add_argument("--database", help="database URL (default: DATABASE_URL)")
     verify.set_defaults(run=verify_command)
     export = commands.add_parser("export", help="export an incident's legal record")
@@ -47,16 +56,24 @@ def register(commands: Any) -> None:
 
 def verify_command(args: argparse.Namespace) -> int:
     if args.file is not None:
+        if args.slack:
+            return usage("--slack checks the database's record, not a --file")
         return verify_file(args.file)
     if args.all == bool(args.incident):
         return usage("name one incident (like INC-3) or --all")
-    url = database_url(args.database)
-    if args.all:
-        return _guarded(run_verify_all(url))
-    incident_id = parse_ref(args.incident)
-    if incident_id is None:
+    incident_id = None if args.all else parse_ref(args.incident)
+    if not args.all and incident_id is None:
         return usage(f"{args.incident!r} is not an incident like INC-3")
-    return _guarded(run_verify_one(url, incident_id))
+    settings = None
+    if args.slack:
+        try:
+            settings = load_settings()
+        except SettingsError as error:
+            return usage(f"--slack needs the bot's settings: {error}")
+    url = database_url(args.database, settings)
+    if incident_id is None:
+        return _guarded(run_verify_all(url, settings=settings))
+    return _guarded(run_verify_one(url, incident_id, settings=settings))
 
 
 def export_command(args: argparse.Namespace) -> int:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlmodel import col, select
 
 from app.clock import SystemClock
 from app.errors import NotFound, SlackFailure
 from app.incidents.models import Incident
+from app.record.anchor_flow import read_anchors
+from app.record.anchors import Anchor
 from app.record.export.run import export_record
 from app.record.verify import verify_incident
 from app.settings import Settings
@@ -43,36 +45,61 @@ class Progress:
             print(f"{self.label}: {done:,} of {total:,} entries ({percent}%)", file=sys.stderr)
 
 
-async def run_verify_one(url: str, incident_id: int) -> int:
+async def run_verify_one(url: str, incident_id: int, *, settings: Settings | None = None) -> int:
+    """Verify one incident; with `settings`, against the anchors in Slack too."""
     engine = make_engine(url)
     try:
         db = make_session_factory(engine)
-        await _require(db, incident_id)
-        report = await verify_incident(db, incident_id, progress=Progress(f"INC-{incident_id}"))
+        incident = await _require(db, incident_id)
+        anchors = await _anchors(settings, db, [incident])
+        report = await verify_incident(
+            db, incident_id, progress=Progress(incident.ref), anchors=anchors
+        )
     finally:
         await engine.dispose()
     print(report.describe())
     return 0 if report.intact else 1
 
 
-async def run_verify_all(url: str) -> int:
+async def run_verify_all(url: str, *, settings: Settings | None = None) -> int:
     engine = make_engine(url)
     intact = True
     try:
         db = make_session_factory(engine)
         async with db() as session:
-            conn = await session.connection()
-            table = Incident.__table__  # type: ignore[attr-defined]
-            ids = list((await conn.execute(select(table.c.id).order_by(table.c.id))).scalars())
-        for incident_id in ids:
-            report = await verify_incident(db, incident_id, progress=Progress(f"INC-{incident_id}"))
+            query = select(Incident).order_by(col(Incident.id))
+            incidents = list((await session.exec(query)).all())
+        anchors = await _anchors(settings, db, incidents)
+        for incident in incidents:
+            assert incident.id is not None
+            report = await verify_incident(
+                db, incident.id, progress=Progress(incident.ref), anchors=anchors
+            )
             print(report.describe())
             intact = intact and report.intact
     finally:
         await engine.dispose()
-    if not ids:
+    known = {incident.id for incident in incidents}
+    for anchor in (anchor for anchor in anchors if anchor.incident_id not in known):
+        print(f"anchor: {anchor.describe()}, but the database has no incident {anchor.ref}")
+        intact = False
+    if not incidents:
         print("no incidents yet: nothing to verify")
     return 0 if intact else 1
+
+
+async def _anchors(
+    settings: Settings | None, db: SessionFactory, incidents: list[Incident]
+) -> list[Anchor]:
+    """The anchors the bot posted in Slack (none without settings: the chain alone)."""
+    if settings is None:
+        return []
+    from app.main import create_app
+
+    room = create_app(settings, session_factory=db)
+    anchors = await read_anchors(room.deps, incidents)
+    print(f"read {len(anchors)} anchors from Slack", file=sys.stderr)
+    return anchors
 
 
 async def run_export(

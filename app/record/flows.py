@@ -12,6 +12,7 @@ from app.errors import NotFound, SlackFailure
 from app.incidents import service as incidents
 from app.incidents.models import Incident
 from app.record import queries
+from app.record.anchors import AnchorKind, anchor_text
 from app.record.export.run import MEDIA_TYPES, ExportResult, export_record
 from app.record.ingest import name_of
 from app.record.reconcile import reconcile_incident
@@ -34,6 +35,8 @@ async def export_to_channel(
         await reconcile_incident(deps, incident)
     except SlackFailure as failure:
         logger.warning("exporting %s without reconciling: %s", incident.ref, failure.message)
+    except Exception:
+        logger.exception("exporting %s without reconciling: reconcile failed", incident.ref)
     buffer = io.StringIO()
     names = await unnamed(deps, incident)
     result = await export_record(
@@ -89,13 +92,17 @@ async def unnamed(deps: Deps, incident: Incident) -> dict[str, str]:
 
 
 def hash_message(result: ExportResult, *, by: str) -> str:
+    """The export's message; its anchor line is what `crisisroom verify --slack` reads back."""
     head = (
         f":scroll: <@{by}> exported the legal record of {result.ref} ({LABELS[result.fmt]}): "
-        f"{result.entries:,} entries, final chain hash `{result.final_hash}`."
+        f"{result.entries:,} entries."
     )
+    if result.entries:  # the final chain hash, in the words verify reads back
+        anchor = anchor_text(AnchorKind.EXPORT, result.ref, result.entries, result.final_hash)
+        head = f"{head}\n{anchor}"
     if not result.intact:
         return f"{head}\n:warning: The chain does NOT verify: {result.integrity}."
-    return f"{head} Check it any time with `crisisroom verify {result.ref}`."
+    return f"{head}\nCheck it any time with `crisisroom verify {result.ref} --slack`."
 
 
 def _file_id(response: object) -> str | None:

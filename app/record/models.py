@@ -1,7 +1,8 @@
 """Record tables: append-only entries, a chain head per incident, and stored file bytes.
 
 UPDATE and DELETE on `record_entry` and `record_file` are refused by database triggers
-(migration 0003_record). `record_head` is the one mutable row per incident: appends lock it
+(migration 0003_record), and so is REPLACE over a stored row on SQLite (0007_append_only).
+`record_head` is the one mutable row per incident, and it only moves forward: appends lock it
 first, so the chain never forks, and it holds the latest seq and hash.
 """
 

@@ -1,0 +1,67 @@
+"""Reading anchors back from Slack: the bot's own posts in war rooms and the checkpoint channel.
+
+Only messages the bot itself posted count (its user id or bot id, from auth.test): anyone in a
+war room can type "Record checkpoint: …", and such a message proves nothing. Each channel's
+whole history is read, a page at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from app.deps import Deps
+from app.errors import SlackFailure
+from app.incidents.models import Incident
+from app.record.anchors import Anchor, parse, posted_at
+
+PAGE = 200
+
+
+async def read_anchors(deps: Deps, incidents: Sequence[Incident]) -> list[Anchor]:
+    """Every anchor the bot posted in these incidents' war rooms and the checkpoint channel."""
+    identity = await deps.slack.identify()
+    authors = {str(identity.get(key)) for key in ("user_id", "bot_id") if identity.get(key)}
+    sources = [(incident.channel_id, f"#{incident.channel_name}") for incident in incidents]
+    checkpoints = deps.settings.checkpoint_channel
+    if checkpoints is not None:
+        sources.append((checkpoints, await channel_label(deps, checkpoints)))
+    found: list[Anchor] = []
+    for channel, where in sources:
+        for message in await history(deps, channel, where):
+            if {str(message.get("user")), str(message.get("bot_id"))} & authors:
+                stamp = posted_at(str(message.get("ts") or ""))
+                found += parse(str(message.get("text") or ""), where=where, posted_at=stamp)
+    return found
+
+
+async def history(deps: Deps, channel: str, where: str) -> list[dict[str, Any]]:
+    """conversations.history of one channel, every page."""
+    found: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        response = await deps.slack.call(
+            f"read the history of {where} for its anchors",
+            deps.slack.client.conversations_history,
+            channel=channel,
+            limit=PAGE,
+            cursor=cursor,
+        )
+        found += [m for m in response.get("messages") or [] if isinstance(m, dict)]
+        cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+        if not cursor:
+            return found
+
+
+async def channel_label(deps: Deps, channel: str) -> str:
+    """#name of a channel (its id when Slack will not say)."""
+    try:
+        response = await deps.slack.call(
+            "read the checkpoint channel",
+            deps.slack.client.conversations_info,
+            channel=channel,
+        )
+    except SlackFailure:
+        return channel
+    name = (response.get("channel") or {}).get("name")
+    return f"#{name}" if name else channel
