@@ -4,7 +4,10 @@ from __future__ import annotations
 
 
 class CrisisError(Exception):
-    """An error whose message is safe and useful to show to the person who caused it."""
+    """An error whose message is safe and useful to show to the person who caused it.
+
+    The message is Slack mrkdwn, sent as it is: escape any user text in it (the rule is at the
+    top of app/slack/blocks/text.py)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

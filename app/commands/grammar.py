@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from app.incidents.models import Status
 from app.roles.models import Role
+from app.slack.blocks.text import escape
 
-USAGE: dict[str, str] = {
+# How each command is typed, as plain text: `<title>` is a placeholder, not Slack markup.
+USAGE_AS_TYPED: dict[str, str] = {
     "open": "`/crisis open <title>` opens a war room (or `/crisis open` for the full form)",
     "role": "`/crisis role add <role> @person …` or `/crisis role remove <role> @person …`",
     "roles": "`/crisis roles` lists who holds each standing role",
@@ -28,6 +30,8 @@ USAGE: dict[str, str] = {
     "archive": "`/crisis archive` archives a resolved war room; its record stays (lead)",
     "help": "`/crisis help` shows this list",
 }
+# The same lines as mrkdwn, escaped once, so Slack shows `<title>` instead of swallowing it.
+USAGE: dict[str, str] = {name: escape(line) for name, line in USAGE_AS_TYPED.items()}
 
 ROLE_NAMES = ", ".join(role.value for role in Role)
 

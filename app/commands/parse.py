@@ -32,6 +32,7 @@ from app.commands.grammar import (
 from app.errors import BadCommand
 from app.incidents.models import Status
 from app.roles.models import Role
+from app.slack.blocks.text import safe
 from app.updates.durations import parse_duration
 from app.updates.models import RESOLUTION_MAX
 
@@ -53,8 +54,8 @@ def parse(text: str) -> Command:
 
 
 def clip_word(word: str) -> str:
-    shown = word.replace("`", "'")
-    return shown if len(shown) <= 30 else shown[:29] + "…"
+    """What the person typed, to quote in an error: escaped mrkdwn of at most 30 characters."""
+    return safe(word.replace("`", "'"), 30)
 
 
 def _help(_rest: str) -> Command:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.slack.blocks.text import escape
+
 EXPLAIN: dict[str, str] = {
     "name_taken": "a channel with that name already exists",
     "restricted_action": "this workspace only lets some people create channels; ask an admin",
@@ -35,4 +37,4 @@ EXPLAIN: dict[str, str] = {
 
 
 def explain(error: str) -> str:
-    return EXPLAIN.get(error, f"Slack answered `{error}`")
+    return EXPLAIN.get(error, f"Slack answered `{escape(error)}`")

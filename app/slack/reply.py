@@ -35,6 +35,8 @@ class Replier:
         return cls(client=client, user_id=user, channel_id=channel, response_url=url)
 
     async def send(self, text: str, blocks: Sequence[Block] | None = None) -> None:
+        """Send mrkdwn as it is: user text in it was escaped where it was put in (see the
+        rule in app/slack/blocks/text.py), so nothing here escapes it again."""
         rendered = [block.to_dict() for block in blocks] if blocks else None
         if self.response_url and await self._via_response_url(text, rendered):
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from app.errors import BadCommand
@@ -54,8 +55,9 @@ def parse_duration(text: str) -> int:
 
 
 def _shown(text: str) -> str:
+    """What was typed, to quote in the error (mrkdwn): clipped, then escaped."""
     shown = text.strip().replace("`", "'")
-    return shown if len(shown) <= 30 else shown[:29] + "…"
+    return html.escape(shown if len(shown) <= 30 else shown[:29] + "…", quote=False)
 
 
 def format_duration(seconds: int) -> str:

@@ -63,7 +63,7 @@ async def test_new_role_holders_join_open_war_rooms_and_the_brief_updates(
         ("role add legal", "Mention at least one person"),
         ("role add legal david", "`david` is not a person"),
         ("role add legal <#C0GENERAL|general>", "is not a person"),
-        ("role add legal <@U0GHOST>", "<@U0GHOST> is not a person in this workspace"),
+        ("role add legal <@U0GHOST>", "`U0GHOST` is not a person in this workspace"),
     ],
 )
 async def test_bad_input_gets_one_clear_line(harness: Harness, text: str, says: str) -> None:

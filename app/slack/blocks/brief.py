@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
 from app.incidents.models import Incident, Kind, Severity
 from app.roles.models import Role
 from app.slack import ids
-from app.slack.blocks.text import clip, mentions, safe, when
+from app.slack.blocks.text import clip, escape, mentions, safe, when
 from app.updates.durations import format_duration
 
 SEVERITY_ICON = {
@@ -37,7 +37,7 @@ class BriefFacts:
 
 
 def brief_text(incident: Incident) -> str:
-    return f"{incident.ref} {clip(incident.title, 200)}: {incident.severity} {incident.status}"
+    return f"{incident.ref} {safe(incident.title, 200)}: {incident.severity} {incident.status}"
 
 
 def brief_blocks(facts: BriefFacts) -> list[Block]:
@@ -79,7 +79,7 @@ COUNTED = ("pending", "changes_requested", "approved", "rejected", "done")
 
 def actions_text(counts: Mapping[str, int]) -> str:
     if not any(counts.values()):
-        return "*Actions*\nNone proposed yet: `/crisis propose <title>`"
+        return "*Actions*\nNone proposed yet: " + escape("`/crisis propose <title>`")
     shown = [f"{counts.get(state, 0)} {state.replace('_', ' ')}" for state in COUNTED]
     return "*Actions*\n" + " · ".join(shown)
 

@@ -8,6 +8,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, Sec
 
 from app.roles.models import Role
 from app.slack.blocks.brief import roles_text
+from app.slack.blocks.text import escape
 
 
 def roles_blocks(holders: Mapping[Role, Sequence[str]]) -> list[Block]:
@@ -16,7 +17,7 @@ def roles_blocks(holders: Mapping[Role, Sequence[str]]) -> list[Block]:
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text="Admins change roles with `/crisis role add <role> @person`."
+                    text=escape("Admins change roles with `/crisis role add <role> @person`.")
                 )
             ]
         ),

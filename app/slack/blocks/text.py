@@ -1,4 +1,25 @@
-"""Safe text for Block Kit: escaping, clipping, mentions and dates."""
+"""Safe text for Slack: escaping, clipping, mentions and dates.
+
+THE RULE. Every string the bot gives Slack in a field Slack parses is mrkdwn: message `text`
+(the notification fallback too), mrkdwn objects in sections, fields and context blocks,
+channel topics and purposes, a file's `initial_comment`, and the message of every
+`CrisisError` (the error handler sends it as it is). So whoever writes the f-string that
+builds such a string passes each value it did not write itself (titles, drafts, reasons,
+notes, summaries, names from Slack, words a person typed, Slack's error codes) through
+`escape()` or `safe()`, once, right there. Our own literal `<`, `>` and `&` are escaped too
+(`escape("/crisis open <title>")`, as `USAGE` in app/commands/grammar.py does). A value that is
+already mrkdwn (another builder's result, `USAGE[...]`, a `CrisisError.message`) is never
+escaped again. Mentions, channel links and dates the bot means are built only from stored
+ids with `mention()`, `mentions()`, `channel_link()` and `when()`.
+
+Plain-text fields are not parsed and take raw text, never escaped: `PlainTextObject`s, header
+blocks, button labels, option texts, modal titles, input placeholders and the `errors` of a
+view submission. To show a mrkdwn message in one of them, pass it through `unescape()`.
+
+Domain packages cannot import this module; where they quote what a person typed in an error
+they use `html.escape(text, quote=False)`, which is the same escaping.
+`app/slackdouble/mentions.py` finds any live `<…>` that slipped through, in tests.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +32,12 @@ ELLIPSIS = "…"
 def escape(text: str) -> str:
     """Escape user text for mrkdwn so `<!channel>` or `<@U…>` in it never pings anyone."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(mrkdwn: str) -> str:
+    """The inverse of `escape`, with code backticks dropped: mrkdwn for a plain-text field."""
+    text = mrkdwn.replace("`", "").replace("&lt;", "<").replace("&gt;", ">")
+    return text.replace("&amp;", "&")
 
 
 def clip(text: str, limit: int) -> str:

@@ -11,7 +11,7 @@ from app.approvals.models import Action, Decision
 from app.errors import BadCommand
 from app.roles.models import Role
 from app.slack import ids
-from app.slack.blocks.text import clip
+from app.slack.blocks.text import clip, escape
 
 DECISIONS: dict[str, Decision] = {
     ids.APPROVE: Decision.APPROVE,
@@ -73,7 +73,7 @@ def decision_block(
 
 
 def _fault_confirm(flagged: Sequence[str]) -> ConfirmObject:
-    phrases = ", ".join(f"“{phrase}”" for phrase in flagged[:5])
+    phrases = ", ".join(f"“{escape(phrase)}”" for phrase in flagged[:5])
     return ConfirmObject(
         title="Approve anyway?",
         text=clip(f"The draft may admit fault ({phrases}). Approve it as written?", 300),

@@ -21,7 +21,7 @@ from app.errors import BadCommand
 from app.incidents.models import Incident, Status
 from app.slack import ids
 from app.slack.blocks import forms
-from app.slack.blocks.text import safe
+from app.slack.blocks.text import safe, unescape
 from app.slack.blocks.updates.words import STATUS_HINT, status_label
 from app.updates.durations import format_duration, parse_duration
 from app.updates.models import (
@@ -184,7 +184,7 @@ def _next_in(raw: str) -> tuple[int | None, str | None]:
     try:
         return parse_duration(raw), None
     except BadCommand as error:
-        return None, error.message.replace("`", "")
+        return None, unescape(error.message)
 
 
 def resolve_modal(incident: Incident) -> View:
