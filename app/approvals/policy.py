@@ -1,4 +1,15 @@
-"""Which roles must approve each category of proposed action, and which drafts Legal screens."""
+"""Which roles must approve each category of proposed action, and which drafts Legal screens.
+
+The YAML file named by CRISIS_POLICY_FILE may override, per category:
+
+- `approvers`: the roles that must each approve, e.g. `[legal, exec]`;
+- `wording_guard`: `true` to screen the draft for admissions of fault;
+- `self_approval`: `true` to let the author of an action (its proposer, or whoever revised it)
+  decide on it for a role they hold. Off by default for every category: the four-eyes rule
+  means someone else must approve, request changes on or reject what you wrote.
+
+and, at the top level, `fault_phrases`: the phrases the wording guard looks for.
+"""
 
 from __future__ import annotations
 
@@ -58,6 +69,7 @@ DEFAULT_FAULT_PHRASES: tuple[str, ...] = (
 
 ROLE_NAMES = ", ".join(role.value for role in Role)
 CATEGORY_NAMES = ", ".join(category.value for category in Category)
+CATEGORY_KEYS = ("approvers", "wording_guard", "self_approval")
 
 
 class PolicyError(CrisisError):
@@ -69,12 +81,17 @@ class ApprovalPolicy:
     approvers: Mapping[Category, tuple[Role, ...]]
     guarded: frozenset[Category]
     fault_phrases: tuple[str, ...]
+    self_approved: frozenset[Category] = frozenset()
 
     def required_roles(self, category: Category) -> tuple[Role, ...]:
         return self.approvers[Category(category)]
 
     def is_guarded(self, category: Category) -> bool:
         return Category(category) in self.guarded
+
+    def allows_self_approval(self, category: Category) -> bool:
+        """Whether an action's author may decide on it (off unless the file says so)."""
+        return Category(category) in self.self_approved
 
 
 DEFAULT_POLICY = ApprovalPolicy(DEFAULT_APPROVERS, DEFAULT_GUARDED, DEFAULT_FAULT_PHRASES)
@@ -140,26 +157,36 @@ def _policy_from(data: Any) -> ApprovalPolicy:
     top = _mapping(data, "", ("categories", "fault_phrases"))
     approvers = dict(DEFAULT_APPROVERS)
     guarded = set(DEFAULT_GUARDED)
+    self_approved: set[Category] = set()
     categories = top.get("categories") or {}
     if not isinstance(categories, dict):
         raise _Invalid("categories", f"expected a mapping of category names ({CATEGORY_NAMES})")
     for key, entry in categories.items():
         category = _category(key)
         where = f"categories.{key}"
-        fields = _mapping(entry, where, ("approvers", "wording_guard"))
+        fields = _mapping(entry, where, CATEGORY_KEYS)
         if "approvers" in fields:
             approvers[category] = _roles(fields["approvers"], f"{where}.approvers")
-        if "wording_guard" in fields:
-            if not isinstance(fields["wording_guard"], bool):
-                raise _Invalid(f"{where}.wording_guard", "must be true or false")
-            if fields["wording_guard"]:
-                guarded.add(category)
-            else:
-                guarded.discard(category)
+        _switch(fields, "wording_guard", where, category, guarded)
+        _switch(fields, "self_approval", where, category, self_approved)
     phrases = DEFAULT_FAULT_PHRASES
     if "fault_phrases" in top:
         phrases = _phrases(top["fault_phrases"])
-    return ApprovalPolicy(approvers, frozenset(guarded), phrases)
+    return ApprovalPolicy(approvers, frozenset(guarded), phrases, frozenset(self_approved))
+
+
+def _switch(
+    fields: dict[Any, Any], key: str, where: str, category: Category, chosen: set[Category]
+) -> None:
+    """A true/false key of a category: add the category to `chosen` or take it out."""
+    if key not in fields:
+        return
+    if not isinstance(fields[key], bool):
+        raise _Invalid(f"{where}.{key}", "must be true or false")
+    if fields[key]:
+        chosen.add(category)
+    else:
+        chosen.discard(category)
 
 
 def _category(key: Any) -> Category:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Iterable, Set
 
 from app.approvals.models import (
     DETAILS_MAX,
@@ -10,6 +10,7 @@ from app.approvals.models import (
     REASON_MAX,
     TITLE_MAX,
     Action,
+    ActionRevision,
     ActionState,
     Approval,
     Decision,
@@ -31,6 +32,27 @@ def authorize_decision(
         names = anyone_of(held)
         raise NotAuthorized(f"That button is for {role.value}; you can decide as {names}.")
     raise NotAuthorized(f"Only {anyone_of(required)} can {decision.verb} this.")
+
+
+def authors_of(action: Action, revisions: Iterable[ActionRevision]) -> frozenset[str]:
+    """Who wrote the action's words: its proposer and everyone who wrote one of its revisions."""
+    return frozenset({action.proposer, *(revision.by for revision in revisions)})
+
+
+def check_four_eyes(
+    action: Action, *, authors: Set[str], by: str, decision: Decision, allowed: bool
+) -> None:
+    """Nobody decides on words they wrote, unless the policy allows it for the category.
+
+    Every decision counts, not only Approve: a decision is recorded as the role's review, and
+    an author who wants other words can revise them instead.
+    """
+    if allowed or by not in authors:
+        return
+    did = "proposed" if by == action.proposer else "revised"
+    raise NotAuthorized(
+        f"You {did} {action.ref}; someone else must {decision.verb} it (four-eyes rule)."
+    )
 
 
 def outcome(approvals: list[Approval]) -> ActionState:

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.approvals import locking, rules
+from app.approvals import gates, locking, rules
 from app.approvals.errors import AlreadyDecided
 from app.approvals.guard import find_fault_phrases
 from app.approvals.models import (
@@ -23,7 +23,7 @@ from app.approvals.models import (
     Decision,
     DecisionState,
 )
-from app.approvals.policy import ApprovalPolicy, Category
+from app.approvals.policy import DEFAULT_POLICY, ApprovalPolicy, Category
 from app.approvals.queries import (
     ActionCard,
     PendingApproval,
@@ -137,11 +137,16 @@ async def decide(
     by_roles: Set[Role],
     reason: str | None,
     at: datetime,
+    policy: ApprovalPolicy = DEFAULT_POLICY,
 ) -> DecisionResult:
-    """Record one role's decision on one revision, then settle the action's state."""
+    """Record one role's decision on one revision, then settle the action's state.
+
+    Refused on a closed incident and, unless the policy allows it, for the action's authors.
+    """
     decision, role = Decision(decision), Role(role)
     reason = rules.checked_reason(reason, decision)
     action = await locking.lock_action(session, action_id)
+    await gates.lock_open_for(session, action, doing=f"{decision.verb} {action.ref}")
     if action.state != ActionState.PENDING:
         raise not_pending(action, await current_approvals(session, action))
     if revision != action.revision:
@@ -151,6 +156,7 @@ async def decide(
     mine = next(approval for approval in approvals if approval.role == role)
     if mine.state != DecisionState.PENDING:
         raise already_decided(mine)
+    await gates.check_author(session, action, by=by, decision=decision, policy=policy)
     approvals, mine = await locking.record_decision(
         session, action, mine, decision, by=by, at=at, reason=reason
     )
@@ -192,6 +198,7 @@ async def revise(
     """
     title, details = rules.checked_wording(title, details)
     action = await locking.lock_action(session, action_id)
+    await gates.lock_open_for(session, action, doing=f"revise {action.ref}")
     rules.check_revisable(action, by=by)
     if expected_revision is not None and expected_revision != action.revision:
         raise stale_revision(action, expected_revision)
@@ -233,6 +240,7 @@ async def mark_done(
     """Record that an approved action was carried out; only its owner or a lead may say so."""
     note = rules.checked_note(note)
     action = await locking.lock_action(session, action_id)
+    await gates.lock_open_for(session, action, doing=f"mark {action.ref} done")
     if action.state == ActionState.DONE:
         raise not_pending(action, [])
     rules.check_finishable(action, by=by, by_roles=by_roles)

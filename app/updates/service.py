@@ -15,7 +15,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.audit.service import audit
 from app.errors import BadCommand, NotFound
+from app.incidents import closure
 from app.incidents.models import Incident, Status
+from app.incidents.rules import check_open
 from app.store.locking import lock_row
 from app.updates.models import StatusUpdate, UpdateKind
 
@@ -62,19 +64,12 @@ def _next_due(incident: Incident, draft: UpdateDraft, at: datetime) -> datetime 
     return at + timedelta(seconds=draft.next_in_seconds or incident.cadence_seconds)
 
 
-def _refuse_resolved(incident: Incident, what: str) -> None:
-    if incident.status == Status.RESOLVED:
-        raise BadCommand(
-            f"{incident.ref} is resolved, so {what}. Type `/crisis reopen` first if it flared up."
-        )
-
-
 async def record_update(
     session: AsyncSession, *, incident_id: int, draft: UpdateDraft, by: str, at: datetime
 ) -> Recorded:
     """Store the update and restart the update clock from now."""
     incident = await lock(session, incident_id)
-    _refuse_resolved(incident, "it takes no more updates")
+    await closure.ensure_open(session, incident, doing="post an update")
     previous = incident.status
     incident.status = draft.status
     incident.last_update_at = at
@@ -132,6 +127,8 @@ async def reopen(session: AsyncSession, *, incident_id: int, by: str, at: dateti
     incident = await lock(session, incident_id)
     if incident.status != Status.RESOLVED:
         raise BadCommand(f"{incident.ref} is not resolved; it is {incident.status}.")
+    if await closure.is_archived(session, incident_id):
+        check_open(incident, archived=True)
     incident.status = Status.INVESTIGATING
     cadence = incident.cadence_seconds
     incident.next_update_due = at + timedelta(seconds=cadence) if cadence else None
@@ -153,6 +150,7 @@ async def set_cadence(
 ) -> Incident:
     """A new cadence (None pauses reminders); the next due time is recomputed at once."""
     incident = await lock(session, incident_id)
+    await closure.ensure_open(session, incident, doing="change the update cadence")
     previous = incident.cadence_seconds
     incident.cadence_seconds = seconds
     incident.next_update_due = next_due_from(incident, at)
@@ -175,7 +173,7 @@ async def set_status(
 ) -> tuple[Incident, Status]:
     """Change the status without an update (resolving goes through `resolve`)."""
     incident = await lock(session, incident_id)
-    _refuse_resolved(incident, "its status stays resolved")
+    await closure.ensure_open(session, incident, doing="change its status")
     previous = Status(incident.status)
     if previous == status:
         raise BadCommand(f"{incident.ref} is already {status.value}.")

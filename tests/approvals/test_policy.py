@@ -95,11 +95,20 @@ def test_a_file_without_phrases_keeps_the_default_phrases(tmp_path: Path) -> Non
         ),
         (
             "categories:\n  paid_media: {approver: [legal]}\n",
-            'categories.paid_media: unknown key "approver" (expected approvers, wording_guard)',
+            'categories.paid_media: unknown key "approver" '
+            "(expected approvers, wording_guard, self_approval)",
         ),
         (
             "categories:\n  paid_media: {wording_guard: maybe}\n",
             "categories.paid_media.wording_guard: must be true or false",
+        ),
+        (
+            "categories:\n  internal: {self_approval: yes please}\n",
+            "categories.internal.self_approval: must be true or false",
+        ),
+        (
+            "categories:\n  internal: {self_approval: 1}\n",
+            "categories.internal.self_approval: must be true or false",
         ),
         ("categories: [legal]\n", "categories: expected a mapping of category names"),
         ("fault_phrases: our fault\n", "fault_phrases: expected a list of phrases"),
@@ -123,3 +132,20 @@ def test_each_mistake_is_one_clear_line(tmp_path: Path, content: str, problem: s
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(PolicyError, match=r"nowhere\.yml: no such file$"):
         load_policy(tmp_path / "nowhere.yml")
+
+
+def test_self_approval_is_off_for_every_category_by_default() -> None:
+    assert not [c for c in Category if DEFAULT_POLICY.allows_self_approval(c)]
+
+
+def test_a_file_allows_self_approval_per_category(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yml"
+    path.write_text(
+        "categories:\n"
+        "  internal: {self_approval: true}\n"
+        "  other: {approvers: [exec], self_approval: false}\n"
+    )
+    policy = load_policy(path)
+    assert [c for c in Category if policy.allows_self_approval(c)] == [Category.INTERNAL]
+    assert policy.required_roles(Category.INTERNAL) == (Role.LEAD,)
+    assert policy.required_roles(Category.OTHER) == (Role.EXEC,)

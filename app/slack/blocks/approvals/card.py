@@ -46,8 +46,13 @@ def card_text(card: ActionCard) -> str:
 
 
 def approval_card(
-    card: ActionCard, *, members: Mapping[Role, Sequence[str]], policy: ApprovalPolicy
+    card: ActionCard,
+    *,
+    members: Mapping[Role, Sequence[str]],
+    policy: ApprovalPolicy,
+    closed: str | None = None,
 ) -> list[Block]:
+    """The card; `closed` (the incident is resolved or archived) replaces every button."""
     action = card.action
     flagged = flagged_phrases(card, policy)
     blocks: list[Block] = [
@@ -59,7 +64,7 @@ def approval_card(
     if action.details:
         blocks.append(SectionBlock(block_id=ids.CARD_DRAFT, text=draft_text(card, policy)))
     blocks.append(SectionBlock(block_id=ids.CARD_ROLES, text=roles_text(card.approvals)))
-    blocks.extend(next_steps(card, members, flagged))
+    blocks.extend(next_steps(card, members, flagged, closed=closed))
     blocks.append(ContextBlock(block_id=ids.CARD_FOOTER, elements=[footer(card)]))
     return blocks
 
@@ -121,10 +126,16 @@ def decision_line(approval: Approval) -> str:
 
 
 def next_steps(
-    card: ActionCard, members: Mapping[Role, Sequence[str]], flagged: Sequence[str]
+    card: ActionCard,
+    members: Mapping[Role, Sequence[str]],
+    flagged: Sequence[str],
+    *,
+    closed: str | None = None,
 ) -> list[Block]:
     action = card.action
     state = ActionState(action.state)
+    if closed and state != ActionState.DONE:
+        return [SectionBlock(block_id=ids.CARD_FOLLOW_UP, text=closed)]
     if state == ActionState.PENDING:
         pending = [Role(a.role) for a in card.approvals if a.state == DecisionState.PENDING]
         blocks: list[Block] = [waiting_block(pending, members)] if pending else []

@@ -73,4 +73,12 @@ def policy_blocks(policy: ApprovalPolicy) -> list[Block]:
                 )
             ]
         ),
+        ContextBlock(elements=[MarkdownTextObject(text=four_eyes_text(policy))]),
     ]
+
+
+def four_eyes_text(policy: ApprovalPolicy) -> str:
+    """The separation of duties in force, and the categories the policy file exempts."""
+    line = ":busts_in_silhouette: Four-eyes rule: nobody decides on what they proposed or revised"
+    exempt = [c.label for c in Category if policy.allows_self_approval(c)]
+    return f"{line}, except: {', '.join(exempt)}." if exempt else f"{line}."
