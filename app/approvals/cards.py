@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from slack_sdk.models.blocks import Block
 
-from app.approvals import queries
+from app.approvals import gates, queries
 from app.approvals.models import CopyKind
 from app.deps import Deps
 from app.errors import SlackFailure
@@ -43,8 +43,9 @@ async def render(deps: Deps, action_id: int) -> Rendered:
     async with deps.db() as session:
         card = await queries.card(session, action_id)
         holders = await roles.holders(session)
+        closed = await gates.card_line_for(session, card.action)
     members = members_for(card, holders)
-    blocks = approval_card(card, members=members, policy=deps.policy)
+    blocks = approval_card(card, members=members, policy=deps.policy, closed=closed)
     return Rendered(card, members, card_text(card), blocks)
 
 
@@ -56,8 +57,7 @@ async def publish(deps: Deps, action_id: int) -> None:
         shown.card.incident_channel_id, text=text, blocks=blocks
     )
     copies = [(channel, ts, CopyKind.CHANNEL)]
-    approvers = dict.fromkeys(u for users in shown.members.values() for u in users)
-    for user in approvers:
+    for user in await _approvers_in_room(deps, shown):
         copy = await _dm(deps, user, text, blocks)
         if copy is not None:
             copies.append((*copy, CopyKind.DM))
@@ -65,6 +65,23 @@ async def publish(deps: Deps, action_id: int) -> None:
         for channel_id, copy_ts, kind in copies:
             await queries.add_copy(session, action_id, channel_id, copy_ts, kind)
     deps.home.touch(deps, shown.concerned)
+
+
+async def _approvers_in_room(deps: Deps, shown: Rendered) -> list[str]:
+    """Cards go by DM only to role holders who are in the war room: a DM copy shows the draft,
+    and the war room is where the people allowed to read it are."""
+    approvers = dict.fromkeys(u for users in shown.members.values() for u in users)
+    if not approvers:
+        return []
+    members = await deps.slack.channel_members(shown.card.incident_channel_id)
+    outside = [user for user in approvers if user not in members]
+    if outside:
+        logger.info(
+            "not sending %s to %d holder(s) outside the war room",
+            shown.card.action.ref,
+            len(outside),
+        )
+    return [user for user in approvers if user in members]
 
 
 async def send_copy(deps: Deps, action_id: int, user_id: str) -> None:
@@ -100,10 +117,23 @@ async def sync(deps: Deps, action_id: int) -> None:
     deps.home.touch(deps, shown.concerned)
 
 
+async def sync_incident(deps: Deps, incident_id: int) -> None:
+    """Rewrite every card of an incident: on resolve they lose their buttons, on reopen regain
+    them (cards render the incident's state)."""
+    async with deps.db() as session:
+        actions = await queries.list_actions(session, incident_id)
+    for action in actions:
+        await sync(deps, action.id or 0)
+
+
 async def thread_reply(deps: Deps, action_id: int, text: str) -> None:
     """A reply under the war-room copy of the card."""
     async with deps.db() as session:
         copies = await queries.copies(session, action_id)
     for copy in copies:
-        if copy.kind == CopyKind.CHANNEL:
+        if copy.kind != CopyKind.CHANNEL:
+            continue
+        try:
             await deps.slack.post(copy.channel_id, text=text, thread_ts=copy.ts)
+        except SlackFailure as failure:  # e.g. a follow-up decided after the room was archived
+            logger.warning("could not reply under card %s: %s", copy.ts, failure.error)

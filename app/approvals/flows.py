@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from app.approvals import cards, queries, rules, service
+from app.approvals import cards, gates, queries, rules, service
+from app.approvals.access import ensure_action_visible
 from app.approvals.errors import AlreadyDecided
-from app.approvals.models import Action, ActionState, Decision, DecisionState
+from app.approvals.models import Action, ActionState, Approval, Decision, DecisionState
 from app.approvals.wording import already_decided, not_pending, stale_revision
 from app.deps import Deps
+from app.incidents import closure
 from app.incidents.flows import refresh_brief
+from app.incidents.models import Incident
+from app.incidents.rules import IncidentClosed
 from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.blocks.approvals.buttons import DecisionValue
@@ -23,8 +27,15 @@ async def roles_of(deps: Deps, user_id: str) -> set[Role]:
     return {role for role, users in holders.items() if user_id in users}
 
 
+async def ensure_proposable(deps: Deps, incident: Incident) -> None:
+    """Before the form opens: a closed incident takes no proposals (checked again at submit)."""
+    async with deps.db() as session:
+        await closure.ensure_open(session, incident, doing="propose an action")
+
+
 async def propose(deps: Deps, form: ProposeForm, *, by: str) -> Action:
     async with deps.db.begin() as session:
+        await closure.lock_open(session, form.incident_id, doing="propose an action")
         action = await service.propose(
             session,
             incident_id=form.incident_id,
@@ -44,28 +55,44 @@ async def propose(deps: Deps, form: ProposeForm, *, by: str) -> Action:
 
 async def check_decision(deps: Deps, value: DecisionValue, decision: Decision, by: str) -> str:
     """Refuse at the click what the decision would refuse, before asking for a reason."""
+    await ensure_action_visible(deps, value.action_id, by)
     by_roles = await roles_of(deps, by)
     async with deps.db() as session:
         action = await queries.require(session, value.action_id)
         approvals = await queries.current_approvals(session, action)
-    try:
-        if action.state != ActionState.PENDING:
-            raise not_pending(action, approvals)
-        if value.revision != action.revision:
-            raise stale_revision(action, value.revision)
-        rules.authorize_decision(approvals, role=value.role, by_roles=by_roles, decision=decision)
-        mine = next(a for a in approvals if a.role == value.role)
-        if mine.state != DecisionState.PENDING:
-            raise already_decided(mine)
-    except AlreadyDecided:
-        await cards.sync(deps, value.action_id)
-        raise
+        try:
+            await gates.ensure_open_for(session, action, doing=f"{decision.verb} {action.ref}")
+            _check_clickable(action, approvals, value, by_roles=by_roles, decision=decision)
+        except (AlreadyDecided, IncidentClosed):
+            await cards.sync(deps, value.action_id)
+            raise
+        await gates.check_author(session, action, by=by, decision=decision, policy=deps.policy)
     return action.title
+
+
+def _check_clickable(
+    action: Action,
+    approvals: list[Approval],
+    value: DecisionValue,
+    *,
+    by_roles: set[Role],
+    decision: Decision,
+) -> None:
+    """What the decision itself would refuse: a settled action, old wording, another's role."""
+    if action.state != ActionState.PENDING:
+        raise not_pending(action, approvals)
+    if value.revision != action.revision:
+        raise stale_revision(action, value.revision)
+    rules.authorize_decision(approvals, role=value.role, by_roles=by_roles, decision=decision)
+    mine = next(a for a in approvals if a.role == value.role)
+    if mine.state != DecisionState.PENDING:
+        raise already_decided(mine)
 
 
 async def decide(
     deps: Deps, value: DecisionValue, decision: Decision, *, by: str, reason: str | None = None
 ) -> None:
+    await ensure_action_visible(deps, value.action_id, by)
     by_roles = await roles_of(deps, by)
     try:
         async with deps.db.begin() as session:
@@ -79,8 +106,9 @@ async def decide(
                 by_roles=by_roles,
                 reason=reason,
                 at=deps.clock.now(),
+                policy=deps.policy,
             )
-    except AlreadyDecided:
+    except (AlreadyDecided, IncidentClosed):
         await cards.sync(deps, value.action_id)
         raise
     await cards.sync(deps, value.action_id)
@@ -104,13 +132,16 @@ async def decide_with_reason(deps: Deps, form: ReasonForm, *, by: str) -> None:
 
 
 async def check_reviser(deps: Deps, action_id: int, by: str) -> Action:
+    await ensure_action_visible(deps, action_id, by)
     async with deps.db() as session:
         action = await queries.require(session, action_id)
+        await gates.ensure_open_for(session, action, doing=f"revise {action.ref}")
     rules.check_revisable(action, by=by)
     return action
 
 
 async def revise(deps: Deps, form: ReviseForm, *, by: str) -> None:
+    await ensure_action_visible(deps, form.action_id, by)
     async with deps.db.begin() as session:
         action = await service.revise(
             session,
@@ -132,14 +163,17 @@ async def revise(deps: Deps, form: ReviseForm, *, by: str) -> None:
 
 
 async def check_finisher(deps: Deps, action_id: int, by: str) -> Action:
+    await ensure_action_visible(deps, action_id, by)
     by_roles = await roles_of(deps, by)
     async with deps.db() as session:
         action = await queries.require(session, action_id)
+        await gates.ensure_open_for(session, action, doing=f"mark {action.ref} done")
     rules.check_finishable(action, by=by, by_roles=by_roles)
     return action
 
 
 async def mark_done(deps: Deps, form: DoneForm, *, by: str) -> None:
+    await ensure_action_visible(deps, form.action_id, by)
     by_roles = await roles_of(deps, by)
     async with deps.db.begin() as session:
         action = await service.mark_done(

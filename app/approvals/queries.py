@@ -156,3 +156,24 @@ async def pending_for_roles(session: AsyncSession, roles: Iterable[Role]) -> lis
         PendingApproval(action, approval, incident.ref, incident.channel_id)
         for action, approval, incident in rows
     ]
+
+
+async def retire_dm_copies(
+    session: AsyncSession, *, channel_id: str, keep_for: str, roles_held: set[Role]
+) -> list[tuple[CardCopy, str]]:
+    """Forget the card copies in one person's DM that they no longer have a part in (none of
+    the card's roles held, not its proposer or owner); returns each copy with its action ref."""
+    query = (
+        select(CardCopy, Action)
+        .join(Action, col(Action.id) == col(CardCopy.action_id))
+        .where(CardCopy.channel_id == channel_id, CardCopy.kind == CopyKind.DM.value)
+    )
+    retired: list[tuple[CardCopy, str]] = []
+    for copy, action in (await session.exec(query)).all():
+        required = {Role(a.role) for a in await current_approvals(session, action)}
+        if required & roles_held or keep_for in {action.proposer, action.owner}:
+            continue
+        await session.delete(copy)
+        retired.append((copy, action.ref))
+    await session.flush()
+    return retired

@@ -8,12 +8,14 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.approvals import gates
 from app.approvals import queries as approvals
 from app.approvals.guard import find_fault_phrases
 from app.approvals.policy import ApprovalPolicy, Category
 from app.approvals.queries import PendingApproval
 from app.incidents import service as incidents
 from app.incidents.models import Incident, Status
+from app.incidents.visibility import Viewer
 from app.roles import service as roles
 from app.roles.models import Role
 
@@ -41,29 +43,34 @@ class HomeFacts:
 
 
 async def home_facts(
-    session: AsyncSession, *, user_id: str, now: datetime, policy: ApprovalPolicy
+    session: AsyncSession, *, viewer: Viewer, now: datetime, policy: ApprovalPolicy
 ) -> HomeFacts:
+    """What `viewer` may see: only incidents whose war room they are in (or all, for admins)."""
     holders = await roles.holders(session)
-    mine = {role for role, users in holders.items() if user_id in users}
+    mine = {role for role, users in holders.items() if viewer.user_id in users}
     pending = await approvals.pending_for_roles(session, mine) if mine else []
+    pending = [p for p in pending if viewer.is_admin or p.incident_channel_id in viewer.rooms]
+    pending = await gates.decidable(session, pending, user_id=viewer.user_id, policy=policy)
     waiting = [Waiting(p, _flagged(p, policy)) for p in pending[:MAX_WAITING]]
     return HomeFacts(
-        user_id=user_id,
+        user_id=viewer.user_id,
         now=now,
         waiting=waiting,
-        active=(await incidents.active(session))[:MAX_ACTIVE],
-        resolved=await recently_resolved(session),
+        active=viewer.visible(await incidents.active(session))[:MAX_ACTIVE],
+        resolved=viewer.visible(await recently_resolved(session, limit=None))[:MAX_RESOLVED],
         leads=holders.get(Role.LEAD, []),
         more_waiting=max(0, len(pending) - MAX_WAITING),
     )
 
 
-async def recently_resolved(session: AsyncSession) -> list[Incident]:
+async def recently_resolved(
+    session: AsyncSession, *, limit: int | None = MAX_RESOLVED
+) -> list[Incident]:
     query = (
         select(Incident)
         .where(Incident.status == Status.RESOLVED)
         .order_by(col(Incident.id).desc())
-        .limit(MAX_RESOLVED)
+        .limit(limit)
     )
     return list((await session.exec(query)).all())
 

@@ -8,12 +8,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.audit.models import AuditEntry
 from app.deps import Deps
 from app.home.facts import home_facts
+from app.incidents.access import viewer
 from app.slack.blocks.home import home_view
 
 
 async def publish(deps: Deps, user_id: str) -> None:
+    who = await viewer(deps, user_id)
     async with deps.db() as session:
-        facts = await home_facts(session, user_id=user_id, now=deps.clock.now(), policy=deps.policy)
+        facts = await home_facts(session, viewer=who, now=deps.clock.now(), policy=deps.policy)
         exports = await latest_exports(session, [i.id or 0 for i in facts.resolved])
     for incident_id, file_id in exports.items():
         link = await deps.slack.file_permalink(file_id)

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from app.approvals import queries as action_queries
 from app.deps import Deps
 from app.errors import NotAnIncidentChannel, SlackFailure
+from app.incidents import closure
 from app.incidents import service as incidents
+from app.incidents.access import viewer
 from app.incidents.models import Incident, Kind, Severity
 from app.incidents.naming import channel_name
 from app.roles import service as roles
 from app.slack.blocks.brief import BriefFacts, brief_blocks, brief_text
-from app.slack.blocks.text import clip
+from app.slack.blocks.text import safe
 from app.slack.gateway import CreatedChannel, InviteFailure
 
 logger = logging.getLogger(__name__)
@@ -69,12 +71,14 @@ async def open_incident(deps: Deps, request: OpenRequest) -> OpenOutcome:
 
 
 def topic_for(incident: Incident) -> str:
-    return clip(f"{incident.ref} · {incident.severity} · {incident.status} · {incident.title}", 250)
+    head = f"{incident.ref} · {incident.severity} · {incident.status} · "
+    return head + safe(incident.title, 250 - len(head))
 
 
 async def _describe(deps: Deps, outcome: OpenOutcome) -> None:
     incident = outcome.incident
-    purpose = clip(incident.summary or f"War room for {incident.ref}: {incident.title}", 250)
+    head = "" if incident.summary else f"War room for {incident.ref}: "
+    purpose = head + safe(incident.summary or incident.title, 250 - len(head))
     try:
         await deps.slack.describe_channel(
             outcome.channel.id, topic=topic_for(incident), purpose=purpose
@@ -105,8 +109,9 @@ async def refresh_brief(deps: Deps, incident_id: int) -> None:
         incident = await incidents.get(session, incident_id)
         holders = await roles.holders(session)
         counts = await action_queries.counts(session, incident_id)
-    if incident is None or incident.brief_ts is None:
-        return
+        archived = await closure.is_archived(session, incident_id)
+    if incident is None or incident.brief_ts is None or archived:
+        return  # an archived war room's brief stays as it was when the room closed
     facts = BriefFacts(incident=incident, holders=holders, action_counts=counts)
     await deps.slack.update(
         incident.channel_id,
@@ -117,12 +122,20 @@ async def refresh_brief(deps: Deps, incident_id: int) -> None:
     deps.home.touch(deps)
 
 
-async def incident_here(deps: Deps, channel_id: str) -> Incident:
-    """The incident whose war room this is, or a refusal that names the open ones."""
+async def incident_here(deps: Deps, channel_id: str, *, user_id: str) -> Incident:
+    """The incident whose war room this is, or a refusal that names the open ones `user_id`
+    may see (and only those)."""
     async with deps.db() as session:
         incident = await incidents.by_channel(session, channel_id)
         active = [] if incident else await incidents.active(session)
     if incident is not None:
         return incident
-    rooms = ", ".join(f"{i.ref} <#{i.channel_id}>" for i in active[:10]) or "none right now"
+    if not active:
+        raise NotAnIncidentChannel("That only works inside a war room. No incident is open.")
+    shown = (await viewer(deps, user_id)).visible(active)
+    rooms = ", ".join(f"{i.ref} <#{i.channel_id}>" for i in shown[:10])
+    if not rooms:
+        raise NotAnIncidentChannel(
+            "That only works inside a war room, and you are not in any open war room."
+        )
     raise NotAnIncidentChannel(f"That only works inside a war room. Open incidents: {rooms}.")

@@ -18,7 +18,7 @@ MAY_EXPORT = (Role.LEAD, Role.LEGAL)
 
 
 async def export_here(deps: Deps, parsed: Export, command: dict[str, Any], reply: Replier) -> None:
-    incident = await incident_here(deps, command["channel_id"])
+    incident = await incident_here(deps, command["channel_id"], user_id=command["user_id"])
     assert incident.id is not None
     user = command["user_id"]
     await ensure_may_export(deps, user)

@@ -9,6 +9,7 @@ from app.audit.service import audit
 from app.deps import Deps
 from app.errors import BadCommand, NotAuthorized
 from app.incidents import service as incidents
+from app.incidents.access import ensure_incident_visible
 from app.incidents.flows import incident_here, refresh_brief
 from app.incidents.models import Incident, Status
 from app.review import service
@@ -42,7 +43,7 @@ async def figures_for(deps: Deps, incident: Incident) -> ReviewFigures:
 
 
 async def open_review(deps: Deps, *, channel_id: str, trigger_id: str, by: str) -> None:
-    incident = await incident_here(deps, channel_id)
+    incident = await incident_here(deps, channel_id, user_id=by)
     await ensure_lead(deps, by, "run the review")
     ensure_resolved(incident, "review it")
     async with deps.db() as session:
@@ -56,9 +57,7 @@ async def open_review(deps: Deps, *, channel_id: str, trigger_id: str, by: str) 
 
 async def submit_review(deps: Deps, form: ReviewForm, *, by: str) -> None:
     await ensure_lead(deps, by, "post the review")
-    async with deps.db() as session:
-        incident = await incidents.get(session, form.incident_id)
-    assert incident is not None
+    incident = await ensure_incident_visible(deps, form.incident_id, by)
     figures = await figures_for(deps, incident)
     async with deps.db.begin() as session:
         _, follow_ups = await service.save(
@@ -73,7 +72,7 @@ async def submit_review(deps: Deps, form: ReviewForm, *, by: str) -> None:
 
 async def request_archive(deps: Deps, *, channel_id: str, by: str) -> list[Block] | None:
     """Archive at once after a review; otherwise the blocks that ask for confirmation."""
-    incident = await incident_here(deps, channel_id)
+    incident = await incident_here(deps, channel_id, user_id=by)
     await ensure_lead(deps, by, "archive the war room")
     ensure_resolved(incident, "archive it")
     async with deps.db() as session:
@@ -86,6 +85,7 @@ async def request_archive(deps: Deps, *, channel_id: str, by: str) -> list[Block
 
 async def archive(deps: Deps, incident_id: int, *, by: str) -> None:
     await ensure_lead(deps, by, "archive the war room")
+    await ensure_incident_visible(deps, incident_id, by)
     async with deps.db.begin() as session:
         incident = await incidents.get(session, incident_id)
         assert incident is not None
@@ -103,4 +103,5 @@ async def archive(deps: Deps, incident_id: int, *, by: str) -> None:
         f"stays complete: `crisisroom export {incident.ref}`.",
     )
     await deps.slack.archive(incident.channel_id)
+    await cards.sync_incident(deps, incident_id)  # DM copies say "archived" at once
     deps.home.touch(deps)

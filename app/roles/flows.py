@@ -4,26 +4,30 @@ from __future__ import annotations
 
 import logging
 
+from app.approvals.retire import retire_copies
 from app.commands.grammar import RoleAdd, RoleRemove
 from app.deps import Deps
 from app.errors import BadCommand, NotAuthorized, SlackFailure
 from app.incidents import service as incidents
+from app.incidents.access import is_admin
 from app.incidents.flows import refresh_brief
 from app.roles import service as roles
-from app.slack.blocks.text import mentions
+from app.roles.models import Role
+from app.slack.blocks.text import escape, mentions
 
 logger = logging.getLogger(__name__)
 
+STAY_IN_ROOMS = (
+    " They no longer receive its approval cards, but they stay in the open war rooms:"
+    " whether they leave one is the lead's call (`/remove @person` there)."
+)
 ADMINS_ONLY = (
     "Only workspace admins and owners, or people listed in CRISIS_ADMINS, can change roles."
 )
 
 
 async def ensure_admin(deps: Deps, user_id: str) -> None:
-    if user_id in deps.settings.crisis_admins:
-        return
-    user = await deps.slack.user(user_id)
-    if user is None or not (user.is_admin or user.is_owner):
+    if not await is_admin(deps, user_id):
         raise NotAuthorized(ADMINS_ONLY)
 
 
@@ -31,11 +35,12 @@ async def ensure_people(deps: Deps, user_ids: tuple[str, ...]) -> None:
     for user_id in user_ids:
         user = await deps.slack.user(user_id)
         if user is None:
-            raise BadCommand(f"<@{user_id}> is not a person in this workspace.")
+            raise BadCommand(f"`{user_id}` is not a person in this workspace.")
         if user.deleted:
-            raise BadCommand(f"{user.display}'s account is deactivated; choose someone active.")
+            name = escape(user.display)
+            raise BadCommand(f"{name}'s account is deactivated; choose someone active.")
         if user.is_bot:
-            raise BadCommand(f"{user.display} is a bot; roles are for people.")
+            raise BadCommand(f"{escape(user.display)} is a bot; roles are for people.")
 
 
 async def change_roles(deps: Deps, command: RoleAdd | RoleRemove, *, by: str) -> str:
@@ -56,7 +61,17 @@ async def change_roles(deps: Deps, command: RoleAdd | RoleRemove, *, by: str) ->
         current = (await roles.holders(session))[command.role]
     if changed:
         await _sync_war_rooms(deps, active, changed if isinstance(command, RoleAdd) else [])
+    if isinstance(command, RoleRemove):
+        await _retire_cards(deps, changed, command.role)
     return _summary(command, changed, current)
+
+
+async def _retire_cards(deps: Deps, removed: list[str], role: Role) -> None:
+    for user_id in removed:
+        try:
+            await retire_copies(deps, user_id=user_id, role=role)
+        except SlackFailure as failure:
+            logger.warning("could not retire the cards of a removed %s: %s", role, failure.error)
 
 
 async def _sync_war_rooms(deps: Deps, active: list, added: list[str]) -> None:
@@ -78,4 +93,6 @@ def _summary(command: RoleAdd | RoleRemove, changed: list[str], current: list[st
     else:
         head = f"Removed {mentions(changed)} from *{role}*." if changed else "Nobody was removed."
         note = f" {mentions(unchanged)} did not hold it." if unchanged else ""
+        if changed:
+            note += STAY_IN_ROOMS
     return f"{head}{note} *{role}* is now held by {mentions(current, empty='nobody')}."

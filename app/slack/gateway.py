@@ -20,6 +20,7 @@ from app.slack.users import SlackUser, UserDirectory
 logger = logging.getLogger(__name__)
 
 MAX_NAME_ATTEMPTS = 50
+PAGE_SIZE = 200
 ALREADY_FINE = {"already_in_channel", "cant_invite_self"}
 
 
@@ -211,6 +212,48 @@ class SlackGateway:
             if name != "already_archived":
                 message = f"I couldn't archive the channel: {explain(name)}."
                 raise SlackFailure(message, error=name) from error
+
+    async def channel_members(self, channel_id: str) -> set[str]:
+        """Everyone in a conversation now (conversations.members, every page)."""
+        members = await self._every_page(
+            "read who is in the war room",
+            self.client.conversations_members,
+            "members",
+            channel=channel_id,
+        )
+        return {str(member) for member in members}
+
+    async def private_channels_of(self, user_id: str) -> set[str]:
+        """The private channels `user_id` shares with the bot, archived ones included
+        (users.conversations, every page): for war rooms, the ones this person is in."""
+        channels = await self._every_page(
+            "check which war rooms you are in",
+            self.client.users_conversations,
+            "channels",
+            user=user_id,
+            types="private_channel",
+        )
+        return {str(channel["id"]) for channel in channels}
+
+    async def _every_page(
+        self, what: str, method: Callable[..., Any], key: str, **kwargs: Any
+    ) -> list[Any]:
+        found: list[Any] = []
+        cursor = ""
+        while True:
+            response = await self.call(
+                what, method, limit=PAGE_SIZE, cursor=cursor or None, **kwargs
+            )
+            found.extend(response.get(key) or [])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or ""
+            if not cursor:
+                return found
+
+    async def dm_channel(self, user_id: str) -> str:
+        response = await self.call(
+            "open a direct message", self.client.conversations_open, users=user_id
+        )
+        return str(response["channel"]["id"])
 
     async def publish_home(self, user_id: str, view: View) -> None:
         await self.call(

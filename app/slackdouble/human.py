@@ -123,3 +123,11 @@ def join_as(ws: Workspace, user_id: str, channel: str) -> None:
         raise ValueError(f"unknown channel {channel!r}")
     if user_id not in found.members:
         messaging.join(ws, found, person(ws, user_id))
+
+
+def leave_as(ws: Workspace, user_id: str, channel: str) -> None:
+    found = ws.channels.get(channel) or ws.channel_by_name(channel)
+    if found is None or found.is_im:
+        raise ValueError(f"unknown channel {channel!r}")
+    if user_id in found.members:
+        messaging.leave(ws, found, person(ws, user_id))

@@ -189,6 +189,19 @@ def join(ws: Workspace, channel: Channel, user_id: str, inviter: str | None = No
     return message
 
 
+def leave(ws: Workspace, channel: Channel, user_id: str) -> Message:
+    """Someone leaves (or is removed from) a channel: member_left_channel and channel_leave."""
+    channel.members.remove(user_id)
+    event: dict[str, Any] = {"type": "member_left_channel", "user": user_id}
+    event.update(channel=channel.id, channel_type="G" if channel.is_private else "C")
+    event["event_ts"] = ws.next_ts()
+    ws.emit(event)
+    text = f"<@{user_id}> has left the channel"
+    message = post(ws, channel, user_id, text=text, subtype="channel_leave")
+    record(ws, "leave", user_id, ws.where(channel), "", ts=message.ts, channel_id=channel.id)
+    return message
+
+
 def set_info(ws: Workspace, channel: Channel, field: str, value: str, actor_id: str) -> None:
     """Set a channel's topic or purpose, posting Slack's system message."""
     setattr(channel, field, value)

@@ -160,6 +160,27 @@ def list_channels(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     return {"channels": channels, **page_metadata(next_cursor)}
 
 
+def user_conversations(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+    """users.conversations: a person's channels; private ones only where the bot is a member
+    too (Slack lists non-public membership only where the caller shares it)."""
+    user_id = text_arg(args, "user") or ws.bot.id
+    if user_id not in ws.users and user_id != ws.bot.id:
+        raise SlackError("user_not_found")
+    types = set(list_arg(args, "types") or ["public_channel"])
+    skip_archived = bool_arg(args, "exclude_archived")
+    found = [
+        c
+        for c in ws.channels.values()
+        if user_id in c.members and _listed(ws, c, types, skip_archived)
+    ]
+    page, next_cursor = paginate(found, args)
+    channels = [c.to_slack(ws.bot.id) for c in page]
+    for channel in channels:  # Slack omits these two fields in this method
+        channel.pop("is_member", None)
+        channel.pop("num_members", None)
+    return {"channels": channels, **page_metadata(next_cursor)}
+
+
 def _listed(ws: Workspace, channel: Channel, types: set[str], skip_archived: bool) -> bool:
     if skip_archived and channel.is_archived:
         return False
@@ -181,4 +202,5 @@ METHODS: dict[str, Handler] = {
     "conversations.archive": archive,
     "conversations.open": open_dm,
     "conversations.list": list_channels,
+    "users.conversations": user_conversations,
 }

@@ -24,6 +24,7 @@ _KIND_LABELS = {
     "modal_update": "{author} updated the modal for {audience}",
     "home": "{author} published the Home tab of {audience}",
     "join": "{author} joined",
+    "leave": "{author} left",
     "created": "{author} created the channel",
     "archived": "{author} archived the channel",
     "topic": "{author} set the topic",

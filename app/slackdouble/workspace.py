@@ -11,7 +11,14 @@ from app.slackdouble.events import EventBus
 
 TEAM_DOMAIN = "crisisroom-demo"
 SYSTEM_SUBTYPES = frozenset(
-    {"channel_join", "channel_topic", "channel_purpose", "channel_archive", "tombstone"}
+    {
+        "channel_join",
+        "channel_leave",
+        "channel_topic",
+        "channel_purpose",
+        "channel_archive",
+        "tombstone",
+    }
 )
 
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 
+from app.approvals import cards
 from app.deps import Deps
-from app.errors import BadCommand, NotAuthorized, NotFound, SlackFailure
+from app.errors import NotAuthorized, NotFound, SlackFailure
+from app.incidents import closure
 from app.incidents import service as incidents
+from app.incidents.access import ensure_incident_visible, is_admin
 from app.incidents.flows import refresh_brief, topic_for
 from app.incidents.models import Incident, Status
+from app.incidents.visibility import NOT_VISIBLE
 from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.blocks.text import channel_link
@@ -29,14 +33,13 @@ STEWARDS_ONLY = (
 
 async def is_steward(deps: Deps, incident: Incident, user_id: str) -> bool:
     """Lead or exec role holders, whoever opened the incident, and admins."""
-    if user_id == incident.opened_by or user_id in deps.settings.crisis_admins:
+    if user_id == incident.opened_by:
         return True
     async with deps.db() as session:
         holders = await roles.holders(session)
     if any(user_id in holders[role] for role in STEWARDS):
         return True
-    user = await deps.slack.user(user_id)
-    return bool(user and (user.is_admin or user.is_owner))
+    return await is_admin(deps, user_id)
 
 
 async def ensure_steward(deps: Deps, incident: Incident, user_id: str, what: str) -> None:
@@ -46,6 +49,7 @@ async def ensure_steward(deps: Deps, incident: Incident, user_id: str, what: str
 
 async def post_update(deps: Deps, form: UpdateForm, *, by: str) -> StatusUpdate:
     """Store the update, post it (and its executive summary), restart the update clock."""
+    await get_incident(deps, form.incident_id, by=by)
     async with deps.db.begin() as session:
         recorded = await service.record_update(
             session, incident_id=form.incident_id, draft=form.draft, by=by, at=deps.clock.now()
@@ -58,7 +62,7 @@ async def post_update(deps: Deps, form: UpdateForm, *, by: str) -> StatusUpdate:
 
 
 async def resolve(deps: Deps, form: ResolveForm, *, by: str) -> StatusUpdate:
-    await ensure_steward(deps, await get_incident(deps, form.incident_id), by, "resolve it")
+    await ensure_steward(deps, await get_incident(deps, form.incident_id, by=by), by, "resolve it")
     async with deps.db.begin() as session:
         recorded = await service.resolve(
             session, incident_id=form.incident_id, summary=form.summary, by=by, at=deps.clock.now()
@@ -69,21 +73,25 @@ async def resolve(deps: Deps, form: ResolveForm, *, by: str) -> StatusUpdate:
     return recorded.posted
 
 
-async def get_incident(deps: Deps, incident_id: int) -> Incident:
+async def get_incident(deps: Deps, incident_id: int, *, by: str) -> Incident:
+    """The incident a button or form names, if `by` may see it (nothing is revealed if not)."""
+    return await ensure_incident_visible(deps, incident_id, by)
+
+
+async def stored_incident(deps: Deps, incident_id: int) -> Incident:
+    """A database read only (no Slack call), for checks made before a form is acknowledged;
+    the flow that follows checks visibility."""
     async with deps.db() as session:
         incident = await incidents.get(session, incident_id)
     if incident is None:
-        raise NotFound(f"There is no incident INC-{incident_id}.")
+        raise NotFound(NOT_VISIBLE)
     return incident
 
 
-def ensure_open(incident: Incident) -> None:
-    """Updates are for incidents still in progress."""
-    if incident.status == Status.RESOLVED:
-        raise BadCommand(
-            f"{incident.ref} is resolved, so it takes no more updates. "
-            "Type `/crisis reopen` first if it flared up."
-        )
+async def ensure_open(deps: Deps, incident: Incident) -> None:
+    """Updates are for incidents still in progress (checked again when the form comes back)."""
+    async with deps.db() as session:
+        await closure.ensure_open(session, incident, doing="post an update")
 
 
 async def reopen(deps: Deps, incident: Incident, *, by: str) -> Incident:
@@ -96,6 +104,7 @@ async def reopen(deps: Deps, incident: Incident, *, by: str) -> Incident:
     await _stakeholders(deps, lines.reopened(incident, by=by, now=now) + _room(incident))
     await _retopic(deps, incident)
     await refresh_brief(deps, incident.id)
+    await cards.sync_incident(deps, incident.id or 0)
     return incident
 
 
@@ -182,8 +191,10 @@ async def _retopic(deps: Deps, incident: Incident) -> None:
 
 
 async def _after_resolve(deps: Deps, incident: Incident, by: str) -> None:
-    """Reminders have stopped (the database says resolved); run the resolve hooks."""
+    """Reminders have stopped (the database says resolved): cards lose their buttons, then
+    the resolve hooks run."""
     assert incident.id is not None
+    await cards.sync_incident(deps, incident.id or 0)
     for hook in deps.on_resolved:
         try:
             await hook(deps, incident.id, by)

@@ -49,9 +49,10 @@ async def test_each_person_sees_what_waits_for_their_roles(harness: Harness) -> 
     assert "[Approve as Legal]" in david
     lisa = await open_home(harness, LISA.id)
     assert "Pause paid social" in lisa and "CEO apology" not in lisa
-    jordan = await open_home(harness, JORDAN.id)
+    jordan = await open_home(harness, JORDAN.id)  # not in the war room: sees none of it
     assert "Nothing is waiting for you" in jordan
-    for text in (david, lisa, jordan):
+    assert "Customer-service video" not in jordan and incident.ref not in jordan
+    for text in (david, lisa):
         assert f"{incident.ref} · Customer-service video going viral" in text
         assert "lead @Maria Rodriguez" in text and "next update" in text
 

@@ -26,6 +26,7 @@ from app.slack.blocks.text import channel_link, mentions, safe, when
 
 
 def home_view(facts: HomeFacts) -> View:
+    """Only what the viewer may see: the facts are already filtered to their war rooms."""
     blocks: list[Block] = [HeaderBlock(block_id=ids.HOME_HEADER, text="Crisis Room")]
     blocks += waiting_blocks(facts.waiting, facts.more_waiting)
     blocks.append(DividerBlock())
@@ -61,7 +62,7 @@ def active_blocks(
 ) -> list[Block]:
     blocks: list[Block] = [SectionBlock(block_id=ids.HOME_ACTIVE, text="*Active incidents*")]
     if not incidents:
-        blocks.append(_note("No incident is open."))
+        blocks.append(_note("No open incident in a war room you are in."))
     blocks.extend(SectionBlock(text=incident_line(i, leads=leads, now=now)) for i in incidents)
     return blocks
 
@@ -90,7 +91,7 @@ def due_text(incident: Incident, now: datetime) -> str:
 def resolved_blocks(incidents: Sequence[Incident], links: dict[int, str]) -> list[Block]:
     blocks: list[Block] = [SectionBlock(block_id=ids.HOME_RESOLVED, text="*Recently resolved*")]
     if not incidents:
-        blocks.append(_note("Nothing resolved yet."))
+        blocks.append(_note("No resolved incident in a war room you are in."))
     for incident in incidents:
         link = links.get(incident.id or 0)
         record = f" · <{link}|exported record>" if link else ""

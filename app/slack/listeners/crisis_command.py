@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
+from app.approvals import flows as approval_flows
 from app.approvals import queries as actions
 from app.commands.grammar import (
     Command,
@@ -81,8 +82,9 @@ async def _change_role(
 
 
 async def _propose(deps: Deps, parsed: Propose, command: dict[str, Any], reply: Replier) -> None:
-    incident = await incident_here(deps, command["channel_id"])
+    incident = await incident_here(deps, command["channel_id"], user_id=command["user_id"])
     assert incident.id is not None
+    await approval_flows.ensure_proposable(deps, incident)
     view = propose_modal(
         incident_id=incident.id, title=parsed.title, categories=deps.policy.approvers
     )
@@ -92,7 +94,7 @@ async def _propose(deps: Deps, parsed: Propose, command: dict[str, Any], reply: 
 async def _actions(
     deps: Deps, _parsed: ListActions, command: dict[str, Any], reply: Replier
 ) -> None:
-    incident = await incident_here(deps, command["channel_id"])
+    incident = await incident_here(deps, command["channel_id"], user_id=command["user_id"])
     async with deps.db() as session:
         listed = await actions.list_actions(session, incident.id or 0)
     await reply.send(f"Actions in {incident.ref}", actions_list_blocks(listed))

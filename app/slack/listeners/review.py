@@ -10,6 +10,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from app.commands.grammar import Archive, ListIncidents, StartReview
 from app.deps import Deps
 from app.incidents import service as incidents
+from app.incidents.access import viewer
+from app.incidents.visibility import NONE_VISIBLE
 from app.review import flows
 from app.roles import service as roles
 from app.roles.models import Role
@@ -28,13 +30,17 @@ def register(app: AsyncApp) -> None:
 
 
 async def _list(
-    deps: Deps, _parsed: ListIncidents, _command: dict[str, Any], reply: Replier
+    deps: Deps, _parsed: ListIncidents, command: dict[str, Any], reply: Replier
 ) -> None:
     async with deps.db() as session:
         active = await incidents.active(session)
         leads = (await roles.holders(session))[Role.LEAD]
-    blocks = list_blocks(active, leads=leads, now=deps.clock.now())
-    await reply.send(f"{len(active)} active incident(s)", blocks)
+    shown = (await viewer(deps, command["user_id"])).visible(active)
+    if active and not shown:
+        await reply.send(NONE_VISIBLE)
+        return
+    blocks = list_blocks(shown, leads=leads, now=deps.clock.now())
+    await reply.send(f"{len(shown)} active incident(s)", blocks)
 
 
 async def _review(deps: Deps, _parsed: StartReview, command: dict[str, Any], _r: Replier) -> None:

@@ -40,8 +40,9 @@ def register(app: AsyncApp) -> None:
 
 async def handle_post_update_click(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> None:
     await ack()
-    incident = await flows.get_incident(deps, int(body["actions"][0].get("value") or 0))
-    flows.ensure_open(incident)
+    value = int(body["actions"][0].get("value") or 0)
+    incident = await flows.get_incident(deps, value, by=body["user"]["id"])
+    await flows.ensure_open(deps, incident)
     await deps.slack.open_view(body["trigger_id"], update_modal(incident))
 
 
@@ -49,7 +50,7 @@ async def handle_update_submission(ack: AsyncAck, body: dict[str, Any], deps: De
     view, user = body["view"], body["user"]["id"]
     form, errors = read_update_form(view["state"]["values"], view.get("private_metadata"))
     if form is not None and form.draft.status == Status.RESOLVED:
-        incident = await flows.get_incident(deps, form.incident_id)
+        incident = await flows.stored_incident(deps, form.incident_id)
         if not await flows.is_steward(deps, incident, user):
             form, errors = None, {ids.UPDATE_STATUS: CANNOT_RESOLVE}
     if form is None:
@@ -70,32 +71,32 @@ async def handle_resolve_submission(ack: AsyncAck, body: dict[str, Any], deps: D
 
 
 async def _update(deps: Deps, _parsed: PostUpdate, command: dict[str, Any], _r: Replier) -> None:
-    incident = await incident_here(deps, command["channel_id"])
-    flows.ensure_open(incident)
+    incident = await incident_here(deps, command["channel_id"], user_id=command["user_id"])
+    await flows.ensure_open(deps, incident)
     await deps.slack.open_view(command["trigger_id"], update_modal(incident))
 
 
 async def _show_cadence(
     deps: Deps, _parsed: ShowCadence, command: dict[str, Any], reply: Replier
 ) -> None:
-    incident = await incident_here(deps, command["channel_id"])
+    incident = await incident_here(deps, command["channel_id"], user_id=command["user_id"])
     await reply.send(lines.cadence_shown(incident, deps.clock.now()))
 
 
 async def _set_cadence(
     deps: Deps, parsed: SetCadence, command: dict[str, Any], _r: Replier
 ) -> None:
-    incident = await incident_here(deps, command["channel_id"])
+    incident = await incident_here(deps, command["channel_id"], user_id=command["user_id"])
     await flows.change_cadence(deps, incident, parsed.seconds, by=command["user_id"])
 
 
 async def _status(deps: Deps, parsed: SetStatus, command: dict[str, Any], _r: Replier) -> None:
-    incident = await incident_here(deps, command["channel_id"])
+    incident = await incident_here(deps, command["channel_id"], user_id=command["user_id"])
     await flows.change_status(deps, incident, parsed.status, by=command["user_id"])
 
 
 async def _resolve(deps: Deps, parsed: Resolve, command: dict[str, Any], reply: Replier) -> None:
-    incident = await incident_here(deps, command["channel_id"])
+    incident = await incident_here(deps, command["channel_id"], user_id=command["user_id"])
     assert incident.id is not None
     if incident.status == Status.RESOLVED:
         await reply.send(f"{incident.ref} is already resolved. `/crisis reopen` resumes it.")
@@ -109,7 +110,7 @@ async def _resolve(deps: Deps, parsed: Resolve, command: dict[str, Any], reply: 
 
 
 async def _reopen(deps: Deps, _parsed: Reopen, command: dict[str, Any], _r: Replier) -> None:
-    incident = await incident_here(deps, command["channel_id"])
+    incident = await incident_here(deps, command["channel_id"], user_id=command["user_id"])
     await flows.reopen(deps, incident, by=command["user_id"])
 
 

@@ -1,0 +1,36 @@
+"""When someone loses a role, the card copies in their DM stop showing the draft and stop
+being updated: rewritten once to say so, then forgotten (the Home inbox follows the roles)."""
+
+from __future__ import annotations
+
+import logging
+
+from app.approvals import queries
+from app.deps import Deps
+from app.errors import SlackFailure
+from app.roles import service as roles
+from app.roles.models import Role
+
+logger = logging.getLogger(__name__)
+
+
+def retired_text(ref: str, role: Role) -> str:
+    return f"*{ref}* · You no longer hold *{role.value}*; this card is no longer updated here."
+
+
+async def retire_copies(deps: Deps, *, user_id: str, role: Role) -> int:
+    """Rewrite and forget `user_id`'s DM copies of cards they no longer have a part in."""
+    dm = await deps.slack.dm_channel(user_id)
+    async with deps.db.begin() as session:
+        holders = await roles.holders(session)
+        held = {r for r, users in holders.items() if user_id in users}
+        retired = await queries.retire_dm_copies(
+            session, channel_id=dm, keep_for=user_id, roles_held=held
+        )
+    for copy, ref in retired:
+        try:
+            await deps.slack.update(copy.channel_id, copy.ts, text=retired_text(ref, role))
+        except SlackFailure as failure:
+            logger.warning("could not retire card copy %s: %s", copy.ts, failure.error)
+    deps.home.touch(deps, [user_id])
+    return len(retired)
