@@ -19,12 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.approvals.policy import load_policy
 from app.clock import Clock, SystemClock
-from app.deps import Deps
+from app.flows.checkpoints import JOB_ID as CHECKPOINTS_JOB
+from app.flows.checkpoints import post_checkpoints
+from app.flows.deps import Deps
+from app.flows.reconcile import start_recovery, stop_recovery
+from app.flows.record_export import export_to_channel
+from app.flows.reminder_pass import JOB_ID as REMINDERS_JOB
+from app.flows.reminder_pass import tick as remind_due
 from app.periodic import PeriodicPass
-from app.record.checkpoint_flow import JOB_ID as CHECKPOINTS_JOB
-from app.record.checkpoint_flow import post_checkpoints
-from app.record.flows import export_to_channel
-from app.record.reconcile import start_recovery, stop_recovery
 from app.settings import Settings
 from app.slack.clean_input import clean_input
 from app.slack.gateway import SlackGateway
@@ -32,8 +34,6 @@ from app.slack.listeners import register
 from app.slack.users import UserDirectory
 from app.store.engine import SessionFactory, make_engine, make_session_factory
 from app.store.migrate import upgrade
-from app.updates.scheduling import JOB_ID as REMINDERS_JOB
-from app.updates.scheduling import tick as remind_due
 
 logger = logging.getLogger(__name__)
 

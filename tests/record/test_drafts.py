@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from app.flows.reconcile import deleted, missing
 from app.record.drafts import from_event, ts_time
 from app.record.models import EntryKind
-from app.record.reconcile import deleted, missing
 from tests.record.helpers import CHANNEL, draft_of, message
 
 

@@ -156,7 +156,7 @@ async def test_reconcile_at_start_carries_on_past_a_broken_incident(
     plain = harness.double.post_as(MARIA.id, healthy.channel_id, "Missed, plain")
     await harness.double.settle()
 
-    with caplog.at_level(logging.ERROR, logger="app.record.reconcile"):
+    with caplog.at_level(logging.ERROR, logger="app.flows.reconcile"):
         await harness.room.start()  # the bot is back: it reconciles every open incident
         assert harness.room.recovery is not None and await harness.room.recovery == 2
     assert f"reconciling {broken.ref} failed" in caplog.text

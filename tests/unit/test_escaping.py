@@ -6,15 +6,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.commands.grammar import USAGE, USAGE_AS_TYPED
-from app.commands.parse import clip_word, parse
 from app.errors import BadCommand
-from app.incidents.flows import topic_for
+from app.flows.incidents import topic_for
 from app.incidents.models import Incident
 from app.slack.blocks.brief import actions_text, brief_text
 from app.slack.blocks.help import help_blocks, help_text
 from app.slack.blocks.roles import roles_blocks
 from app.slack.blocks.text import escape, safe, unescape
+from app.slack.commands.grammar import USAGE, USAGE_AS_TYPED
+from app.slack.commands.parse import clip_word, parse
 from app.slack.errors_text import explain
 from app.slackdouble.mentions import (
     Allowed,

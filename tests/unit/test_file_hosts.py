@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from yarl import URL
 
-from app.record.file_hosts import check_download, check_redirect, external_reason
+from app.slack.file_hosts import check_download, check_redirect, external_reason
 
 SLACK_API = "https://slack.com/api/"
 DOUBLE_API = "http://127.0.0.1:4100/api/"

@@ -149,7 +149,7 @@ def test_only_slack_library_lines_below_warning_are_touched() -> None:
     assert filtered("app.bolt", logging.INFO) == f"body {HIDDEN}"
     assert filtered("slack_bolt.AsyncApp", logging.DEBUG) == f"body {HIDDEN}"
     assert filtered("slack_bolt.AsyncApp", logging.WARNING) == "body {'text': 'x'}"
-    assert filtered("app.record.files", logging.DEBUG) == "body {'text': 'x'}"
+    assert filtered("app.slack.files", logging.DEBUG) == "body {'text': 'x'}"
     assert filtered("app.bolting", logging.DEBUG) == "body {'text': 'x'}"
 
 

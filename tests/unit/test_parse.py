@@ -1,9 +1,9 @@
 import pytest
 
-from app.commands.grammar import Help, ListRoles, Open, RoleAdd, RoleRemove
-from app.commands.parse import parse
 from app.errors import BadCommand
 from app.roles.models import Role
+from app.slack.commands.grammar import Help, ListRoles, Open, RoleAdd, RoleRemove
+from app.slack.commands.parse import parse
 
 
 def test_empty_text_and_help_show_help() -> None:

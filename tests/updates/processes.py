@@ -11,8 +11,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from app.approvals.policy import DEFAULT_POLICY
 from app.clock import FakeClock
-from app.deps import Deps
 from app.errors import SlackFailure
+from app.flows.deps import Deps
 from app.incidents.models import Incident
 from app.roles import service as roles
 from app.roles.models import Role

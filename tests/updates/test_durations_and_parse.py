@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from app.commands.grammar import PostUpdate, Reopen, Resolve, SetCadence, SetStatus, ShowCadence
-from app.commands.parse import parse
 from app.errors import BadCommand
 from app.incidents.models import Status
+from app.slack.commands.grammar import (
+    PostUpdate,
+    Reopen,
+    Resolve,
+    SetCadence,
+    SetStatus,
+    ShowCadence,
+)
+from app.slack.commands.parse import parse
 from app.updates.durations import format_duration, parse_duration, roughly
 
 

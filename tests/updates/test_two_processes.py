@@ -9,8 +9,8 @@ from sqlmodel import select
 
 from app.audit.models import AuditEntry
 from app.clock import FakeClock
+from app.flows.reminder_pass import tick
 from app.store.engine import SessionFactory
-from app.updates.scheduling import tick
 from tests.updates.processes import LISA, ROBERT, RecordingSlack, open_incident, process
 
 CADENCE = timedelta(minutes=30)

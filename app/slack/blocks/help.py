@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from app.commands.grammar import ROLE_NAMES, USAGE
+from app.slack.commands.grammar import ROLE_NAMES, USAGE
 
 
 def help_text() -> str:

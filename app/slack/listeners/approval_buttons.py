@@ -6,9 +6,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from app.approvals import flows
 from app.approvals.models import Decision
-from app.deps import Deps
+from app.flows import approvals as flows
+from app.flows.deps import Deps
 from app.slack import ids
 from app.slack.blocks.approvals.buttons import DecisionValue, action_id_of
 from app.slack.blocks.approvals.decision_modals import done_modal, reason_modal, revise_modal

@@ -7,8 +7,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from app.approvals import flows
-from app.deps import Deps
+from app.flows import approvals as flows
+from app.flows.deps import Deps
 from app.slack import ids
 from app.slack.blocks.approvals.decision_modals import (
     read_done_form,

@@ -7,9 +7,21 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from app.approvals import flows as approval_flows
 from app.approvals import queries as actions
-from app.commands.grammar import (
+from app.flows import approvals as approval_flows
+from app.flows.deps import Deps
+from app.flows.incidents import OpenRequest, incident_here, open_incident
+from app.flows.record_command import export_here
+from app.flows.roles import change_roles
+from app.roles import service as roles
+from app.slack import ids
+from app.slack.blocks.approvals.lists import actions_list_blocks, policy_blocks
+from app.slack.blocks.approvals.propose_modal import propose_modal
+from app.slack.blocks.help import help_blocks, help_text
+from app.slack.blocks.open_modal import OpenOrigin, open_modal
+from app.slack.blocks.roles import roles_blocks
+from app.slack.blocks.text import escape
+from app.slack.commands.grammar import (
     Command,
     Export,
     Help,
@@ -21,23 +33,11 @@ from app.commands.grammar import (
     RoleRemove,
     ShowPolicy,
 )
-from app.commands.parse import parse
-from app.deps import Deps
-from app.incidents.flows import OpenRequest, incident_here, open_incident
-from app.record.command import export_here
-from app.roles import service as roles
-from app.roles.flows import change_roles
-from app.slack import ids
-from app.slack.blocks.approvals.lists import actions_list_blocks, policy_blocks
-from app.slack.blocks.approvals.propose_modal import propose_modal
-from app.slack.blocks.help import help_blocks, help_text
-from app.slack.blocks.open_modal import OpenOrigin, open_modal
-from app.slack.blocks.roles import roles_blocks
-from app.slack.blocks.text import escape
+from app.slack.commands.parse import parse
 from app.slack.listeners.error_handler import guarded
+from app.slack.listeners.open_reply import open_outcome_text
 from app.slack.listeners.review import COMMAND_HANDLERS as REVIEW_HANDLERS
 from app.slack.listeners.updates import COMMAND_HANDLERS as UPDATE_HANDLERS
-from app.slack.render_outcome import open_outcome_text
 from app.slack.reply import Replier
 
 Handler = Callable[[Deps, Any, dict[str, Any], Replier], Awaitable[None]]

@@ -16,8 +16,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from app.deps import Deps
 from app.errors import CrisisError
+from app.flows.deps import Deps
 from app.slack.reply import Replier
 
 logger = logging.getLogger("app.errors")

@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from app.deps import Deps
-from app.home.publisher import publish
+from app.flows.deps import Deps
+from app.flows.home import publish
 from app.slack.listeners.error_handler import guarded
 
 

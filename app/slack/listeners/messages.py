@@ -12,8 +12,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from app.deps import Deps
-from app.record.ingest import ingest_event
+from app.flows.deps import Deps
+from app.flows.record_ingest import ingest_event
 from app.slack.listeners.error_handler import guarded
 
 

@@ -6,12 +6,12 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from app.deps import Deps
-from app.incidents.flows import OpenRequest, open_incident
+from app.flows.deps import Deps
+from app.flows.incidents import OpenRequest, open_incident
 from app.slack import ids
 from app.slack.blocks.open_modal import OpenOrigin, read_open_form
 from app.slack.listeners.error_handler import guarded
-from app.slack.render_outcome import open_outcome_text
+from app.slack.listeners.open_reply import open_outcome_text
 from app.slack.reply import Replier
 
 

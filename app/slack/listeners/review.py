@@ -7,17 +7,17 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from app.commands.grammar import Archive, ListIncidents, StartReview
-from app.deps import Deps
+from app.flows import review as flows
+from app.flows.access import viewer
+from app.flows.deps import Deps
 from app.incidents import service as incidents
-from app.incidents.access import viewer
 from app.incidents.visibility import NONE_VISIBLE
-from app.review import flows
 from app.roles import service as roles
 from app.roles.models import Role
 from app.slack import ids
 from app.slack.blocks.home import list_blocks
 from app.slack.blocks.review import read_review_form
+from app.slack.commands.grammar import Archive, ListIncidents, StartReview
 from app.slack.listeners.error_handler import guarded
 from app.slack.reply import Replier
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
 
-from app.commands.grammar import PostUpdate, Reopen, Resolve, SetCadence, SetStatus, ShowCadence
-from app.deps import Deps
-from app.incidents.flows import incident_here
+from app.flows import updates as flows
+from app.flows.deps import Deps
+from app.flows.incidents import incident_here
 from app.incidents.models import Status
 from app.slack import ids
 from app.slack.blocks.updates import lines
@@ -21,9 +21,16 @@ from app.slack.blocks.updates.modals import (
     resolve_modal,
     update_modal,
 )
+from app.slack.commands.grammar import (
+    PostUpdate,
+    Reopen,
+    Resolve,
+    SetCadence,
+    SetStatus,
+    ShowCadence,
+)
 from app.slack.listeners.error_handler import guarded
 from app.slack.reply import Replier
-from app.updates import flows
 
 Handler = Callable[[Deps, Any, dict[str, Any], Replier], Awaitable[None]]
 CANNOT_RESOLVE = (

@@ -6,11 +6,11 @@ import logging
 from dataclasses import dataclass, field
 
 from app.approvals import queries as action_queries
-from app.deps import Deps
 from app.errors import NotAnIncidentChannel, SlackFailure
+from app.flows.access import viewer
+from app.flows.deps import Deps
 from app.incidents import closure
 from app.incidents import service as incidents
-from app.incidents.access import viewer
 from app.incidents.models import Incident, Kind, Severity
 from app.incidents.naming import channel_name
 from app.roles import service as roles

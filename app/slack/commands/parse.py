@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from app.commands.grammar import (
+from app.errors import BadCommand
+from app.incidents.models import Status
+from app.roles.models import Role
+from app.slack.blocks.text import safe
+from app.slack.commands.grammar import (
     EXPORT_FORMATS,
     ROLE_NAMES,
     USAGE,
@@ -29,10 +33,6 @@ from app.commands.grammar import (
     ShowPolicy,
     StartReview,
 )
-from app.errors import BadCommand
-from app.incidents.models import Status
-from app.roles.models import Role
-from app.slack.blocks.text import safe
 from app.updates.durations import parse_duration
 from app.updates.models import RESOLUTION_MAX
 

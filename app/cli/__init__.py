@@ -7,7 +7,7 @@ import asyncio
 import sys
 from collections.abc import Callable, Sequence
 
-from app.record.cli import register as register_record
+from app.cli.record import register as register_record
 from app.settings import load_or_exit
 
 

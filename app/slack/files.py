@@ -17,7 +17,7 @@ import aiohttp
 from yarl import URL
 
 from app.errors import SlackFailure
-from app.record.file_hosts import check_download, check_redirect, external_reason
+from app.slack.file_hosts import check_download, check_redirect, external_reason
 from app.slack.gateway import SlackGateway
 
 logger = logging.getLogger(__name__)

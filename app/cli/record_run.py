@@ -9,8 +9,8 @@ from sqlmodel import col, select
 
 from app.clock import SystemClock
 from app.errors import NotFound, SlackFailure
+from app.flows.anchors import read_anchors
 from app.incidents.models import Incident
-from app.record.anchor_flow import read_anchors
 from app.record.anchors import Anchor
 from app.record.export.run import export_record
 from app.record.verify import verify_incident
@@ -142,8 +142,8 @@ async def _require(db: SessionFactory, incident_id: int) -> Incident:
 
 async def _catch_up(settings: Settings, db: SessionFactory, incident_id: int) -> None:
     """Store what Slack has and the record lacks, as the bot would before exporting."""
+    from app.flows.reconcile import reconcile_incident
     from app.main import create_app
-    from app.record.reconcile import reconcile_incident
 
     room = create_app(settings, session_factory=db)
     incident = await _require(db, incident_id)

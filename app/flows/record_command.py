@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.commands.grammar import Export
-from app.deps import Deps
 from app.errors import NotAuthorized
-from app.incidents.flows import incident_here
-from app.record.flows import LABELS, export_to_channel
+from app.flows.deps import Deps
+from app.flows.incidents import incident_here
+from app.flows.record_export import LABELS, export_to_channel
 from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.blocks.text import mentions
+from app.slack.commands.grammar import Export
 from app.slack.reply import Replier
 
 MAY_EXPORT = (Role.LEAD, Role.LEGAL)

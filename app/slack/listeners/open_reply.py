@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.incidents.flows import OpenOutcome
+from app.flows.incidents import OpenOutcome
 from app.slack.blocks.text import channel_link
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from app.deps import Deps
 from app.errors import SlackFailure
+from app.flows.deps import Deps
 from app.incidents.models import Incident
 from app.record.anchors import Anchor, parse, posted_at
 

@@ -10,13 +10,13 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.deps import Deps
 from app.errors import SlackFailure
+from app.flows.deps import Deps
 from app.incidents import service as incidents
 from app.locks import KeyedLocks
 from app.record import append as chain
 from app.record.drafts import Draft, from_event
-from app.record.files import Fetched, fetch_all
+from app.slack.files import Fetched, fetch_all
 from app.store.engine import SessionFactory
 
 

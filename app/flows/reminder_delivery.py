@@ -7,8 +7,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from app.audit.service import audit
-from app.deps import Deps
 from app.errors import SlackFailure
+from app.flows.deps import Deps
 from app.incidents.models import Incident, Status
 from app.updates import claims
 from app.updates.claims import ReminderKey

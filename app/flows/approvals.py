@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from app.approvals import cards, gates, queries, rules, service
-from app.approvals.access import ensure_action_visible
+from app.approvals import gates, queries, rules, service
 from app.approvals.errors import AlreadyDecided
 from app.approvals.models import Action, ActionState, Approval, Decision, DecisionState
 from app.approvals.wording import already_decided, not_pending, stale_revision
-from app.deps import Deps
+from app.flows import cards
+from app.flows.action_access import ensure_action_visible
+from app.flows.deps import Deps
+from app.flows.incidents import refresh_brief
 from app.incidents import closure
-from app.incidents.flows import refresh_brief
 from app.incidents.models import Incident
 from app.incidents.rules import IncidentClosed
 from app.roles import service as roles

@@ -6,8 +6,8 @@ person removed from a war room stops seeing it at once.
 
 from __future__ import annotations
 
-from app.deps import Deps
 from app.errors import NotFound
+from app.flows.deps import Deps
 from app.incidents import service as incidents
 from app.incidents.models import Incident
 from app.incidents.visibility import NOT_VISIBLE, Viewer

@@ -9,7 +9,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from app.approvals.policy import ApprovalPolicy
 from app.clock import Clock
-from app.home.refresher import HomeRefresher
+from app.flows.home_refresher import HomeRefresher
 from app.locks import KeyedLocks
 from app.settings import Settings
 from app.slack.gateway import SlackGateway

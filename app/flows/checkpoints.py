@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import logging
 
-from app.deps import Deps
 from app.errors import SlackFailure
+from app.flows.deps import Deps
 from app.record import checkpoint_claims as claims
 from app.record.anchors import checkpoint_text
 from app.record.checkpoint_claims import Claimed

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 
 from app.approvals import queries as actions
 from app.approvals.models import ActionState, Approval, DecisionState
-from app.deps import Deps
+from app.flows.deps import Deps
+from app.flows.reminder_delivery import deliver
 from app.incidents.models import Incident
 from app.roles import service as roles
 from app.roles.models import Role
@@ -27,7 +28,6 @@ from app.slack.blocks.updates.reminders import (
 )
 from app.updates import claims
 from app.updates.claims import ReminderKey
-from app.updates.delivery import deliver
 from app.updates.models import Reminder, ReminderKind
 
 STILL_OPEN = (ActionState.PENDING, ActionState.CHANGES_REQUESTED, ActionState.APPROVED)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from app.deps import Deps
+from app.flows.deps import Deps
+from app.flows.reminders import remind
 from app.updates import service
-from app.updates.reminders import remind
 
 logger = logging.getLogger(__name__)
 

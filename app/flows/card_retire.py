@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 
 from app.approvals import queries
-from app.deps import Deps
 from app.errors import SlackFailure
+from app.flows.deps import Deps
 from app.roles import service as roles
 from app.roles.models import Role
 

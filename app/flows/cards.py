@@ -9,8 +9,8 @@ from slack_sdk.models.blocks import Block
 
 from app.approvals import gates, queries
 from app.approvals.models import CopyKind
-from app.deps import Deps
 from app.errors import SlackFailure
+from app.flows.deps import Deps
 from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.blocks.approvals.card import approval_card, card_text

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from app.approvals import cards
-from app.deps import Deps
 from app.errors import NotAuthorized, NotFound, SlackFailure
+from app.flows import cards
+from app.flows.access import ensure_incident_visible, is_admin
+from app.flows.deps import Deps
+from app.flows.incidents import refresh_brief, topic_for
 from app.incidents import closure
 from app.incidents import service as incidents
-from app.incidents.access import ensure_incident_visible, is_admin
-from app.incidents.flows import refresh_brief, topic_for
 from app.incidents.models import Incident, Status
 from app.incidents.visibility import NOT_VISIBLE
 from app.roles import service as roles

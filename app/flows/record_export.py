@@ -7,15 +7,15 @@ import logging
 from dataclasses import replace
 
 from app.audit.service import audit
-from app.deps import Deps
 from app.errors import NotFound, SlackFailure
+from app.flows.deps import Deps
+from app.flows.reconcile import reconcile_incident
+from app.flows.record_ingest import name_of
 from app.incidents import service as incidents
 from app.incidents.models import Incident
 from app.record import queries
 from app.record.anchors import AnchorKind, anchor_text
 from app.record.export.run import MEDIA_TYPES, ExportResult, export_record
-from app.record.ingest import name_of
-from app.record.reconcile import reconcile_incident
 
 logger = logging.getLogger(__name__)
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import logging
 
-from app.approvals.retire import retire_copies
-from app.commands.grammar import RoleAdd, RoleRemove
-from app.deps import Deps
 from app.errors import BadCommand, NotAuthorized, SlackFailure
+from app.flows.access import is_admin
+from app.flows.card_retire import retire_copies
+from app.flows.deps import Deps
+from app.flows.incidents import refresh_brief
 from app.incidents import service as incidents
-from app.incidents.access import is_admin
-from app.incidents.flows import refresh_brief
 from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.blocks.text import escape, mentions
+from app.slack.commands.grammar import RoleAdd, RoleRemove
 
 logger = logging.getLogger(__name__)
 

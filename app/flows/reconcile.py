@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from app.deps import Deps
 from app.errors import SlackFailure
+from app.flows.deps import Deps
+from app.flows.record_ingest import store
 from app.incidents import service as incidents
 from app.incidents.models import Incident
 from app.record import queries
 from app.record.drafts import Draft, delete_draft, edit_draft, from_event, visible
-from app.record.ingest import store
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from app.errors import SlackFailure
 
 if TYPE_CHECKING:
-    from app.deps import Deps
+    from app.flows.deps import Deps
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class HomeRefresher:
             self._task = asyncio.create_task(self._flush_later(deps), name=TASK_NAME)
 
     async def _flush_later(self, deps: Deps) -> None:
-        from app.home.publisher import publish
+        from app.flows.home import publish
 
         await asyncio.sleep(self.delay)
         while self._pending:

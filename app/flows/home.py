@@ -6,9 +6,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.audit.models import AuditEntry
-from app.deps import Deps
+from app.flows.access import viewer
+from app.flows.deps import Deps
 from app.home.facts import home_facts
-from app.incidents.access import viewer
 from app.slack.blocks.home import home_view
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
-from app.approvals import cards
 from app.audit.service import audit
-from app.deps import Deps
 from app.errors import BadCommand, NotAuthorized
+from app.flows import cards
+from app.flows.access import ensure_incident_visible
+from app.flows.deps import Deps
+from app.flows.incidents import incident_here, refresh_brief
 from app.incidents import service as incidents
-from app.incidents.access import ensure_incident_visible
-from app.incidents.flows import incident_here, refresh_brief
 from app.incidents.models import Incident, Status
 from app.review import service
 from app.review.figures import ReviewFigures

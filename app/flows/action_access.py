@@ -4,9 +4,9 @@ about it (even whether it exists). Checked before any other rule answers."""
 from __future__ import annotations
 
 from app.approvals import queries
-from app.deps import Deps
+from app.flows.access import ensure_visible
+from app.flows.deps import Deps
 from app.incidents import service as incidents
-from app.incidents.access import ensure_visible
 
 
 async def ensure_action_visible(deps: Deps, action_id: int, user_id: str) -> None:

@@ -1,1 +1,0 @@
-"""The /crisis command language: parsing text into typed commands (pure, no Slack)."""

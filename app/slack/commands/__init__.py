@@ -1,0 +1,1 @@
+"""The /crisis command language: its grammar and parser (pure)."""
