@@ -1,4 +1,4 @@
-"""Domain errors. Each carries the one line a person should read."""
+"""Domain errors. Each carries the one line a person should read, as words and data."""
 
 from __future__ import annotations
 
@@ -6,12 +6,19 @@ from __future__ import annotations
 class CrisisError(Exception):
     """An error whose message is safe and useful to show to the person who caused it.
 
-    The message is Slack mrkdwn, sent as it is: escape any user text in it (the rule is at the
-    top of app/slack/blocks/text.py)."""
+    The message is plain text by default: write what a person typed as it is, never escaped,
+    and never a mention or a Slack date (a subclass carries those as typed fields: user ids,
+    datetimes). Backticks around a command or a value (`/crisis reopen`, `5s`) are the one piece
+    of formatting plain text uses. The one renderer, `app/slack/blocks/error_lines.py`, turns
+    each error into its Slack line: it escapes plain text once and builds mentions and dates
+    from the fields. Code in the Slack adapter or a flow that has already built a mrkdwn line
+    (mentions, channel links, escaped usage) says so with `mrkdwn=True`; domain code never does.
+    """
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, mrkdwn: bool = False) -> None:
         super().__init__(message)
         self.message = message
+        self.mrkdwn = mrkdwn
 
 
 class BadCommand(CrisisError):
@@ -31,8 +38,8 @@ class NotFound(CrisisError):
 
 
 class SlackFailure(CrisisError):
-    """Slack refused a call; the message explains it in plain words."""
+    """Slack refused a call; the message (mrkdwn, built by the gateway) says so in plain words."""
 
     def __init__(self, message: str, *, error: str) -> None:
-        super().__init__(message)
+        super().__init__(message, mrkdwn=True)
         self.error = error

@@ -1,19 +1,15 @@
-"""The lines people read when a decision arrives too late."""
+"""The words people read when a decision arrives too late (plain text; who and when are data)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
-from app.approvals.errors import AlreadyDecided
-from app.approvals.models import Action, ActionState, Approval, DecisionState
+from app.approvals.errors import AlreadyDecided, DecidedBy
+from app.approvals.models import Action, ActionState, Approval, Decision, DecisionState
 from app.roles.models import Role
 
-PAST = {
-    DecisionState.APPROVED: "approved",
-    DecisionState.CHANGES_REQUESTED: "requested changes on",
-    DecisionState.REJECTED: "rejected",
-}
+PAST: dict[DecisionState, str] = {decision.result: decision.past for decision in Decision}
 
 
 def anyone_of(roles: Sequence[Role]) -> str:
@@ -24,20 +20,12 @@ def anyone_of(roles: Sequence[Role]) -> str:
     return ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def moment(at: datetime | None) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if at else "an unknown time"
-
-
-def _by(who: str | None, at: datetime | None) -> str:
-    return f"<@{who}> at {moment(at)}" if who else f"at {moment(at)}"
-
-
 def already_decided(approval: Approval) -> AlreadyDecided:
-    role = Role(approval.role)
-    state = DecisionState(approval.state)
+    role = approval.role
+    state = approval.state
     verb = PAST.get(state, "decided on")
-    return AlreadyDecided(
-        f"{role.label} already {verb} this: {_by(approval.decided_by, approval.decided_at)}.",
+    return DecidedBy(
+        f"{role.label} already {verb} this:",
         state=state.value,
         role=role,
         by=approval.decided_by,
@@ -55,10 +43,10 @@ def stale_revision(action: Action, revision: int) -> AlreadyDecided:
 
 def not_pending(action: Action, approvals: Sequence[Approval]) -> AlreadyDecided:
     """Why an action no longer takes decisions, naming the decision that settled it."""
-    state = ActionState(action.state)
+    state = action.state
     if state == ActionState.DONE:
-        return AlreadyDecided(
-            f"{action.ref} is already done: marked by {_by(action.done_by, action.done_at)}.",
+        return DecidedBy(
+            f"{action.ref} is already done: marked by",
             state=state.value,
             by=action.done_by,
             at=action.done_at,
@@ -66,14 +54,14 @@ def not_pending(action: Action, approvals: Sequence[Approval]) -> AlreadyDecided
     decisive = _decisive(state, approvals)
     if decisive is None:
         return AlreadyDecided(f"{action.ref} was already {state.label.lower()}.", state=state.value)
-    role = Role(decisive.role)
+    role = decisive.role
     words = {
         ActionState.APPROVED: "was already approved; the last approval came from",
         ActionState.REJECTED: "was already rejected by",
         ActionState.CHANGES_REQUESTED: "is waiting for a revision: changes were requested by",
     }[state]
-    return AlreadyDecided(
-        f"{action.ref} {words} {role.label}, {_by(decisive.decided_by, decisive.decided_at)}.",
+    return DecidedBy(
+        f"{action.ref} {words} {role.label},",
         state=state.value,
         role=role,
         by=decisive.decided_by,

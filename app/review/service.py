@@ -12,15 +12,10 @@ from app.approvals import service as approvals
 from app.approvals.models import Action
 from app.approvals.policy import ApprovalPolicy, Category
 from app.audit.service import audit
-from app.errors import CrisisError
+from app.review.errors import AlreadyReviewed
 from app.review.figures import ReviewFigures
+from app.review.forms import ReviewForm
 from app.review.models import Review
-from app.slack.blocks.review import ReviewForm
-from app.slack.blocks.text import when
-
-
-class AlreadyReviewed(CrisisError):
-    """An incident has one review."""
 
 
 async def find(session: AsyncSession, incident_id: int) -> Review | None:
@@ -62,9 +57,7 @@ async def save(
 ) -> tuple[Review, list[Action]]:
     existing = await find(session, form.incident_id)
     if existing is not None:
-        raise AlreadyReviewed(
-            f"INC-{form.incident_id} was already reviewed by <@{existing.by}> {when(existing.at)}."
-        )
+        raise AlreadyReviewed(f"INC-{form.incident_id}", by=existing.by, at=existing.at)
     review = Review(
         incident_id=form.incident_id,
         by=by,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 
 from app.errors import BadCommand
@@ -55,9 +54,9 @@ def parse_duration(text: str) -> int:
 
 
 def _shown(text: str) -> str:
-    """What was typed, to quote in the error (mrkdwn): clipped, then escaped."""
+    """What was typed, to quote in the error: clipped, as typed (the Slack adapter escapes it)."""
     shown = text.strip().replace("`", "'")
-    return html.escape(shown if len(shown) <= 30 else shown[:29] + "…", quote=False)
+    return shown if len(shown) <= 30 else shown[:29] + "…"
 
 
 def format_duration(seconds: int) -> str:

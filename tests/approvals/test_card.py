@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from app.approvals.errors import AlreadyDecided
+from app.approvals.forms import DecisionValue
 from app.approvals.models import ActionState, Decision, DecisionState
 from app.approvals.policy import DEFAULT_POLICY, Category
 from app.approvals.queries import ActionCard
 from app.errors import BadCommand
 from app.roles.models import Role
 from app.slack import ids
-from app.slack.blocks.approvals.buttons import DECISIONS, DecisionValue, action_id_of
-from app.slack.blocks.approvals.card import already_decided_text, approval_card, card_text
+from app.slack.blocks.approvals.buttons import DECISIONS, action_id_of, dump_value, load_value
+from app.slack.blocks.approvals.card import approval_card, card_text
 from tests.approvals.cards import make_card
 from tests.approvals.limits import buttons, message_dicts
 
@@ -125,19 +124,11 @@ def test_limits_hold_for_the_worst_input() -> None:
 
 def test_button_values_round_trip_and_refuse_garbage() -> None:
     value = DecisionValue(12, 2, Role.LEGAL)
-    assert DecisionValue.load(value.dump()) == value
+    assert load_value(dump_value(value)) == value
     assert DECISIONS[ids.REJECT] is Decision.REJECT
     assert action_id_of("12") == 12
     for bad in ["", "12:2", "a:2:legal", "12:2:cmo", None]:
         with pytest.raises(BadCommand):
-            DecisionValue.load(bad)
+            load_value(bad)
     with pytest.raises(BadCommand):
         action_id_of("twelve")
-
-
-def test_already_decided_renders_a_mention_and_a_date() -> None:
-    at = datetime(2026, 11, 21, 14, 5, tzinfo=UTC)
-    error = AlreadyDecided("plain", state="approved", role=Role.LEGAL, by="U0DAVID", at=at)
-    line = already_decided_text(error)
-    assert line.startswith(":information_source: Legal already approved this: <@U0DAVID> <!date^")
-    assert already_decided_text(AlreadyDecided("Stale.", state="stale")).endswith("Stale.")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from app.approvals.guard import FaultMatch, find_fault_phrases, highlight
+from app.approvals.guard import FaultMatch, find_fault_phrases
 from app.approvals.policy import DEFAULT_FAULT_PHRASES
+from app.slack.blocks.approvals.highlight import highlight
 
 PHRASES = DEFAULT_FAULT_PHRASES
 

@@ -6,15 +6,13 @@ from typing import Any
 
 import pytest
 
+from app.approvals.forms import DoneForm, ProposeForm, ReasonForm, ReviseForm
 from app.approvals.models import Action, ActionState, Decision
 from app.approvals.policy import DEFAULT_POLICY, Category
 from app.errors import BadCommand
 from app.roles.models import Role
 from app.slack import ids
 from app.slack.blocks.approvals.decision_modals import (
-    DoneForm,
-    ReasonForm,
-    ReviseForm,
     done_modal,
     read_done_form,
     read_reason_form,
@@ -22,7 +20,7 @@ from app.slack.blocks.approvals.decision_modals import (
     reason_modal,
     revise_modal,
 )
-from app.slack.blocks.approvals.propose_modal import ProposeForm, propose_modal, read_propose_form
+from app.slack.blocks.approvals.propose_modal import propose_modal, read_propose_form
 from tests.approvals.cards import make_card
 from tests.approvals.limits import view_dict
 

@@ -14,6 +14,7 @@ from app.audit.service import trail
 from app.clock import FakeClock
 from app.errors import BadCommand, NotAuthorized, NotFound
 from app.roles.models import Role
+from app.slack.blocks.error_lines import error_line
 from app.store.engine import SessionFactory
 from tests.approvals.helpers import DAVID, LISA, MARIA, ROBERT, propose
 
@@ -154,7 +155,7 @@ async def test_late_clicks_say_who_decided_and_when(
     with pytest.raises(AlreadyDecided) as caught:
         await decide(db, clock, action.id or 0, Role.LEGAL, by="U0OTHER")
     error = caught.value
-    assert error.message == f"Legal already approved this: <@{DAVID}> at 2026-11-21 14:00 UTC."
+    assert error_line(error) == f"Legal already approved this: <@{DAVID}> at 2026-11-21 14:00 UTC."
     assert (error.role, error.by, error.at, error.state) == (
         Role.LEGAL,
         DAVID,

@@ -10,6 +10,7 @@ from app.errors import BadCommand
 from app.flows.incidents import topic_for
 from app.incidents.models import Incident
 from app.slack.blocks.brief import actions_text, brief_text
+from app.slack.blocks.error_lines import error_line
 from app.slack.blocks.help import help_blocks, help_text
 from app.slack.blocks.roles import roles_blocks
 from app.slack.blocks.text import escape, safe, unescape
@@ -110,7 +111,7 @@ def test_what_a_person_typed_is_quoted_escaped() -> None:
     assert leaks(refused.value.message) == []
     with pytest.raises(BadCommand) as refused:
         parse_duration("<!here>")
-    assert refused.value.message.startswith("`&lt;!here&gt;` is not a duration")
+    assert error_line(refused.value).startswith("`&lt;!here&gt;` is not a duration")
     assert unescape(refused.value.message).startswith("<!here> is not a duration")
 
 

@@ -19,6 +19,11 @@ def text(values: dict[str, Any], block_id: str) -> str:
     return (field(values, block_id).get("value") or "").strip()
 
 
+def selected(values: dict[str, Any], block_id: str) -> str:
+    """The value of the option chosen in a select or radio input ("" when none is)."""
+    return str((field(values, block_id).get("selected_option") or {}).get("value") or "")
+
+
 def dump(**facts: Any) -> str:
     return json.dumps(facts, separators=(",", ":"))
 

@@ -112,8 +112,8 @@ class OpenForm:
 def read_open_form(values: dict[str, Any]) -> tuple[OpenForm | None, dict[str, str]]:
     """The submitted form, or the per-field errors Slack should show in the modal."""
     title = (forms.field(values, ids.OPEN_TITLE).get("value") or "").strip()
-    severity = (forms.field(values, ids.OPEN_SEVERITY).get("selected_option") or {}).get("value")
-    kind = (forms.field(values, ids.OPEN_KIND).get("selected_option") or {}).get("value")
+    severity = forms.selected(values, ids.OPEN_SEVERITY)
+    kind = forms.selected(values, ids.OPEN_KIND)
     errors: dict[str, str] = {}
     if not title:
         errors[ids.OPEN_TITLE] = "Give the incident a title."

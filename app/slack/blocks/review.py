@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -24,6 +23,7 @@ from slack_sdk.models.views import View
 
 from app.incidents.models import Incident
 from app.review.figures import ReviewFigures, describe
+from app.review.forms import FollowUp, ReviewForm
 from app.review.models import TEXT_MAX
 from app.slack import ids
 from app.slack.blocks import forms
@@ -31,22 +31,6 @@ from app.slack.blocks.text import clip, safe
 
 FOLLOW_UPS = 3
 FOLLOW_UP_MAX = 150
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    title: str
-    owner: str
-    due: date
-
-
-@dataclass(frozen=True)
-class ReviewForm:
-    incident_id: int
-    what_happened: str
-    went_well: str
-    went_badly: str
-    follow_ups: tuple[FollowUp, ...]
 
 
 def figures_text(figures: ReviewFigures) -> str:

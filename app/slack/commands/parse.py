@@ -7,11 +7,10 @@ from collections.abc import Callable
 
 from app.errors import BadCommand
 from app.incidents.models import Status
-from app.roles.models import Role
+from app.record.export.formats import EXPORT_FORMATS
+from app.roles.models import ROLE_NAMES, Role
 from app.slack.blocks.text import safe
 from app.slack.commands.grammar import (
-    EXPORT_FORMATS,
-    ROLE_NAMES,
     USAGE,
     Archive,
     Command,
@@ -40,6 +39,11 @@ USER_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 MAX_TITLE = 300
 
 
+def refused(line: str) -> BadCommand:
+    """A refusal of what was typed; its line is mrkdwn (typed words escaped, `USAGE` lines)."""
+    return BadCommand(line, mrkdwn=True)
+
+
 def parse(text: str) -> Command:
     words = text.strip().split(None, 1)
     if not words:
@@ -47,7 +51,7 @@ def parse(text: str) -> Command:
     name, rest = words[0].lower(), (words[1] if len(words) > 1 else "")
     parser = PARSERS.get(name)
     if parser is None:
-        raise BadCommand(
+        raise refused(
             f"I don't know `/crisis {clip_word(words[0])}`. Try `/crisis help` for the list."
         )
     return parser(rest.strip())
@@ -64,14 +68,14 @@ def _help(_rest: str) -> Command:
 
 def _open(rest: str) -> Command:
     if len(rest) > MAX_TITLE:
-        raise BadCommand(f"That title is {len(rest)} characters; keep it under {MAX_TITLE}.")
+        raise refused(f"That title is {len(rest)} characters; keep it under {MAX_TITLE}.")
     return Open(title=rest)
 
 
 def _bare(name: str, command: Command) -> Callable[[str], Command]:
     def parse_bare(rest: str) -> Command:
         if rest:
-            raise BadCommand(f"`/crisis {name}` takes nothing after it. {USAGE[name]}.")
+            raise refused(f"`/crisis {name}` takes nothing after it. {USAGE[name]}.")
         return command
 
     return parse_bare
@@ -79,20 +83,20 @@ def _bare(name: str, command: Command) -> Callable[[str], Command]:
 
 def _propose(rest: str) -> Command:
     if len(rest) > MAX_TITLE:
-        raise BadCommand(f"That title is {len(rest)} characters; keep it under {MAX_TITLE}.")
+        raise refused(f"That title is {len(rest)} characters; keep it under {MAX_TITLE}.")
     return Propose(title=rest)
 
 
 def _role(rest: str) -> Command:
     words = rest.split()
     if not words or words[0].lower() not in {"add", "remove"}:
-        raise BadCommand(f"Say whether to add or remove. Usage: {USAGE['role']}.")
+        raise refused(f"Say whether to add or remove. Usage: {USAGE['role']}.")
     verb = words[0].lower()
     if len(words) < 2:
-        raise BadCommand(f"Name a role ({ROLE_NAMES}). Usage: {USAGE['role']}.")
+        raise refused(f"Name a role ({ROLE_NAMES}). Usage: {USAGE['role']}.")
     role = parse_role(words[1])
     if len(words) < 3:
-        raise BadCommand(f"Mention at least one person, like `@maria`. Usage: {USAGE['role']}.")
+        raise refused(f"Mention at least one person, like `@maria`. Usage: {USAGE['role']}.")
     users = tuple(dict.fromkeys(parse_user(word) for word in words[2:]))
     return RoleAdd(role, users) if verb == "add" else RoleRemove(role, users)
 
@@ -101,17 +105,13 @@ def parse_role(word: str) -> Role:
     try:
         return Role(word.lower())
     except ValueError:
-        raise BadCommand(
-            f"`{clip_word(word)}` is not a role. The roles are {ROLE_NAMES}."
-        ) from None
+        raise refused(f"`{clip_word(word)}` is not a role. The roles are {ROLE_NAMES}.") from None
 
 
 def parse_user(word: str) -> str:
     match = USER_MENTION.match(word)
     if match is None:
-        raise BadCommand(
-            f"`{clip_word(word)}` is not a person. Mention people with @, like `@maria`."
-        )
+        raise refused(f"`{clip_word(word)}` is not a person. Mention people with @, like `@maria`.")
     return match.group(1)
 
 
@@ -129,22 +129,22 @@ def _cadence(rest: str) -> Command:
 
 def _status(rest: str) -> Command:
     if not rest:
-        raise BadCommand(f"Name the new status: {STATUS_CHOICES}. Usage: {USAGE['status']}.")
+        raise refused(f"Name the new status: {STATUS_CHOICES}. Usage: {USAGE['status']}.")
     try:
         status = Status(rest.lower())
     except ValueError:
-        raise BadCommand(
+        raise refused(
             f"`{clip_word(rest)}` is not a status. Choose {STATUS_CHOICES}: "
             "`/crisis status monitoring`."
         ) from None
     if status == Status.RESOLVED:
-        raise BadCommand("To resolve, type `/crisis resolve`: it asks for a short summary.")
+        raise refused("To resolve, type `/crisis resolve`: it asks for a short summary.")
     return SetStatus(status)
 
 
 def _resolve(rest: str) -> Command:
     if len(rest) > RESOLUTION_MAX:
-        raise BadCommand(
+        raise refused(
             f"That summary is {len(rest)} characters; keep it under {RESOLUTION_MAX}, "
             "or type `/crisis resolve` alone for the form."
         )
@@ -154,7 +154,7 @@ def _resolve(rest: str) -> Command:
 def _export(rest: str) -> Command:
     fmt = {"": "html", "markdown": "md", "json": "jsonl"}.get(rest.lower(), rest.lower())
     if fmt not in EXPORT_FORMATS:
-        raise BadCommand(f"`{clip_word(rest)}` is not an export format. Usage: {USAGE['export']}.")
+        raise refused(f"`{clip_word(rest)}` is not an export format. Usage: {USAGE['export']}.")
     return Export(fmt)
 
 

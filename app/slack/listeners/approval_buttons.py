@@ -10,7 +10,7 @@ from app.approvals.models import Decision
 from app.flows import approvals as flows
 from app.flows.deps import Deps
 from app.slack import ids
-from app.slack.blocks.approvals.buttons import DecisionValue, action_id_of
+from app.slack.blocks.approvals.buttons import DECISIONS, action_id_of, load_value
 from app.slack.blocks.approvals.decision_modals import done_modal, reason_modal, revise_modal
 from app.slack.listeners.error_handler import guarded
 
@@ -30,14 +30,14 @@ def _clicked(body: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 async def handle_approve(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> None:
     await ack()
     user, action = _clicked(body)
-    await flows.decide(deps, DecisionValue.load(action.get("value")), Decision.APPROVE, by=user)
+    await flows.decide(deps, load_value(action.get("value")), Decision.APPROVE, by=user)
 
 
 async def handle_ask_reason(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> None:
     await ack()
     user, action = _clicked(body)
-    value = DecisionValue.load(action.get("value"))
-    decision = Decision.REJECT if action["action_id"] == ids.REJECT else Decision.REQUEST_CHANGES
+    value = load_value(action.get("value"))
+    decision = DECISIONS[action["action_id"]]
     title = await flows.check_decision(deps, value, decision, user)
     view = reason_modal(
         action_id=value.action_id,

@@ -1,5 +1,8 @@
 """The one place errors become words: domain errors to the person, the rest to the log.
 
+A `CrisisError` becomes one ephemeral line through `error_line()` (app/slack/blocks/error_lines.py),
+which escapes its plain text once and builds any mention or date from the ids it carries.
+
 Listeners are wrapped in `guarded` so their errors never propagate into Bolt's runner: when a
 listener raises within Bolt's 10 ms ack poll, the runner overwrites the ack it already has with
 None, so Slack would wait 3 seconds and be told the request was unhandled. `@app.error` still
@@ -8,6 +11,7 @@ catches anything raised outside a listener (middleware) through the same `report
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import secrets
@@ -18,6 +22,7 @@ from slack_bolt.async_app import AsyncApp
 
 from app.errors import CrisisError
 from app.flows.deps import Deps
+from app.slack.blocks.error_lines import error_line
 from app.slack.reply import Replier
 
 logger = logging.getLogger("app.errors")
@@ -32,11 +37,13 @@ def register(app: AsyncApp) -> None:
 def guarded(listener: Listener) -> Listener:
     @functools.wraps(listener)
     async def run(**kwargs: Any) -> None:
-        try:
-            await listener(**kwargs)
-        except Exception as error:
-            body = kwargs.get("body") or kwargs.get("command") or {}
-            await report(error, body, kwargs.get("deps"))
+        deps = kwargs.get("deps")  # its `work` counts this listener until it ends
+        with deps.work.running() if isinstance(deps, Deps) else contextlib.nullcontext():
+            try:
+                await listener(**kwargs)
+            except Exception as error:
+                body = kwargs.get("body") or kwargs.get("command") or {}
+                await report(error, body, deps)
 
     return run
 
@@ -49,7 +56,7 @@ async def report(error: Exception, body: dict[str, Any], deps: Deps | None) -> N
     if isinstance(error, CrisisError):
         # the kind of refusal, not its words: they can quote what the person typed
         logger.info("refused %s: %s", _what(body), type(error).__name__)
-        text = f":warning: {error.message}"
+        text = f":warning: {error_line(error)}"
     else:
         error_id = secrets.token_hex(4)
         logger.error("error %s while handling %s", error_id, _what(body), exc_info=error)
@@ -57,7 +64,7 @@ async def report(error: Exception, body: dict[str, Any], deps: Deps | None) -> N
             f":x: Something went wrong on our side (error id `{error_id}`). "
             "Nothing you typed caused it; try again, and quote the id if it persists."
         )
-    reply = Replier.from_body(deps.slack.client, body) if deps else None
+    reply = Replier.from_body(deps.slack, body) if deps else None
     if reply is None or not reply.user_id:
         return
     try:

@@ -27,7 +27,7 @@ async def handle_open_submission(ack: AsyncAck, body: dict[str, Any], deps: Deps
     await ack()
     origin = OpenOrigin.load(body["view"].get("private_metadata"))
     user = body["user"]["id"]
-    reply = Replier(deps.slack.client, user, origin.channel_id or None, origin.response_url)
+    reply = Replier(deps.slack, user, origin.channel_id or None, origin.response_url)
     request = OpenRequest(
         title=form.title,
         opened_by=user,

@@ -1,12 +1,12 @@
-"""The buttons on an approval card and the values they carry back."""
+"""The buttons on an approval card, and the encoding of the values they carry back."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, ConfirmObject
 
+from app.approvals.forms import DecisionValue
 from app.approvals.models import Action, Decision
 from app.errors import BadCommand
 from app.roles.models import Role
@@ -21,25 +21,19 @@ DECISIONS: dict[str, Decision] = {
 STALE = "That button is from an older card; open the latest card and try again."
 
 
-@dataclass(frozen=True)
-class DecisionValue:
-    """What a decision button says: which action, which revision of its wording, which role."""
+def dump_value(value: DecisionValue) -> str:
+    """A decision button's `value`: `action:revision:role`, as in `12:2:legal`."""
+    return f"{value.action_id}:{value.revision}:{value.role.value}"
 
-    action_id: int
-    revision: int
-    role: Role
 
-    def dump(self) -> str:
-        return f"{self.action_id}:{self.revision}:{self.role.value}"
-
-    @classmethod
-    def load(cls, raw: str | None) -> DecisionValue:
-        parts = (raw or "").split(":")
-        if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
-            raise BadCommand(STALE)
-        if parts[2] not in {role.value for role in Role}:
-            raise BadCommand(STALE)
-        return cls(int(parts[0]), int(parts[1]), Role(parts[2]))
+def load_value(raw: str | None) -> DecisionValue:
+    """The decision a button's `value` stands for; anything else is an old or forged card."""
+    parts = (raw or "").split(":")
+    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+        raise BadCommand(STALE)
+    if parts[2] not in {role.value for role in Role}:
+        raise BadCommand(STALE)
+    return DecisionValue(int(parts[0]), int(parts[1]), Role(parts[2]))
 
 
 def action_id_of(raw: str | None) -> int:
@@ -54,7 +48,7 @@ def decision_block(
 ) -> ActionsBlock:
     """Approve / Request changes / Reject for one role; `flagged` phrases make Approve confirm."""
     assert action.id is not None
-    value = DecisionValue(action.id, action.revision, role).dump()
+    value = dump_value(DecisionValue(action.id, action.revision, role))
     approve = ButtonElement(
         text=clip(f"Approve as {role.label}", 75),
         action_id=ids.APPROVE,

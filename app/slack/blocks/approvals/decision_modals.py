@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -14,6 +13,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from app.approvals.forms import DoneForm, ReasonForm, ReviseForm
 from app.approvals.models import (
     DETAILS_MAX,
     NOTE_MAX,
@@ -32,29 +32,6 @@ REASON_TITLES = {
     Decision.REQUEST_CHANGES: ("Request changes", "Send", "What needs to change?"),
     Decision.REJECT: ("Reject", "Reject", "Why reject it?"),
 }
-
-
-@dataclass(frozen=True)
-class ReasonForm:
-    action_id: int
-    revision: int
-    role: Role
-    decision: Decision
-    reason: str
-
-
-@dataclass(frozen=True)
-class ReviseForm:
-    action_id: int
-    revision: int
-    title: str
-    details: str
-
-
-@dataclass(frozen=True)
-class DoneForm:
-    action_id: int
-    note: str
 
 
 def _about(ref: str, title: str, extra: str = "") -> SectionBlock:

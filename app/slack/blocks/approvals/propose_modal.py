@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -18,21 +17,13 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from app.approvals.forms import ProposeForm
 from app.approvals.models import DETAILS_MAX, TITLE_MAX
 from app.approvals.policy import Category
 from app.roles.models import Role
 from app.slack import ids
 from app.slack.blocks import forms
 from app.slack.blocks.text import clip
-
-
-@dataclass(frozen=True)
-class ProposeForm:
-    incident_id: int
-    title: str
-    details: str
-    category: Category
-    owner: str | None
 
 
 def category_options(categories: Mapping[Category, Sequence[Role]]) -> list[Option]:
@@ -117,7 +108,7 @@ def read_propose_form(
     incident_id = forms.load(private_metadata, "incident_id")["incident_id"]
     title = forms.text(values, ids.PROPOSE_TITLE)
     details = forms.text(values, ids.PROPOSE_DETAILS)
-    chosen = (forms.field(values, ids.PROPOSE_CATEGORY).get("selected_option") or {}).get("value")
+    chosen = forms.selected(values, ids.PROPOSE_CATEGORY)
     errors: dict[str, str] = {}
     if not title:
         errors[ids.PROPOSE_TITLE] = "Say in a few words what you propose."

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -21,9 +20,11 @@ from app.errors import BadCommand
 from app.incidents.models import Incident, Status
 from app.slack import ids
 from app.slack.blocks import forms
+from app.slack.blocks.error_lines import error_line
 from app.slack.blocks.text import safe, unescape
 from app.slack.blocks.updates.words import STATUS_HINT, status_label
 from app.updates.durations import format_duration, parse_duration
+from app.updates.forms import ResolveForm, UpdateForm
 from app.updates.models import (
     ACTIONS_MAX,
     CHANGED_MAX,
@@ -32,18 +33,6 @@ from app.updates.models import (
     RESOLUTION_MAX,
 )
 from app.updates.service import UpdateDraft
-
-
-@dataclass(frozen=True)
-class UpdateForm:
-    incident_id: int
-    draft: UpdateDraft
-
-
-@dataclass(frozen=True)
-class ResolveForm:
-    incident_id: int
-    summary: str
 
 
 def status_options() -> list[Option]:
@@ -69,9 +58,12 @@ def _text_input(
     )
 
 
-def update_modal(incident: Incident) -> View:
-    """The update form, with the current status and the cadence filled in."""
-    status = Status(incident.status)
+def update_modal(incident: Incident, *, resolver: str = "") -> View:
+    """The update form, with the current status and the cadence filled in. `resolver` is the
+    person it is opened for when they may resolve the incident: then choosing "resolved" is
+    accepted when the form comes back, without a look-up before the ack (the flow checks
+    again after it)."""
+    status = incident.status
     current = next(o for o in status_options() if o.value == status.value)
     blocks: list[Block] = [
         _about(incident),
@@ -104,9 +96,15 @@ def update_modal(incident: Incident) -> View:
         title="Stakeholder update",
         submit="Post update",
         close="Cancel",
-        private_metadata=forms.dump(incident_id=incident.id),
+        private_metadata=forms.dump(incident_id=incident.id, resolver=resolver),
         blocks=blocks,
     )
+
+
+def may_resolve(private_metadata: str | None, user_id: str) -> bool:
+    """Whether the update form was opened for `user_id` as someone who may resolve (a form
+    opened before this was recorded says nothing, so the flow's own check decides)."""
+    return bool(forms.load(private_metadata).get("resolver", user_id) == user_id)
 
 
 def _next_due_input(cadence: int | None) -> Block:
@@ -139,7 +137,7 @@ def read_update_form(
         for key in (ids.UPDATE_CHANGED, ids.UPDATE_ACTIONS, ids.UPDATE_NEXT_STEPS)
     }
     metrics = forms.text(values, ids.UPDATE_METRICS)
-    chosen = (forms.field(values, ids.UPDATE_STATUS).get("selected_option") or {}).get("value")
+    chosen = forms.selected(values, ids.UPDATE_STATUS)
     errors = _text_errors(texts, metrics)
     if chosen not in {s.value for s in Status}:
         errors[ids.UPDATE_STATUS] = "Choose the status the incident is in now."
@@ -184,7 +182,7 @@ def _next_in(raw: str) -> tuple[int | None, str | None]:
     try:
         return parse_duration(raw), None
     except BadCommand as error:
-        return None, unescape(error.message)
+        return None, unescape(error_line(error))
 
 
 def resolve_modal(incident: Incident) -> View:
