@@ -1,20 +1,21 @@
-"""The composition root: builds the whole bot from settings and its collaborators."""
+"""The composition root: builds the whole bot from settings and its collaborators.
+
+Everything is connected here, explicitly: the record's after-flush hook on the session
+factory, the Home tab publisher on the refresher, the final export on resolve. Importing a
+module never wires anything.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
-from slack_sdk.web.async_client import AsyncWebClient
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.approvals.policy import load_policy
@@ -22,39 +23,32 @@ from app.clock import Clock, SystemClock
 from app.flows.checkpoints import JOB_ID as CHECKPOINTS_JOB
 from app.flows.checkpoints import post_checkpoints
 from app.flows.deps import Deps
+from app.flows.home import publish as publish_home
+from app.flows.home_refresher import HomeRefresher
 from app.flows.reconcile import start_recovery, stop_recovery
 from app.flows.record_export import export_to_channel
 from app.flows.reminder_pass import JOB_ID as REMINDERS_JOB
 from app.flows.reminder_pass import tick as remind_due
 from app.periodic import PeriodicPass
+from app.record.hook import install_record_hook
 from app.settings import Settings
 from app.slack.clean_input import clean_input
 from app.slack.gateway import SlackGateway
+from app.slack.gateway_core import make_client
 from app.slack.listeners import register
-from app.slack.users import UserDirectory
 from app.store.engine import SessionFactory, make_engine, make_session_factory
 from app.store.migrate import upgrade
 
+if TYPE_CHECKING:  # a client can be given; only the gateway calls it
+    from slack_sdk.web.async_client import AsyncWebClient
+
 logger = logging.getLogger(__name__)
-
-
-def make_client(settings: Settings) -> AsyncWebClient:
-    return AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value(),
-        base_url=settings.slack_api_url,
-        timeout=30,
-        retry_handlers=[
-            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncServerErrorRetryHandler(max_retry_count=2),
-        ],
-    )
 
 
 class CrisisRoom:
     """The running bot: Bolt app, collaborators, and its start/stop life cycle."""
 
-    def __init__(self, bolt: AsyncApp, deps: Deps, engine: AsyncEngine) -> None:
+    def __init__(self, bolt: CrisisBolt, deps: Deps, engine: AsyncEngine) -> None:
         self.bolt = bolt
         self.deps = deps
         self.engine = engine
@@ -72,13 +66,19 @@ class CrisisRoom:
         )
         self.recovery: asyncio.Task[int] | None = None
 
+    @property
+    def idle(self) -> bool:
+        """Nothing the bot started is still running: no listener after its ack, no Home tab
+        refresh, no record recovery."""
+        return self.deps.work.idle and self.deps.home.idle
+
     async def start(self) -> None:
         await upgrade(self.engine)
         identity = await self.deps.slack.identify()
         self.auth = AuthorizeResult(
             enterprise_id=identity.get("enterprise_id"),
             team_id=identity.get("team_id"),
-            bot_token=self.deps.slack.client.token,
+            bot_token=self.deps.slack.token,
             bot_id=identity.get("bot_id"),
             bot_user_id=identity.get("user_id"),
         )
@@ -107,16 +107,76 @@ class CrisisRoom:
         await self.engine.dispose()
 
 
-def _tokenless(client: AsyncWebClient) -> AsyncWebClient:
-    """Bolt's own client: same endpoint and retries; its token comes from `authorize`."""
-    return AsyncWebClient(
-        base_url=client.base_url, timeout=client.timeout, retry_handlers=client.retry_handlers
-    )
+class CrisisBolt(AsyncApp):
+    """Bolt's app, keeping each function it is given (listeners, middleware, the error
+    handler) in `registered`, so a test can check that each asks only for arguments Bolt
+    provides (Bolt passes None for a name it does not know)."""
+
+    def __init__(self, **settings: Any) -> None:
+        self.registered: list[Callable[..., Any]] = []
+        super().__init__(**settings)
+
+    def middleware(self, *args: Any) -> Any:  # `use` comes here too
+        self.registered += [f for f in args if not isinstance(f, AsyncMiddleware)]
+        return super().middleware(*args)
+
+    def error(self, func: Any) -> Any:
+        self.registered.append(func)
+        return super().error(func)
+
+    def action(self, *args: Any, **kwargs: Any) -> Any:
+        return self._keeping(super().action(*args, **kwargs))
+
+    def view(self, *args: Any, **kwargs: Any) -> Any:
+        return self._keeping(super().view(*args, **kwargs))
+
+    def command(self, *args: Any, **kwargs: Any) -> Any:
+        return self._keeping(super().command(*args, **kwargs))
+
+    def event(self, *args: Any, **kwargs: Any) -> Any:
+        return self._keeping(super().event(*args, **kwargs))
+
+    def _keeping(self, register: Callable[..., Any]) -> Callable[..., Any]:
+        def keep(*functions: Callable[..., Any]) -> Any:
+            self.registered += functions
+            return register(*functions)
+
+        return keep
 
 
 async def _final_export(deps: Deps, incident_id: int, by: str) -> None:
     """Resolving an incident uploads its complete record to the war room."""
     await export_to_channel(deps, incident_id, by=by)
+
+
+def _bolt(
+    settings: Settings, gateway: SlackGateway, deps: Deps, room: list[CrisisRoom]
+) -> CrisisBolt:
+    async def authorize(context: Any) -> AuthorizeResult:
+        """The auth.test result cached at start, so no request waits on Slack before ack."""
+        auth = room[0].auth if room else None
+        if auth is None:
+            raise RuntimeError("Crisis Room has not started")
+        return auth
+
+    async def inject_deps(context: Any, next: Any) -> None:
+        context["deps"] = deps
+        await next()
+
+    secret = settings.slack_signing_secret
+    bolt = CrisisBolt(
+        client=gateway.bolt_client(),
+        signing_secret=secret.get_secret_value() if secret else "",
+        authorize=authorize,
+        request_verification_enabled=True,  # never off; Bolt skips socket_mode requests
+        process_before_response=False,
+        ignoring_self_events_enabled=False,  # the legal record keeps the bot's own posts
+        logger=logging.getLogger("app.bolt"),
+    )
+    bolt.use(clean_input)
+    bolt.use(inject_deps)
+    register(bolt)
+    return bolt
 
 
 def create_app(
@@ -127,12 +187,16 @@ def create_app(
     clock: Clock | None = None,
     scheduler: AsyncIOScheduler | None = None,
 ) -> CrisisRoom:
-    client = client or make_client(settings)
     clock = clock or SystemClock()
+    token, api_url = settings.slack_bot_token.get_secret_value(), settings.slack_api_url
+    gateway = SlackGateway(client or make_client(token=token, base_url=api_url), clock)
     if session_factory is None:
         session_factory = make_session_factory(make_engine(settings.database_url))
-    engine = session_factory.kw["bind"]
-    gateway = SlackGateway(client, UserDirectory(client, clock))
+    install_record_hook(session_factory)  # every audit row also lands in the legal record
+
+    async def publish_tab(user_id: str) -> None:
+        await publish_home(deps, user_id)
+
     deps = Deps(
         settings=settings,
         slack=gateway,
@@ -140,33 +204,9 @@ def create_app(
         clock=clock,
         scheduler=scheduler or AsyncIOScheduler(timezone="UTC"),
         policy=load_policy(settings.policy_file),
-    )
-    holder: list[CrisisRoom] = []
-
-    async def authorize(context: Any) -> AuthorizeResult:
-        """The auth.test result cached at start, so no request waits on Slack before ack."""
-        auth = holder[0].auth if holder else None
-        if auth is None:
-            raise RuntimeError("Crisis Room has not started")
-        return auth
-
-    async def inject_deps(context: Any, next: Any) -> None:
-        context["deps"] = deps
-        await next()
-
-    secret = settings.slack_signing_secret
-    bolt = AsyncApp(
-        client=_tokenless(client),
-        signing_secret=secret.get_secret_value() if secret else "",
-        authorize=authorize,
-        request_verification_enabled=True,  # never off; Bolt skips socket_mode requests
-        process_before_response=False,
-        ignoring_self_events_enabled=False,  # the legal record keeps the bot's own posts
-        logger=logging.getLogger("app.bolt"),
+        home=HomeRefresher(publish_tab),
     )
     deps.on_resolved.append(_final_export)
-    bolt.use(clean_input)
-    bolt.use(inject_deps)
-    register(bolt)
-    holder.append(CrisisRoom(bolt, deps, engine))
-    return holder[0]
+    room: list[CrisisRoom] = []  # `authorize` reads the started room's auth.test result
+    room.append(CrisisRoom(_bolt(settings, gateway, deps, room), deps, session_factory.engine))
+    return room[0]

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.clock import FakeClock
+from app.record.hook import install_record_hook
 from app.store.engine import SessionFactory, make_session_factory
 from app.store.migrate import upgrade
 from tests.databases import fresh_engine, postgres_available
@@ -31,7 +32,9 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
 
 @pytest.fixture
 def db(engine: AsyncEngine) -> SessionFactory:
-    return make_session_factory(engine)
+    factory = make_session_factory(engine)
+    install_record_hook(factory)  # as create_app does: audit rows land in the legal record
+    return factory
 
 
 @pytest.fixture

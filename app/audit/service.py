@@ -1,4 +1,7 @@
-"""Writing to the audit trail, inside the caller's transaction."""
+"""Writing to the audit trail, inside the caller's transaction.
+
+The legal record copies each row when it is flushed: see app/record/hook.py, connected by
+the composition root."""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.audit.models import AuditEntry
-from app.record.hook import follow
 
 
 def audit(
@@ -23,7 +25,6 @@ def audit(
 ) -> AuditEntry:
     entry = AuditEntry(incident_id=incident_id, at=at, actor=actor, action=action, detail=detail)
     session.add(entry)
-    follow(session, entry)  # the legal record gets it in the same transaction
     return entry
 
 

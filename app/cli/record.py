@@ -25,8 +25,8 @@ from sqlalchemy.exc import DBAPIError
 from app.cli.record_run import run_export, run_verify_all, run_verify_one
 from app.errors import CrisisError
 from app.record.chain import check
+from app.record.export.formats import EXPORT_FORMATS
 from app.settings import Settings, SettingsError, load_settings
-from app.slack.commands.grammar import EXPORT_FORMATS
 
 REF = re.compile(r"^(?:INC-)?(\d+)$", re.IGNORECASE)
 

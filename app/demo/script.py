@@ -8,9 +8,9 @@ from app.approvals import queries as action_queries
 from app.demo import script_approvals as approvals
 from app.demo import script_cadence as cadence
 from app.demo import script_record as record
-from app.demo.seed import ALEX, INCIDENT_SUMMARY, INCIDENT_TITLE, JORDAN, MARIA, STANDING
 from app.demo.transcript import narrate
 from app.harness import Harness
+from app.harness.seed import ALEX, INCIDENT_SUMMARY, INCIDENT_TITLE, JORDAN, MARIA, STANDING
 from app.home.facts import recently_resolved
 from app.incidents import service as incidents
 

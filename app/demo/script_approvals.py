@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from app.approvals import queries
 from app.approvals.models import Action
-from app.demo import seed
 from app.demo.approvals import click, fill, propose, war_room
-from app.demo.seed import DAVID, LISA, MARIA, ROBERT, SARAH
-from app.harness import Harness
+from app.harness import Harness, seed
+from app.harness.seed import DAVID, LISA, MARIA, ROBERT, SARAH
 from app.roles.models import Role
 from app.slack import ids
 

@@ -4,9 +4,9 @@ escalation to the CEO, and the update that clears it."""
 from __future__ import annotations
 
 from app.demo.approvals import fill, war_room
-from app.demo.seed import MARIA
 from app.demo.transcript import narrate
 from app.harness import Harness
+from app.harness.seed import MARIA
 from app.slack import ids
 
 FIRST_UPDATE = {

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from app.demo.approvals import war_room
-from app.demo.seed import DAVID, JORDAN, LISA, MARIA, SARAH
 from app.demo.transcript import narrate
 from app.harness import Harness
+from app.harness.seed import DAVID, JORDAN, LISA, MARIA, SARAH
 
 SENTIMENT_CSV = b"hour,views,sentiment\n14:00,2700000,-40\n15:00,2900000,-32\n16:00,3000000,-18\n"
 

@@ -15,8 +15,6 @@ from app.flows.deps import Deps
 from app.incidents.models import Incident
 from app.record.anchors import Anchor, parse, posted_at
 
-PAGE = 200
-
 
 async def read_anchors(deps: Deps, incidents: Sequence[Incident]) -> list[Anchor]:
     """Every anchor the bot posted in these incidents' war rooms and the checkpoint channel."""
@@ -37,31 +35,14 @@ async def read_anchors(deps: Deps, incidents: Sequence[Incident]) -> list[Anchor
 
 async def history(deps: Deps, channel: str, where: str) -> list[dict[str, Any]]:
     """conversations.history of one channel, every page."""
-    found: list[dict[str, Any]] = []
-    cursor: str | None = None
-    while True:
-        response = await deps.slack.call(
-            f"read the history of {where} for its anchors",
-            deps.slack.client.conversations_history,
-            channel=channel,
-            limit=PAGE,
-            cursor=cursor,
-        )
-        found += [m for m in response.get("messages") or [] if isinstance(m, dict)]
-        cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
-        if not cursor:
-            return found
+    return await deps.slack.messages(channel, what=f"read the history of {where} for its anchors")
 
 
 async def channel_label(deps: Deps, channel: str) -> str:
     """#name of a channel (its id when Slack will not say)."""
     try:
-        response = await deps.slack.call(
-            "read the checkpoint channel",
-            deps.slack.client.conversations_info,
-            channel=channel,
-        )
+        info = await deps.slack.channel_info(channel, what="read the checkpoint channel")
     except SlackFailure:
         return channel
-    name = (response.get("channel") or {}).get("name")
+    name = info.get("name")
     return f"#{name}" if name else channel

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -16,6 +19,44 @@ from app.slack.gateway import SlackGateway
 from app.store.engine import SessionFactory
 
 ResolvedHook = Callable[["Deps", int, str], Awaitable[None]]
+T = TypeVar("T")
+
+
+class Work:
+    """The bot's own work still running after an ack: listeners (entered by `guarded`) and the
+    background tasks it starts. The test harness waits until it is `idle`."""
+
+    def __init__(self) -> None:
+        self._running = 0
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        self._running += 1
+        try:
+            yield
+        finally:
+            self._running -= 1
+
+    def spawn(self, work: Coroutine[Any, Any, T], *, name: str) -> asyncio.Task[T]:
+        task = asyncio.create_task(work, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    @property
+    def idle(self) -> bool:
+        return self._running == 0 and all(task.done() for task in self._tasks)
+
+
+@dataclass
+class RecordCache:
+    """What the legal record's ingest keeps per process: the incident of each war-room
+    channel (a channel never changes incident) and one lock per chain, so appends queue here
+    rather than in the database's busy handler."""
+
+    incidents: dict[str, int] = field(default_factory=dict)
+    locks: KeyedLocks = field(default_factory=KeyedLocks)
 
 
 @dataclass
@@ -29,4 +70,7 @@ class Deps:
     card_locks: KeyedLocks = field(default_factory=KeyedLocks)
     # Run after an incident is resolved, with (deps, incident_id, resolved_by): the final export.
     on_resolved: list[ResolvedHook] = field(default_factory=list)
+    # Home tabs to refresh; create_app gives it the publisher (without one it publishes nothing).
     home: HomeRefresher = field(default_factory=HomeRefresher)
+    record: RecordCache = field(default_factory=RecordCache)
+    work: Work = field(default_factory=Work)

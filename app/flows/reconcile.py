@@ -24,8 +24,6 @@ from app.record.drafts import Draft, delete_draft, edit_draft, from_event, visib
 
 logger = logging.getLogger(__name__)
 
-PAGE = 200
-
 
 async def reconcile_open(deps: Deps) -> int:
     """Reconcile every open incident; a failure on one (Slack's or ours) is logged and never
@@ -76,28 +74,16 @@ async def _read(deps: Deps, query: Any, *args: Any) -> Any:
 
 async def walk(deps: Deps, channel: str) -> tuple[list[dict[str, Any]], str]:
     """Every message in the channel, thread replies included, and the newest ts at the start."""
-    top = await _pages(deps, "read the channel history", "conversations_history", channel=channel)
+    top = await deps.slack.messages(channel, what="read the channel history")
     bound = max((str(m.get("ts")) for m in top), key=_num, default="0")
     found = list(top)
     for root in top:
         if root.get("reply_count") or root.get("latest_reply"):
-            thread = await _pages(
-                deps, "read a thread", "conversations_replies", channel=channel, ts=root["ts"]
+            thread = await deps.slack.messages(
+                channel, what="read a thread", thread_ts=str(root["ts"])
             )
             found += [m for m in thread if m.get("ts") != root.get("ts")]
     return found, bound
-
-
-async def _pages(deps: Deps, what: str, method: str, **kwargs: Any) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
-    cursor: str | None = None
-    while True:
-        call = getattr(deps.slack.client, method)
-        response = await deps.slack.call(what, call, limit=PAGE, cursor=cursor, **kwargs)
-        found += [m for m in response.get("messages") or [] if isinstance(m, dict)]
-        cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
-        if not cursor:
-            return found
 
 
 def missing(
@@ -147,7 +133,7 @@ def _num(ts: str) -> Decimal:
 
 def start_recovery(deps: Deps) -> asyncio.Task[int]:
     """Reconcile the open incidents in the background: the bot serves events meanwhile."""
-    return asyncio.create_task(_recover(deps), name="crisisroom:record-reconcile")
+    return deps.work.spawn(_recover(deps), name="crisisroom:record-reconcile")
 
 
 async def _recover(deps: Deps) -> int:

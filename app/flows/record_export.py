@@ -15,11 +15,10 @@ from app.incidents import service as incidents
 from app.incidents.models import Incident
 from app.record import queries
 from app.record.anchors import AnchorKind, anchor_text
-from app.record.export.run import MEDIA_TYPES, ExportResult, export_record
+from app.record.export.formats import LABELS, MEDIA_TYPES
+from app.record.export.run import ExportResult, export_record
 
 logger = logging.getLogger(__name__)
-
-LABELS = {"html": "HTML", "md": "Markdown", "jsonl": "JSONL", "csv": "CSV"}
 
 
 async def export_to_channel(
@@ -64,26 +63,24 @@ async def _upload(
     deps: Deps, incident: Incident, document: str, result: ExportResult, *, by: str
 ) -> str | None:
     """files.upload v2 into the war room, the final hash in the message that shares it."""
-    response = await deps.slack.call(
-        "upload the legal record",
-        deps.slack.client.files_upload_v2,
-        channel=incident.channel_id,
+    return await deps.slack.upload(
+        incident.channel_id,
         content=document.encode("utf-8"),
         filename=result.filename,
         title=f"Legal record of {incident.ref} ({LABELS[result.fmt]})",
-        initial_comment=hash_message(result, by=by),
+        comment=hash_message(result, by=by),
     )
-    return _file_id(response)
 
 
 async def unnamed(deps: Deps, incident: Incident) -> dict[str, str]:
     """Names from Slack for the people the record holds only by id (bot actions are stored
     before anyone's name is looked up)."""
+    assert incident.id is not None
     async with deps.db() as session:
         conn = await session.connection()
         people = await conn.run_sync(queries.people, incident.id)
         named = await conn.run_sync(queries.names, incident.id)
-    found = {}
+    found: dict[str, str] = {}
     for user_id in sorted((people | {incident.opened_by}) - set(named)):
         name = await name_of(deps, user_id)
         if name:
@@ -103,9 +100,3 @@ def hash_message(result: ExportResult, *, by: str) -> str:
     if not result.intact:
         return f"{head}\n:warning: The chain does NOT verify: {result.integrity}."
     return f"{head}\nCheck it any time with `crisisroom verify {result.ref} --slack`."
-
-
-def _file_id(response: object) -> str | None:
-    data = getattr(response, "data", None) or {}
-    file = data.get("file") or next(iter(data.get("files") or []), None) or {}
-    return str(file.get("id")) if file.get("id") else None

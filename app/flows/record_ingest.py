@@ -5,39 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.errors import SlackFailure
 from app.flows.deps import Deps
 from app.incidents import service as incidents
-from app.locks import KeyedLocks
 from app.record import append as chain
 from app.record.drafts import Draft, from_event
 from app.slack.files import Fetched, fetch_all
-from app.store.engine import SessionFactory
-
-
-class _Archive:
-    """Per database: the incident of each war-room channel (a channel never changes incident)
-    and one in-process lock per chain, so appends queue here rather than in the database's
-    busy handler (SQLite has one writer at a time, so there it is one lock for all)."""
-
-    def __init__(self) -> None:
-        self.incidents: dict[str, int] = {}
-        self.locks = KeyedLocks()
-
-
-_ARCHIVES: WeakKeyDictionary[SessionFactory, _Archive] = WeakKeyDictionary()
-
-
-def _archive(db: SessionFactory) -> _Archive:
-    archive = _ARCHIVES.get(db)
-    if archive is None:
-        archive = _ARCHIVES[db] = _Archive()
-    return archive
 
 
 async def ingest_event(
@@ -48,14 +24,16 @@ async def ingest_event(
     draft = from_event(event, event_id=event_id)
     if draft is None or not draft.channel_id:
         return None
-    incident_id = await incident_of(deps.db, draft.channel_id)
+    incident_id = await incident_of(deps, draft.channel_id)
     return None if incident_id is None else await store(deps, draft, incident_id)
 
 
-async def incident_of(db: SessionFactory, channel_id: str) -> int | None:
-    known = _archive(db).incidents
+async def incident_of(deps: Deps, channel_id: str) -> int | None:
+    """The incident whose war room `channel_id` is (remembered: a channel never changes
+    incident), or None."""
+    known = deps.record.incidents
     if channel_id not in known:
-        async with db() as session:
+        async with deps.db() as session:
             incident = await incidents.by_channel(session, channel_id)
         if incident is None or incident.id is None:
             return None
@@ -71,9 +49,9 @@ async def store(deps: Deps, draft: Draft, incident_id: int) -> chain.Appended | 
     fetched = await fetch_all(deps.slack, draft.files, cap=deps.settings.record_file_max_bytes)
     if fetched:
         draft = _with_files(draft, fetched)
-    engine: AsyncEngine = deps.db.kw["bind"]
-    one_writer = engine.dialect.name == "sqlite"
-    lock = _archive(deps.db).locks(None if one_writer else incident_id)
+    engine = deps.db.engine
+    one_writer = engine.dialect.name == "sqlite"  # one writer at a time: one lock for all
+    lock = deps.record.locks(None if one_writer else incident_id)
     async with lock, engine.begin() as conn:
         return await conn.run_sync(_write, draft, incident_id, deps.clock.now(), fetched)
 

@@ -11,7 +11,7 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from app.clock import Clock, FakeClock
-from app.demo.seed import GENERAL, PEOPLE, Person
+from app.harness.seed import GENERAL, PEOPLE, Person
 from app.main import CrisisRoom, create_app
 from app.settings import Settings, load_settings
 from app.slackdouble import SlackDouble, SlackDriver
@@ -23,8 +23,6 @@ from app.web import EVENTS_PATH, web_app
 SIGNING_SECRET = "test-signing-secret-8f1c"
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-1-A0CRISIS-1-test-app-token"
-BACKGROUND = ("run_ack_function_asynchronously",)
-NAMED_BACKGROUND = "crisisroom:"
 
 
 @dataclass
@@ -52,13 +50,13 @@ class Harness:
         return self.room.deps.db
 
     async def settle(self, timeout: float = 10.0) -> None:
-        """Wait until every listener still working after its ack has finished."""
+        """Wait until every listener still working after its ack, and every background job
+        the bot started (Home tab refreshes, record recovery), has finished."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            busy = [task for task in asyncio.all_tasks() if _is_background(task)]
-            if not busy:
-                await asyncio.sleep(0)
-                if not [task for task in asyncio.all_tasks() if _is_background(task)]:
+            if self.room.idle:
+                await asyncio.sleep(0)  # anything just scheduled gets to start
+                if self.room.idle:
                     return
             await asyncio.sleep(0.005)
         raise TimeoutError("the bot was still busy after its acks")
@@ -77,15 +75,6 @@ class Harness:
         await self.runner.cleanup()
         await self.room.stop()
         await self.double.stop()
-
-
-def _is_background(task: asyncio.Task) -> bool:
-    if task.done():
-        return False
-    if task.get_name().startswith(NAMED_BACKGROUND):
-        return True
-    name = getattr(task.get_coro(), "__qualname__", "")
-    return any(marker in name for marker in BACKGROUND)
 
 
 async def start_harness(

@@ -1,10 +1,13 @@
-"""Every audit() call also lands in the record, in the same transaction.
+"""Every audit row also lands in the record, in the same transaction.
 
 `audit()` is synchronous and only adds a row to the session, so the record entry is written
-when that row is flushed: an `after_flush` listener on the session appends one `action` entry
-per flushed audit row, on the flush's own connection. If the transaction rolls back, both go.
-An audit row without an incident (a standing-role change) is appended to every open incident,
-since it changes who is in each war room.
+when that row is flushed: an `after_flush` listener on a session factory's sessions appends
+one `action` entry per audit row the flush inserted, on the flush's own connection. If the
+transaction rolls back, both go. An audit row without an incident (a standing-role change) is
+appended to every open incident, since it changes who is in each war room.
+
+The composition root connects it (`install_record_hook(factory)` in `create_app`); the audit
+package knows nothing of the record.
 """
 
 from __future__ import annotations
@@ -13,35 +16,32 @@ from typing import Any
 
 from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import Session
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.audit.models import AuditEntry
 from app.incidents.models import Incident, Status
 from app.record.append import ENTRY, append
 from app.record.drafts import Draft
 from app.record.models import EntryKind
+from app.store.engine import SessionFactory
 
-PENDING = "record.pending_audit"
-HOOKED = "record.hooked"
+HOOKED = "crisisroom_record_hook"
 
 
-def follow(session: AsyncSession | Session, entry: AuditEntry) -> None:
-    """Append `entry` to its incident's record when the session flushes it."""
-    sync = session.sync_session if isinstance(session, AsyncSession) else session
-    sync.info.setdefault(PENDING, []).append(entry)
-    if not sync.info.get(HOOKED):
-        event.listen(sync, "after_flush", _after_flush)
-        sync.info[HOOKED] = True
+def install_record_hook(factory: SessionFactory) -> None:
+    """From now on, every audit row flushed by `factory`'s sessions is appended to the record
+    (installing it twice changes nothing)."""
+    sessions = factory.session_class
+    if not sessions.__dict__.get(HOOKED):  # not event.contains(): it can be fooled by a
+        event.listen(sessions, "after_flush", _after_flush)  # collected class's reused id
+        setattr(sessions, HOOKED, True)
 
 
 def _after_flush(session: Session, _context: Any) -> None:
-    pending: list[AuditEntry] = session.info.get(PENDING, [])
-    flushed = [entry for entry in pending if entry.id is not None]
+    flushed = [item for item in session.new if isinstance(item, AuditEntry) and item.id]
     if not flushed:
         return
-    session.info[PENDING] = [entry for entry in pending if entry.id is None]
     conn = session.connection()
-    for entry in flushed:
+    for entry in sorted(flushed, key=lambda item: item.id or 0):  # the order they were added
         draft = action_draft(entry).named(_known_name(conn, entry.actor))
         for incident_id in _incidents_for(conn, entry):
             append(conn, draft, incident_id=incident_id, recorded_at=entry.at)

@@ -1,6 +1,6 @@
 """Shared files: their bytes downloaded with the bot token, up to a size cap, and hashed.
 
-The token goes only where app/record/file_hosts.py allows (Slack's HTTPS file hosts and the
+The token goes only where app/slack/file_hosts.py allows (Slack's HTTPS file hosts and the
 origin of SLACK_API_URL). Redirects are never followed blindly: each hop is checked the same
 way, at most MAX_HOPS of them. A file that may not be fetched is recorded by its details only,
 with the reason in `not_stored_because`, and no request is made for it.
@@ -54,7 +54,7 @@ async def fetch_all(
         return []
     jar = aiohttp.DummyCookieJar()  # no cookie set by one host is ever sent anywhere
     async with aiohttp.ClientSession(timeout=TIMEOUT, cookie_jar=jar) as http:
-        job = _Download(http, str(slack.client.base_url), slack.client.token or "", cap)
+        job = _Download(http, slack.api_url, slack.token, cap)
         return [await fetch(slack, job, item) for item in files]
 
 
@@ -89,13 +89,11 @@ async def _complete(slack: SlackGateway, item: dict[str, Any]) -> dict[str, Any]
     if item.get("url_private") or not item.get("id"):
         return item
     try:
-        response = await slack.call(
-            "read the shared file", slack.client.files_info, file=item["id"]
-        )
+        file = await slack.file_info(str(item["id"]), what="read the shared file")
     except SlackFailure as failure:
         logger.warning("files.info failed for %s: %s", item.get("id"), failure.error)
         return item
-    return {**item, **(response.get("file") or {})}
+    return {**item, **file}
 
 
 class _NotStored(Exception):

@@ -1,27 +1,28 @@
-"""The bot's Web API calls, with Slack's errors handled by name (retries live in the client)."""
+"""The one way the bot calls Slack: every Web API call and response_url reply goes through here,
+with Slack's errors handled by name (retries live in the client, built here too)."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
-from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from app.errors import SlackFailure
 from app.slack.errors_text import explain
-from app.slack.users import SlackUser, UserDirectory
+from app.slack.gateway_core import slack_error
+from app.slack.gateway_reads import SlackReads
 
 logger = logging.getLogger(__name__)
 
 MAX_NAME_ATTEMPTS = 50
-PAGE_SIZE = 200
 ALREADY_FINE = {"already_in_channel", "cant_invite_self"}
+CANNOT_EPHEMERAL = {"not_in_channel", "channel_not_found", "user_not_in_channel", "is_archived"}
 
 
 @dataclass(frozen=True)
@@ -40,54 +41,21 @@ class InviteFailure:
         return explain(self.error)
 
 
-def slack_error(error: SlackApiError) -> str:
-    return str(error.response.get("error", "unknown_error"))
-
-
-class SlackGateway:
-    def __init__(self, client: AsyncWebClient, users: UserDirectory) -> None:
-        self.client = client
-        self.users = users
-        self.bot_user_id = ""
-        self._permalinks: dict[str, str] = {}
-
-    async def identify(self) -> dict[str, Any]:
-        """auth.test once at start: proves the token and learns who the bot is."""
-        response = await self.call("check the bot token", self.client.auth_test)
-        self.bot_user_id = str(response.get("user_id", ""))
-        return dict(response.data) if isinstance(response.data, dict) else {}
-
-    async def call(self, what: str, method: Callable[..., Any], **kwargs: Any) -> Any:
-        """One Web API call; any failure becomes a SlackFailure naming what we tried to do."""
-        try:
-            return await method(**kwargs)
-        except SlackApiError as error:
-            name = slack_error(error)
-            raise SlackFailure(f"I couldn't {what}: {explain(name)}.", error=name) from error
-        except (ClientError, TimeoutError) as error:
-            raise SlackFailure(
-                f"I couldn't {what}: {explain('connection_failed')}.", error="connection_failed"
-            ) from error
-
-    async def user(self, user_id: str) -> SlackUser | None:
-        try:
-            return await self.users.get(user_id)
-        except SlackApiError as error:
-            name = slack_error(error)
-            raise SlackFailure(
-                f"I couldn't look up <@{user_id}>: {explain(name)}.", error=name
-            ) from error
+class SlackGateway(SlackReads):
+    """The one way the bot calls Slack (see gateway_core and gateway_reads for the rest)."""
 
     async def create_private_channel(self, name_for: Callable[[int], str]) -> CreatedChannel:
         """Create a private channel; on name_taken try the numbered variants name_for(2), (3)…"""
         for attempt in range(1, MAX_NAME_ATTEMPTS + 1):
             name = name_for(attempt)
             try:
-                response = await self.client.conversations_create(name=name, is_private=True)
+                response = await self._client.conversations_create(name=name, is_private=True)
             except SlackApiError as error:
                 if slack_error(error) == "name_taken":
                     continue
-                raise await self._channel_failure(error) from error
+                name = slack_error(error)
+                message = f"I couldn't create the channel: {explain(name)}."
+                raise SlackFailure(message, error=name) from error
             channel = response["channel"]
             return CreatedChannel(id=channel["id"], name=channel["name"])
         raise SlackFailure(
@@ -96,16 +64,12 @@ class SlackGateway:
             error="name_taken",
         )
 
-    async def _channel_failure(self, error: SlackApiError) -> SlackFailure:
-        name = slack_error(error)
-        return SlackFailure(f"I couldn't create the channel: {explain(name)}.", error=name)
-
     async def invite(self, channel_id: str, user_ids: Sequence[str]) -> list[InviteFailure]:
         """Invite everyone; one person failing never stops the others."""
         if not user_ids:
             return []
         try:
-            await self.client.conversations_invite(channel=channel_id, users=",".join(user_ids))
+            await self._client.conversations_invite(channel=channel_id, users=",".join(user_ids))
             return []
         except SlackApiError as error:
             if len(user_ids) == 1:
@@ -113,7 +77,7 @@ class SlackGateway:
         failures: list[InviteFailure] = []
         for user_id in user_ids:
             try:
-                await self.client.conversations_invite(channel=channel_id, users=user_id)
+                await self._client.conversations_invite(channel=channel_id, users=user_id)
             except SlackApiError as error:
                 failures.extend(self._invite_result(user_id, error))
         return failures
@@ -127,17 +91,20 @@ class SlackGateway:
         return [InviteFailure(user_id=user_id, error=name)]
 
     async def describe_channel(self, channel_id: str, *, topic: str, purpose: str) -> None:
-        await self.call(
-            "set the channel topic",
-            self.client.conversations_setTopic,
-            channel=channel_id,
-            topic=topic,
-        )
+        await self.set_topic(channel_id, topic)
         await self.call(
             "set the channel purpose",
-            self.client.conversations_setPurpose,
+            self._client.conversations_setPurpose,
             channel=channel_id,
             purpose=purpose,
+        )
+
+    async def set_topic(self, channel_id: str, topic: str) -> None:
+        await self.call(
+            "set the channel topic",
+            self._client.conversations_setTopic,
+            channel=channel_id,
+            topic=topic,
         )
 
     async def post(
@@ -162,7 +129,7 @@ class SlackGateway:
         """Post; returns (conversation id, ts). A user id as channel posts in their DM."""
         response = await self.call(
             "post the message",
-            self.client.chat_postMessage,
+            self._client.chat_postMessage,
             channel=channel,
             text=text,
             blocks=list(blocks) if blocks else None,
@@ -176,7 +143,7 @@ class SlackGateway:
     ) -> None:
         await self.call(
             "update the message",
-            self.client.chat_update,
+            self._client.chat_update,
             channel=channel,
             ts=ts,
             text=text,
@@ -184,81 +151,81 @@ class SlackGateway:
         )
 
     async def pin(self, channel: str, ts: str) -> None:
-        try:
-            await self.client.pins_add(channel=channel, timestamp=ts)
-        except SlackApiError as error:
-            if slack_error(error) != "already_pinned":
-                name = slack_error(error)
-                raise SlackFailure(
-                    f"I couldn't pin the brief: {explain(name)}.", error=name
-                ) from error
+        await self.call(
+            "pin the brief",
+            self._client.pins_add,
+            tolerate={"already_pinned"},
+            channel=channel,
+            timestamp=ts,
+        )
 
-    async def file_permalink(self, file_id: str) -> str | None:
-        """Where people open a shared file; None when Slack no longer has it."""
-        if file_id not in self._permalinks:
-            try:
-                response = await self.client.files_info(file=file_id)
-            except SlackApiError as error:
-                logger.info("no permalink for %s: %s", file_id, slack_error(error))
-                return None
-            self._permalinks[file_id] = str(response["file"].get("permalink", ""))
-        return self._permalinks[file_id] or None
+    async def upload(
+        self, channel: str, *, content: bytes, filename: str, title: str, comment: str
+    ) -> str | None:
+        """files.upload v2 into `channel`, shared with `comment`; the file's id."""
+        response = await self.call(
+            "upload the legal record",
+            self._client.files_upload_v2,
+            channel=channel,
+            content=content,
+            filename=filename,
+            title=title,
+            initial_comment=comment,
+        )
+        data = response.data if isinstance(response.data, dict) else {}
+        file = data.get("file") or next(iter(data.get("files") or []), None) or {}
+        return str(file["id"]) if file.get("id") else None
 
     async def archive(self, channel_id: str) -> None:
-        try:
-            await self.client.conversations_archive(channel=channel_id)
-        except SlackApiError as error:
-            name = slack_error(error)
-            if name != "already_archived":
-                message = f"I couldn't archive the channel: {explain(name)}."
-                raise SlackFailure(message, error=name) from error
-
-    async def channel_members(self, channel_id: str) -> set[str]:
-        """Everyone in a conversation now (conversations.members, every page)."""
-        members = await self._every_page(
-            "read who is in the war room",
-            self.client.conversations_members,
-            "members",
+        await self.call(
+            "archive the channel",
+            self._client.conversations_archive,
+            tolerate={"already_archived"},
             channel=channel_id,
         )
-        return {str(member) for member in members}
-
-    async def private_channels_of(self, user_id: str) -> set[str]:
-        """The private channels `user_id` shares with the bot, archived ones included
-        (users.conversations, every page): for war rooms, the ones this person is in."""
-        channels = await self._every_page(
-            "check which war rooms you are in",
-            self.client.users_conversations,
-            "channels",
-            user=user_id,
-            types="private_channel",
-        )
-        return {str(channel["id"]) for channel in channels}
-
-    async def _every_page(
-        self, what: str, method: Callable[..., Any], key: str, **kwargs: Any
-    ) -> list[Any]:
-        found: list[Any] = []
-        cursor = ""
-        while True:
-            response = await self.call(
-                what, method, limit=PAGE_SIZE, cursor=cursor or None, **kwargs
-            )
-            found.extend(response.get(key) or [])
-            cursor = (response.get("response_metadata") or {}).get("next_cursor") or ""
-            if not cursor:
-                return found
 
     async def dm_channel(self, user_id: str) -> str:
         response = await self.call(
-            "open a direct message", self.client.conversations_open, users=user_id
+            "open a direct message", self._client.conversations_open, users=user_id
         )
         return str(response["channel"]["id"])
 
     async def publish_home(self, user_id: str, view: View) -> None:
         await self.call(
-            "publish the Home tab", self.client.views_publish, user_id=user_id, view=view
+            "publish the Home tab", self._client.views_publish, user_id=user_id, view=view
         )
 
     async def open_view(self, trigger_id: str, view: View) -> None:
-        await self.call("open the form", self.client.views_open, trigger_id=trigger_id, view=view)
+        await self.call("open the form", self._client.views_open, trigger_id=trigger_id, view=view)
+
+    async def respond(
+        self, response_url: str, *, text: str, blocks: Sequence[Block] | None
+    ) -> bool:
+        """An ephemeral reply through a response_url; False if Slack refused it or it failed."""
+        rendered = [block.to_dict() for block in blocks] if blocks else None
+        try:
+            response = await AsyncWebhookClient(response_url).send(
+                text=text, blocks=rendered, response_type="ephemeral", replace_original=False
+            )
+        except (ClientError, TimeoutError) as error:
+            logger.info("response_url failed (%s); falling back", type(error).__name__)
+            return False
+        if response.status_code == 200:
+            return True
+        logger.info("response_url refused (%s); falling back", response.status_code)
+        return False
+
+    async def ephemeral(
+        self, channel: str, user_id: str, *, text: str, blocks: Sequence[Block] | None
+    ) -> bool:
+        """chat.postEphemeral; False where Slack cannot show it (not a member, archived…)."""
+        response = await self.call(
+            "reply privately",
+            self._client.chat_postEphemeral,
+            tolerate=CANNOT_EPHEMERAL,
+            channel=channel,
+            user=user_id,
+            text=text,
+            blocks=list(blocks) if blocks else None,
+        )
+        return response is not None

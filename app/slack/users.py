@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
+from typing import Any
 
 from app.clock import Clock
 
@@ -29,7 +28,7 @@ class SlackUser:
         return self.real_name or self.name or self.id
 
     @classmethod
-    def from_api(cls, data: dict) -> SlackUser:
+    def from_api(cls, data: dict[str, Any]) -> SlackUser:
         profile = data.get("profile") or {}
         return cls(
             id=data["id"],
@@ -44,10 +43,11 @@ class SlackUser:
 
 
 class UserDirectory:
-    """users.info with a short cache; `None` for a user Slack does not know."""
+    """users.info (through the gateway's `fetch`) with a short cache; `None` for a user
+    Slack does not know."""
 
-    def __init__(self, client: AsyncWebClient, clock: Clock) -> None:
-        self._client = client
+    def __init__(self, fetch: Callable[[str], Awaitable[SlackUser | None]], clock: Clock) -> None:
+        self._fetch = fetch
         self._clock = clock
         self._cache: dict[str, tuple[SlackUser | None, object]] = {}
 
@@ -56,15 +56,6 @@ class UserDirectory:
         cached = self._cache.get(user_id)
         if cached is not None and now - cached[1] < CACHE_FOR:  # type: ignore[operator]
             return cached[0]
-        try:
-            response = await self._client.users_info(user=user_id)
-            user: SlackUser | None = SlackUser.from_api(response["user"])
-        except SlackApiError as error:
-            if error.response.get("error") != "user_not_found":
-                raise
-            user = None
+        user = await self._fetch(user_id)
         self._cache[user_id] = (user, now)
         return user
-
-    def forget(self, user_id: str) -> None:
-        self._cache.pop(user_id, None)

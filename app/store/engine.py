@@ -8,9 +8,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
-
-SessionFactory = async_sessionmaker[AsyncSession]
 
 
 def async_url(url: str) -> str:
@@ -50,5 +49,21 @@ def make_engine(
     return create_async_engine(full, echo=echo, pool_pre_ping=True, connect_args=connect_args or {})
 
 
+class SessionFactory(async_sessionmaker[AsyncSession]):
+    """Sessions on one engine. It names its engine, and its sessions are of a class of their
+    own (`session_class`), so a listener installed on them (the record's after-flush hook,
+    connected by the composition root) never fires for another factory's sessions."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.session_class: type[Session] = type("FactorySession", (Session,), {})
+        super().__init__(
+            engine,
+            class_=AsyncSession,
+            expire_on_commit=False,
+            sync_session_class=self.session_class,
+        )
+
+
 def make_session_factory(engine: AsyncEngine) -> SessionFactory:
-    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+    return SessionFactory(engine)

@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from app.cli import main
 from app.clock import FakeClock
+from app.record.hook import install_record_hook
 from app.store.engine import make_engine, make_session_factory
 from app.store.migrate import upgrade
 from tests.record.helpers import add, draft_of, message, new_incident
@@ -23,6 +24,7 @@ def seeded(tmp_path: Path, *, tampered: bool = False) -> str:
         engine = make_engine(url)
         await upgrade(engine)
         db, clock = make_session_factory(engine), FakeClock()
+        install_record_hook(db)  # as create_app does
         incident = await new_incident(db, clock)
         for n in range(1, 4):
             said = message(f"1763733600.{n:06d}", f"=SUM(A{n}) <b>update</b> {n}")

@@ -21,9 +21,7 @@ def test_every_listener_asks_only_for_arguments_bolt_provides() -> None:
         session_factory=make_session_factory(make_engine("sqlite:///:memory:")),
     )
     known = set(inspect.signature(AsyncArgs.__init__).parameters) - {"self"} | CONTEXT_KEYS
-    functions = [listener.ack_function for listener in room.bolt._async_listeners]
-    functions += [m.func for m in room.bolt._async_middleware_list if hasattr(m, "func")]
-    functions.append(room.bolt._async_listener_runner.listener_error_handler.func)
+    functions = room.bolt.registered  # listeners, middleware and the error handler
     assert len(functions) >= 4
     for function in functions:
         names = set(inspect.signature(function).parameters)

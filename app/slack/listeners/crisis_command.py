@@ -50,7 +50,7 @@ def register(app: AsyncApp) -> None:
 async def handle_crisis(ack: AsyncAck, command: dict[str, Any], deps: Deps) -> None:
     await ack()
     parsed = parse(command.get("text") or "")
-    reply = Replier.from_body(deps.slack.client, command)
+    reply = Replier.from_body(deps.slack, command)
     await HANDLERS[type(parsed)](deps, parsed, command, reply)
 
 

@@ -7,15 +7,16 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.models.views import View
 
 from app.flows import updates as flows
 from app.flows.deps import Deps
 from app.flows.incidents import incident_here
-from app.incidents.models import Status
+from app.incidents.models import Incident, Status
 from app.slack import ids
 from app.slack.blocks.updates import lines
 from app.slack.blocks.updates.modals import (
-    ResolveForm,
+    may_resolve,
     read_resolve_form,
     read_update_form,
     resolve_modal,
@@ -31,6 +32,7 @@ from app.slack.commands.grammar import (
 )
 from app.slack.listeners.error_handler import guarded
 from app.slack.reply import Replier
+from app.updates.forms import ResolveForm
 
 Handler = Callable[[Deps, Any, dict[str, Any], Replier], Awaitable[None]]
 CANNOT_RESOLVE = (
@@ -48,18 +50,26 @@ def register(app: AsyncApp) -> None:
 async def handle_post_update_click(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> None:
     await ack()
     value = int(body["actions"][0].get("value") or 0)
-    incident = await flows.get_incident(deps, value, by=body["user"]["id"])
+    user = body["user"]["id"]
+    incident = await flows.get_incident(deps, value, by=user)
     await flows.ensure_open(deps, incident)
-    await deps.slack.open_view(body["trigger_id"], update_modal(incident))
+    await deps.slack.open_view(body["trigger_id"], await _update_form(deps, incident, user))
+
+
+async def _update_form(deps: Deps, incident: Incident, user: str) -> View:
+    """The update form for `user`, saying whether they may resolve (looked up now, after the
+    ack, so that the submission needs no look-up before its own)."""
+    resolver = user if await flows.is_steward(deps, incident, user) else ""
+    return update_modal(incident, resolver=resolver)
 
 
 async def handle_update_submission(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> None:
+    """No look-up before the ack: who may resolve was put in the form when it was opened."""
     view, user = body["view"], body["user"]["id"]
-    form, errors = read_update_form(view["state"]["values"], view.get("private_metadata"))
-    if form is not None and form.draft.status == Status.RESOLVED:
-        incident = await flows.stored_incident(deps, form.incident_id)
-        if not await flows.is_steward(deps, incident, user):
-            form, errors = None, {ids.UPDATE_STATUS: CANNOT_RESOLVE}
+    metadata = view.get("private_metadata")
+    form, errors = read_update_form(view["state"]["values"], metadata)
+    if form and form.draft.status == Status.RESOLVED and not may_resolve(metadata, user):
+        form, errors = None, {ids.UPDATE_STATUS: CANNOT_RESOLVE}
     if form is None:
         await ack(response_action="errors", errors=errors)
         return
@@ -80,7 +90,8 @@ async def handle_resolve_submission(ack: AsyncAck, body: dict[str, Any], deps: D
 async def _update(deps: Deps, _parsed: PostUpdate, command: dict[str, Any], _r: Replier) -> None:
     incident = await incident_here(deps, command["channel_id"], user_id=command["user_id"])
     await flows.ensure_open(deps, incident)
-    await deps.slack.open_view(command["trigger_id"], update_modal(incident))
+    form = await _update_form(deps, incident, command["user_id"])
+    await deps.slack.open_view(command["trigger_id"], form)
 
 
 async def _show_cadence(

@@ -1,0 +1,108 @@
+"""The gateway's foundation: the Web API client it alone holds, and `call`, which turns every
+Slack failure into a SlackFailure that names what the bot was trying to do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Set
+from typing import Any
+
+from aiohttp import ClientError
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from app.clock import Clock
+from app.errors import SlackFailure
+from app.slack.errors_text import explain
+from app.slack.users import SlackUser, UserDirectory
+
+
+def make_client(*, token: str, base_url: str) -> AsyncWebClient:
+    """The bot's Web API client: rate limits, dropped connections and 5xx are retried."""
+    return AsyncWebClient(
+        token=token,
+        base_url=base_url,
+        timeout=30,
+        retry_handlers=[
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def slack_error(error: SlackApiError) -> str:
+    return str(error.response.get("error", "unknown_error"))
+
+
+class GatewayCore:
+    def __init__(self, client: AsyncWebClient, clock: Clock) -> None:
+        self._client = client
+        self.users = UserDirectory(self._user_info, clock)
+        self.bot_user_id = ""
+        self._permalinks: dict[str, str] = {}
+
+    @property
+    def token(self) -> str:
+        return self._client.token or ""
+
+    @property
+    def api_url(self) -> str:
+        """SLACK_API_URL: where the Web API is (Slack's, or the test double's)."""
+        return str(self._client.base_url)
+
+    def bolt_client(self) -> AsyncWebClient:
+        """Bolt's own client: same endpoint and retries; its token comes from `authorize`.
+        The bot never calls Slack through it."""
+        return AsyncWebClient(
+            base_url=self._client.base_url,
+            timeout=self._client.timeout,
+            retry_handlers=self._client.retry_handlers,
+        )
+
+    async def identify(self) -> dict[str, Any]:
+        """auth.test once at start: proves the token and learns who the bot is."""
+        response = await self.call("check the bot token", self._client.auth_test)
+        self.bot_user_id = str(response.get("user_id", ""))
+        return dict(response.data) if isinstance(response.data, dict) else {}
+
+    async def call(
+        self,
+        what: str,
+        method: Callable[..., Any],
+        *,
+        tolerate: Set[str] = frozenset(),
+        **kwargs: Any,
+    ) -> Any:
+        """One Web API call; any failure becomes a SlackFailure naming what we tried to do,
+        except Slack's errors named in `tolerate`, which return None."""
+        try:
+            return await method(**kwargs)
+        except SlackApiError as error:
+            name = slack_error(error)
+            if name in tolerate:
+                return None
+            raise SlackFailure(f"I couldn't {what}: {explain(name)}.", error=name) from error
+        except (ClientError, TimeoutError) as error:
+            raise SlackFailure(
+                f"I couldn't {what}: {explain('connection_failed')}.", error="connection_failed"
+            ) from error
+
+    async def user(self, user_id: str) -> SlackUser | None:
+        """users.info, cached; None for a user Slack does not know."""
+        return await self.users.get(user_id)
+
+    async def _user_info(self, user_id: str) -> SlackUser | None:
+        try:
+            response = await self.call(
+                f"look up <@{user_id}>", self._client.users_info, user=user_id
+            )
+        except SlackFailure as failure:
+            if failure.error == "user_not_found":
+                return None
+            raise
+        return SlackUser.from_api(response["user"])

@@ -1,0 +1,86 @@
+"""What the gateway reads from Slack: members, a person's war rooms, history, channel and file
+details. Every call goes through `call`, so errors read the same as everywhere else."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from app.errors import SlackFailure
+from app.slack.gateway_core import GatewayCore
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 200
+
+
+class SlackReads(GatewayCore):
+    async def file_permalink(self, file_id: str) -> str | None:
+        """Where people open a shared file; None when Slack no longer has it."""
+        if file_id not in self._permalinks:
+            try:
+                file = await self.file_info(file_id, what="find the shared file")
+            except SlackFailure as failure:
+                logger.info("no permalink for %s: %s", file_id, failure.error)
+                return None
+            self._permalinks[file_id] = str(file.get("permalink", ""))
+        return self._permalinks[file_id] or None
+
+    async def file_info(self, file_id: str, *, what: str) -> dict[str, Any]:
+        """files.info: a shared file's details, download links included."""
+        response = await self.call(what, self._client.files_info, file=file_id)
+        return dict(response.get("file") or {})
+
+    async def channel_members(self, channel_id: str) -> set[str]:
+        """Everyone in a conversation now (conversations.members, every page)."""
+        members = await self._every_page(
+            "read who is in the war room",
+            self._client.conversations_members,
+            "members",
+            channel=channel_id,
+        )
+        return {str(member) for member in members}
+
+    async def private_channels_of(self, user_id: str) -> set[str]:
+        """The private channels `user_id` shares with the bot, archived ones included
+        (users.conversations, every page): for war rooms, the ones this person is in."""
+        channels = await self._every_page(
+            "check which war rooms you are in",
+            self._client.users_conversations,
+            "channels",
+            user=user_id,
+            types="private_channel",
+        )
+        return {str(channel["id"]) for channel in channels}
+
+    async def _every_page(
+        self, what: str, method: Callable[..., Any], key: str, **kwargs: Any
+    ) -> list[Any]:
+        found: list[Any] = []
+        cursor = ""
+        while True:
+            response = await self.call(
+                what, method, limit=PAGE_SIZE, cursor=cursor or None, **kwargs
+            )
+            found.extend(response.get(key) or [])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or ""
+            if not cursor:
+                return found
+
+    async def messages(
+        self, channel: str, *, what: str, thread_ts: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Every page of conversations.history of a channel, or of conversations.replies of
+        the thread under `thread_ts` (its root first)."""
+        method: Callable[..., Any]
+        if thread_ts is None:
+            method, extra = self._client.conversations_history, {}
+        else:
+            method, extra = self._client.conversations_replies, {"ts": thread_ts}
+        found = await self._every_page(what, method, "messages", channel=channel, **extra)
+        return [message for message in found if isinstance(message, dict)]
+
+    async def channel_info(self, channel: str, *, what: str) -> dict[str, Any]:
+        response = await self.call(what, self._client.conversations_info, channel=channel)
+        return dict(response.get("channel") or {})
