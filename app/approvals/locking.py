@@ -1,38 +1,102 @@
 """Locking an action before deciding on it, and writing decisions only while still pending.
 
-`lock_action` is the first statement of every write that can race. It is a no-op UPDATE of the
-action row: on PostgreSQL it takes the row lock, so a second approver's transaction waits at
-that point until the first commits and then reads what the first wrote; on SQLite it takes the
-database write lock at the start of the transaction, before any read has pinned a snapshot, so
-the busy timeout queues concurrent writers instead of failing with "database is locked".
-Everything read after it is fresh (`populate_existing`), and `record_decision` only writes an
-approval that is still pending for the current revision, so a double-click can never count twice.
+`lock_action` is the first statement of every write that can race. It is an UPDATE of the
+action row that only moves its `card_version` on: on PostgreSQL it takes the row lock, so a
+second approver's transaction waits at that point until the first commits and then reads what
+the first wrote; on SQLite it takes the database write lock at the start of the transaction,
+before any read has pinned a snapshot, so the busy timeout queues concurrent writers instead of
+failing with "database is locked". Everything read after it is fresh (`populate_existing`), and
+`record_decision` only writes an approval that is still pending for the current revision, so a
+double-click can never count twice.
+
+Lock order in a change's transaction: the action row, then the incident row (`gates`), then
+the role holders are read (the authorising read, inside the deciding transaction), and the
+record's chain head last (app/record/append.py, taken when the audit row is flushed).
+
+Because the version moves in the same transaction as the change, versions are ordered as the
+changes are: a card rendered from what a transaction read after taking version N shows at least
+everything committed under versions below N (app/flows/cards.py relies on it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Set
 from datetime import datetime
 
 from sqlmodel import col, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.approvals import gates, rules
 from app.approvals.models import (
     Action,
+    ActionState,
     Approval,
     Decision,
     DecisionState,
 )
+from app.approvals.policy import ApprovalPolicy
 from app.approvals.queries import current_approvals, require
-from app.approvals.wording import already_decided
+from app.approvals.wording import already_decided, not_pending, stale_revision
 from app.errors import NotFound
-from app.store.locking import lock_row
+from app.incidents import service as incidents
+from app.incidents.visibility import NOT_VISIBLE
+from app.roles.models import Role
 
 
 async def lock_action(session: AsyncSession, action_id: int) -> Action:
-    """Lock the action row with a no-op write, then read it fresh."""
-    if not await lock_row(session, Action, action_id, column=Action.revision):
+    """Lock the action row by moving its card version on, then read it fresh."""
+    moved = await session.exec(
+        update(Action)
+        .where(col(Action.id) == action_id)
+        .values(card_version=col(Action.card_version) + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
         raise NotFound(f"There is no action A-{action_id}.")
     return await require(session, action_id)
+
+
+async def lock_action_in(
+    session: AsyncSession, action_id: int, *, rooms: Set[str] | None
+) -> Action:
+    """`lock_action`, for someone who may see only the war rooms in `rooms` (None: any, as for
+    an admin): an action elsewhere is answered as if it did not exist, before any other rule
+    can say anything about it. `rooms` comes from Slack before this transaction."""
+    try:
+        action = await lock_action(session, action_id)
+    except NotFound:
+        if rooms is None:
+            raise
+        raise NotFound(NOT_VISIBLE) from None
+    if rooms is not None and await incidents.channel_of(session, action.incident_id) not in rooms:
+        raise NotFound(NOT_VISIBLE)
+    return action
+
+
+async def check_decidable(
+    session: AsyncSession,
+    action: Action,
+    *,
+    revision: int,
+    role: Role,
+    decision: Decision,
+    by: str,
+    by_roles: Set[Role],
+    policy: ApprovalPolicy,
+) -> Approval:
+    """`role`'s approval, if `by` may still decide it: a pending action, the wording they saw,
+    a role they hold, an approval not yet given, words someone else wrote."""
+    if action.state != ActionState.PENDING:
+        raise not_pending(action, await current_approvals(session, action))
+    if revision != action.revision:
+        raise stale_revision(action, revision)
+    approvals = await current_approvals(session, action)
+    rules.authorize_decision(approvals, role=role, by_roles=by_roles, decision=decision)
+    mine = next(approval for approval in approvals if approval.role == role)
+    if mine.state != DecisionState.PENDING:
+        raise already_decided(mine)
+    await gates.check_author(session, action, by=by, decision=decision, policy=policy)
+    return mine
 
 
 async def record_decision(

@@ -10,7 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from app.approvals.policy import Category
 from app.roles.models import Role
-from app.store.types import UTCDateTime
+from app.store.types import EnumFields, StrEnumType, UTCDateTime
 
 TITLE_MAX = 300
 DETAILS_MAX = 3000
@@ -57,6 +57,15 @@ class Decision(StrEnum):
         ]
 
     @property
+    def past(self) -> str:
+        """`Legal already {past} this`, `David {past} A-3`."""
+        return {
+            "approve": "approved",
+            "request_changes": "requested changes on",
+            "reject": "rejected",
+        }[self.value]
+
+    @property
     def result(self) -> DecisionState:
         return {
             "approve": DecisionState.APPROVED,
@@ -72,10 +81,9 @@ class Decision(StrEnum):
 class CopyKind(StrEnum):
     CHANNEL = "channel"
     DM = "dm"
-    THREAD = "thread"
 
 
-class Action(SQLModel, table=True):
+class Action(EnumFields, SQLModel, table=True):
     """Something someone proposes to do in an incident, waiting on the roles the policy names."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -84,12 +92,16 @@ class Action(SQLModel, table=True):
     )
     title: str = Field(sa_column=Column(String(TITLE_MAX), nullable=False))
     details: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    category: Category = Field(sa_column=Column(String(32), nullable=False))
+    category: Category = Field(sa_column=Column(StrEnumType(Category, 32), nullable=False))
     proposer: str = Field(sa_column=Column(String(32), nullable=False))
     owner: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
     revision: int = Field(default=1, sa_column=Column(Integer, nullable=False, default=1))
+    # Moves on with every change a card shows, in that change's transaction (see locking).
+    card_version: int = Field(
+        default=1, sa_column=Column(Integer, nullable=False, default=1, server_default="1")
+    )
     state: ActionState = Field(
-        default=ActionState.PENDING, sa_column=Column(String(24), nullable=False)
+        default=ActionState.PENDING, sa_column=Column(StrEnumType(ActionState, 24), nullable=False)
     )
     created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
@@ -119,7 +131,7 @@ class ActionRevision(SQLModel, table=True):
     at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
-class Approval(SQLModel, table=True):
+class Approval(EnumFields, SQLModel, table=True):
     """One role's decision on one revision of an action."""
 
     __table_args__ = (
@@ -129,9 +141,10 @@ class Approval(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     action_id: int = Field(sa_column=Column(Integer, ForeignKey("action.id"), nullable=False))
     revision: int = Field(sa_column=Column(Integer, nullable=False))
-    role: Role = Field(sa_column=Column(String(16), nullable=False))
+    role: Role = Field(sa_column=Column(StrEnumType(Role, 16), nullable=False))
     state: DecisionState = Field(
-        default=DecisionState.PENDING, sa_column=Column(String(24), nullable=False)
+        default=DecisionState.PENDING,
+        sa_column=Column(StrEnumType(DecisionState, 24), nullable=False),
     )
     decided_by: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
     decided_at: datetime | None = Field(
@@ -140,7 +153,7 @@ class Approval(SQLModel, table=True):
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
-class CardCopy(SQLModel, table=True):
+class CardCopy(EnumFields, SQLModel, table=True):
     """Where a copy of an action's card was posted, so every copy can be updated together."""
 
     __tablename__ = "card_copy"
@@ -152,4 +165,4 @@ class CardCopy(SQLModel, table=True):
     )
     channel_id: str = Field(sa_column=Column(String(32), nullable=False))
     ts: str = Field(sa_column=Column(String(32), nullable=False))
-    kind: CopyKind = Field(sa_column=Column(String(16), nullable=False))
+    kind: CopyKind = Field(sa_column=Column(StrEnumType(CopyKind, 16), nullable=False))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -56,6 +57,12 @@ async def require(session: AsyncSession, action_id: int) -> Action:
     if action is None:
         raise NotFound(f"There is no action A-{action_id}.")
     return action
+
+
+async def card_version(session: AsyncSession, action_id: int) -> int:
+    """The action's card version as committed now (0 if the action is gone)."""
+    query = select(Action.card_version).where(col(Action.id) == action_id)
+    return int((await session.exec(query)).first() or 0)
 
 
 async def current_approvals(session: AsyncSession, action: Action) -> list[Approval]:
@@ -111,7 +118,7 @@ async def counts(session: AsyncSession, incident_id: int) -> dict[ActionState, i
     )
     result = dict.fromkeys(ActionState, 0)
     for state, number in (await session.exec(query)).all():
-        result[ActionState(state)] = int(number)
+        result[cast(ActionState, state)] = int(number)  # loads as ActionState; select() says str
     return result
 
 
@@ -170,7 +177,7 @@ async def retire_dm_copies(
     )
     retired: list[tuple[CardCopy, str]] = []
     for copy, action in (await session.exec(query)).all():
-        required = {Role(a.role) for a in await current_approvals(session, action)}
+        required = {a.role for a in await current_approvals(session, action)}
         if required & roles_held or keep_for in {action.proposer, action.owner}:
             continue
         await session.delete(copy)

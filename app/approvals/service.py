@@ -6,8 +6,8 @@ race (`decide`, `revise`, `mark_done`) begin by locking the action row (see `loc
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -21,7 +21,6 @@ from app.approvals.models import (
     ActionState,
     Approval,
     Decision,
-    DecisionState,
 )
 from app.approvals.policy import DEFAULT_POLICY, ApprovalPolicy, Category
 from app.approvals.queries import (
@@ -38,7 +37,6 @@ from app.approvals.queries import (
     pending_for_roles,
 )
 from app.approvals.wording import (
-    already_decided,
     not_pending,
     stale_revision,
 )
@@ -46,6 +44,7 @@ from app.audit.service import audit
 from app.errors import BadCommand, NotFound
 from app.incidents.models import Incident
 from app.roles.models import Role
+from app.roles.service import holders as role_holders
 
 __all__ = [
     "ActionCard",
@@ -59,6 +58,7 @@ __all__ = [
     "current_approvals",
     "decide",
     "get",
+    "held_by",
     "history",
     "list_actions",
     "mark_done",
@@ -73,6 +73,9 @@ class DecisionResult:
     action: Action
     approval: Approval
     outcome_changed: bool
+    # Who held each role when the decision was authorised, read in the deciding transaction
+    # (empty when the caller passed `by_roles`): what the card shows is rendered from it.
+    holders: Mapping[Role, Sequence[str]] = field(default_factory=dict)
 
 
 async def propose(
@@ -134,29 +137,35 @@ async def decide(
     role: Role,
     decision: Decision,
     by: str,
-    by_roles: Set[Role],
+    by_roles: Set[Role] | None = None,
     reason: str | None,
     at: datetime,
     policy: ApprovalPolicy = DEFAULT_POLICY,
+    rooms: Set[str] | None = None,
 ) -> DecisionResult:
     """Record one role's decision on one revision, then settle the action's state.
 
     Refused on a closed incident and, unless the policy allows it, for the action's authors.
+    Without `by_roles`, who holds which role is read here, after the action's and the
+    incident's locks: the authorising read is part of the deciding transaction.
     """
     decision, role = Decision(decision), Role(role)
     reason = rules.checked_reason(reason, decision)
-    action = await locking.lock_action(session, action_id)
+    action = await locking.lock_action_in(session, action_id, rooms=rooms)
     await gates.lock_open_for(session, action, doing=f"{decision.verb} {action.ref}")
-    if action.state != ActionState.PENDING:
-        raise not_pending(action, await current_approvals(session, action))
-    if revision != action.revision:
-        raise stale_revision(action, revision)
-    approvals = await current_approvals(session, action)
-    rules.authorize_decision(approvals, role=role, by_roles=by_roles, decision=decision)
-    mine = next(approval for approval in approvals if approval.role == role)
-    if mine.state != DecisionState.PENDING:
-        raise already_decided(mine)
-    await gates.check_author(session, action, by=by, decision=decision, policy=policy)
+    holders = {} if by_roles is not None else await role_holders(session)
+    if by_roles is None:
+        by_roles = held_by(holders, by)
+    mine = await locking.check_decidable(
+        session,
+        action,
+        revision=revision,
+        role=role,
+        decision=decision,
+        by=by,
+        policy=policy,
+        by_roles=by_roles,
+    )
     approvals, mine = await locking.record_decision(
         session, action, mine, decision, by=by, at=at, reason=reason
     )
@@ -177,7 +186,13 @@ async def decide(
         state=outcome.value,
     )
     await session.flush()
-    return DecisionResult(action, mine, outcome_changed=outcome != ActionState.PENDING)
+    changed = outcome != ActionState.PENDING
+    return DecisionResult(action, mine, outcome_changed=changed, holders=holders)
+
+
+def held_by(holders: Mapping[Role, Sequence[str]], user_id: str) -> set[Role]:
+    """The roles `user_id` holds."""
+    return {role for role, users in holders.items() if user_id in users}
 
 
 async def revise(
@@ -204,7 +219,7 @@ async def revise(
         raise stale_revision(action, expected_revision)
     if (title, details) == (action.title, action.details):
         raise BadCommand(f"Nothing changed: edit the title or the wording to revise {action.ref}.")
-    roles = [Role(approval.role) for approval in await current_approvals(session, action)]
+    roles = [approval.role for approval in await current_approvals(session, action)]
     old_title, old_details = action.title, action.details
     action.revision += 1
     action.title, action.details = title, details
@@ -233,16 +248,19 @@ async def mark_done(
     *,
     action_id: int,
     by: str,
-    by_roles: Set[Role],
+    by_roles: Set[Role] | None = None,
     note: str | None,
     at: datetime,
 ) -> Action:
-    """Record that an approved action was carried out; only its owner or a lead may say so."""
+    """Record that an approved action was carried out; only its owner or a lead may say so
+    (without `by_roles`, the roles `by` holds are read here, after the locks)."""
     note = rules.checked_note(note)
     action = await locking.lock_action(session, action_id)
     await gates.lock_open_for(session, action, doing=f"mark {action.ref} done")
     if action.state == ActionState.DONE:
         raise not_pending(action, [])
+    if by_roles is None:
+        by_roles = held_by(await role_holders(session), by)
     rules.check_finishable(action, by=by, by_roles=by_roles)
     action.state, action.updated_at = ActionState.DONE, at
     action.done_by, action.done_at, action.done_note = by, at, note

@@ -1,31 +1,45 @@
-"""Proposing, deciding, revising and finishing actions: the database first, then Slack."""
+"""Proposing, deciding, revising and finishing actions: the database first, then Slack.
+
+One unit of work per request: who may see what is asked of Slack first (a decision needs no
+database read for it: its transaction checks the action is in one of the person's war rooms);
+then the change is made in one transaction, which also reads what the card, the thread reply
+and the brief show afterwards (the role holders once, after the action's lock); then Slack is
+told, with the card's in-process lock held so this process writes its versions in order.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from app.approvals import gates, queries, rules, service
 from app.approvals.errors import AlreadyDecided
+from app.approvals.forms import DecisionValue, DoneForm, ProposeForm, ReasonForm, ReviseForm
 from app.approvals.models import Action, ActionState, Approval, Decision, DecisionState
 from app.approvals.wording import already_decided, not_pending, stale_revision
 from app.flows import cards
+from app.flows.access import rooms_of
 from app.flows.action_access import ensure_action_visible
 from app.flows.deps import Deps
-from app.flows.incidents import refresh_brief
+from app.flows.incidents import brief_facts, show_brief
 from app.incidents import closure
 from app.incidents.models import Incident
 from app.incidents.rules import IncidentClosed
 from app.roles import service as roles
 from app.roles.models import Role
-from app.slack.blocks.approvals.buttons import DecisionValue
-from app.slack.blocks.approvals.decision_modals import DoneForm, ReasonForm, ReviseForm
-from app.slack.blocks.approvals.propose_modal import ProposeForm
 from app.slack.blocks.approvals.replies import outcome_reply, revision_diff
+from app.slack.blocks.brief import BriefFacts
 from app.slack.blocks.text import mentions, safe
 
 
-async def roles_of(deps: Deps, user_id: str) -> set[Role]:
-    async with deps.db() as session:
-        holders = await roles.holders(session)
-    return {role for role, users in holders.items() if user_id in users}
+@dataclass(frozen=True)
+class Changed:
+    """What one change's transaction read for Slack: the card, and the brief when it moved."""
+
+    shown: cards.Rendered
+    brief: BriefFacts | None = None
+    settled: bool = False  # a decision that settled the action (approved, rejected, changes)
 
 
 async def ensure_proposable(deps: Deps, incident: Incident) -> None:
@@ -48,26 +62,27 @@ async def propose(deps: Deps, form: ProposeForm, *, by: str) -> Action:
             at=deps.clock.now(),
             policy=deps.policy,
         )
-    assert action.id is not None
-    await cards.publish(deps, action.id)
-    await refresh_brief(deps, action.incident_id)
+        assert action.id is not None
+        changed = await _read_after(deps, session, action.id, action.incident_id)
+    await cards.publish(deps, action.id, changed.shown)
+    await show_brief(deps, changed.brief)
     return action
 
 
 async def check_decision(deps: Deps, value: DecisionValue, decision: Decision, by: str) -> str:
     """Refuse at the click what the decision would refuse, before asking for a reason."""
     await ensure_action_visible(deps, value.action_id, by)
-    by_roles = await roles_of(deps, by)
-    async with deps.db() as session:
-        action = await queries.require(session, value.action_id)
-        approvals = await queries.current_approvals(session, action)
-        try:
+    try:
+        async with deps.db() as session:
+            by_roles = service.held_by(await roles.holders(session), by)
+            action = await queries.require(session, value.action_id)
+            approvals = await queries.current_approvals(session, action)
             await gates.ensure_open_for(session, action, doing=f"{decision.verb} {action.ref}")
             _check_clickable(action, approvals, value, by_roles=by_roles, decision=decision)
-        except (AlreadyDecided, IncidentClosed):
-            await cards.sync(deps, value.action_id)
-            raise
-        await gates.check_author(session, action, by=by, decision=decision, policy=deps.policy)
+            await gates.check_author(session, action, by=by, decision=decision, policy=deps.policy)
+    except (AlreadyDecided, IncidentClosed):
+        await cards.sync(deps, value.action_id)
+        raise
     return action.title
 
 
@@ -93,38 +108,68 @@ def _check_clickable(
 async def decide(
     deps: Deps, value: DecisionValue, decision: Decision, *, by: str, reason: str | None = None
 ) -> None:
-    await ensure_action_visible(deps, value.action_id, by)
-    by_roles = await roles_of(deps, by)
-    try:
-        async with deps.db.begin() as session:
-            result = await service.decide(
-                session,
-                action_id=value.action_id,
-                revision=value.revision,
-                role=value.role,
-                decision=decision,
-                by=by,
-                by_roles=by_roles,
-                reason=reason,
-                at=deps.clock.now(),
-                policy=deps.policy,
+    """The war rooms `by` is in (Slack only), then one transaction (the action must be in one of
+    them; the decision, authorised by the role holders read after the action's lock; everything
+    shown after it), then Slack."""
+    rooms = await rooms_of(deps, by)
+    async with deps.card_locks(value.action_id):
+        try:
+            changed = await _record_decision(
+                deps, value, decision, by=by, reason=reason, rooms=rooms
             )
-    except (AlreadyDecided, IncidentClosed):
-        await cards.sync(deps, value.action_id)
-        raise
-    await cards.sync(deps, value.action_id)
-    if result.outcome_changed:
-        await _announce_outcome(deps, result.action)
+        except (AlreadyDecided, IncidentClosed):
+            stale = await cards.refresh(deps, value.action_id)  # the clicked copy was old
+            deps.home.touch(stale.concerned)
+            raise
+        await cards.rewrite(deps, changed.shown)
+        shown = await _announce_outcome(deps, changed)
+        shown = await cards.settle(deps, shown)
+    deps.home.touch(shown.concerned)
+    await show_brief(deps, changed.brief)
 
 
-async def _announce_outcome(deps: Deps, action: Action) -> None:
-    assert action.id is not None
-    async with deps.db() as session:
-        card = await queries.card(session, action.id)
-    await cards.thread_reply(deps, action.id, outcome_reply(card))
+async def _record_decision(
+    deps: Deps,
+    value: DecisionValue,
+    decision: Decision,
+    *,
+    by: str,
+    reason: str | None,
+    rooms: frozenset[str] | None,
+) -> Changed:
+    async with deps.db.begin() as session:
+        result = await service.decide(
+            session,
+            action_id=value.action_id,
+            revision=value.revision,
+            role=value.role,
+            decision=decision,
+            by=by,
+            reason=reason,
+            at=deps.clock.now(),
+            policy=deps.policy,
+            rooms=rooms,
+        )
+        shown = await cards.read_card(
+            session, value.action_id, policy=deps.policy, holders=result.holders
+        )
+        if not result.outcome_changed:
+            return Changed(shown)
+        brief = await brief_facts(session, result.action.incident_id, holders=result.holders)
+    return Changed(shown, brief, settled=True)
+
+
+async def _announce_outcome(deps: Deps, changed: Changed) -> cards.Rendered:
+    """When the decision settled the action: the outcome under the card and, when changes are
+    asked, a copy of the card for the proposer."""
+    shown = changed.shown
+    if not changed.settled:
+        return shown
+    action = shown.card.action
+    await cards.thread_reply(deps, shown.action_id, outcome_reply(shown.card), shown.copies)
     if action.state == ActionState.CHANGES_REQUESTED:
-        await cards.send_copy(deps, action.id, action.proposer)
-    await refresh_brief(deps, action.incident_id)
+        shown = await cards.add_dm_copy(deps, shown, action.proposer)
+    return shown
 
 
 async def decide_with_reason(deps: Deps, form: ReasonForm, *, by: str) -> None:
@@ -143,30 +188,33 @@ async def check_reviser(deps: Deps, action_id: int, by: str) -> Action:
 
 async def revise(deps: Deps, form: ReviseForm, *, by: str) -> None:
     await ensure_action_visible(deps, form.action_id, by)
-    async with deps.db.begin() as session:
-        action = await service.revise(
-            session,
-            action_id=form.action_id,
-            title=form.title,
-            details=form.details,
-            by=by,
-            at=deps.clock.now(),
-            expected_revision=form.revision,
-        )
-        old, new = (await queries.history(session, form.action_id))[-2:]
-        approvals = await queries.current_approvals(session, action)
-        holders = await roles.holders(session)
-    await cards.sync(deps, form.action_id)
-    waiting = dict.fromkeys(u for a in approvals for u in holders.get(Role(a.role), []))
-    ask = f"\nRevision {action.revision} needs a fresh decision from {mentions(waiting)}."
-    await cards.thread_reply(deps, form.action_id, revision_diff(old, new) + ask)
-    await refresh_brief(deps, action.incident_id)
+    async with deps.card_locks(form.action_id):
+        async with deps.db.begin() as session:
+            action = await service.revise(
+                session,
+                action_id=form.action_id,
+                title=form.title,
+                details=form.details,
+                by=by,
+                at=deps.clock.now(),
+                expected_revision=form.revision,
+            )
+            old, new = (await queries.history(session, form.action_id))[-2:]
+            changed = await _read_after(deps, session, form.action_id, action.incident_id)
+        await cards.rewrite(deps, changed.shown)
+        waiting = dict.fromkeys(u for users in changed.shown.members.values() for u in users)
+        ask = f"\nRevision {action.revision} needs a fresh decision from {mentions(waiting)}."
+        diff = revision_diff(old, new) + ask
+        await cards.thread_reply(deps, form.action_id, diff, changed.shown.copies)
+        shown = await cards.settle(deps, changed.shown)
+    deps.home.touch(shown.concerned)
+    await show_brief(deps, changed.brief)
 
 
 async def check_finisher(deps: Deps, action_id: int, by: str) -> Action:
     await ensure_action_visible(deps, action_id, by)
-    by_roles = await roles_of(deps, by)
     async with deps.db() as session:
+        by_roles = service.held_by(await roles.holders(session), by)
         action = await queries.require(session, action_id)
         await gates.ensure_open_for(session, action, doing=f"mark {action.ref} done")
     rules.check_finishable(action, by=by, by_roles=by_roles)
@@ -175,18 +223,26 @@ async def check_finisher(deps: Deps, action_id: int, by: str) -> Action:
 
 async def mark_done(deps: Deps, form: DoneForm, *, by: str) -> None:
     await ensure_action_visible(deps, form.action_id, by)
-    by_roles = await roles_of(deps, by)
-    async with deps.db.begin() as session:
-        action = await service.mark_done(
-            session,
-            action_id=form.action_id,
-            by=by,
-            by_roles=by_roles,
-            note=form.note,
-            at=deps.clock.now(),
-        )
-    await cards.sync(deps, form.action_id)
-    note = f": {safe(form.note, 2000)}" if form.note else "."
-    done = f":white_check_mark: {action.ref} is done, marked by <@{by}>{note}"
-    await cards.thread_reply(deps, form.action_id, done)
-    await refresh_brief(deps, action.incident_id)
+    async with deps.card_locks(form.action_id):
+        async with deps.db.begin() as session:
+            action = await service.mark_done(
+                session, action_id=form.action_id, by=by, note=form.note, at=deps.clock.now()
+            )
+            changed = await _read_after(deps, session, form.action_id, action.incident_id)
+        await cards.rewrite(deps, changed.shown)
+        note = f": {safe(form.note, 2000)}" if form.note else "."
+        done = f":white_check_mark: {action.ref} is done, marked by <@{by}>{note}"
+        await cards.thread_reply(deps, form.action_id, done, changed.shown.copies)
+        shown = await cards.settle(deps, changed.shown)
+    deps.home.touch(shown.concerned)
+    await show_brief(deps, changed.brief)
+
+
+async def _read_after(
+    deps: Deps, session: AsyncSession, action_id: int, incident_id: int
+) -> Changed:
+    """In the change's transaction, after the change: the card and the brief (the role
+    holders read once for both)."""
+    holders = await roles.holders(session)
+    shown = await cards.read_card(session, action_id, policy=deps.policy, holders=holders)
+    return Changed(shown, await brief_facts(session, incident_id, holders=holders))

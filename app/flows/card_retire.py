@@ -32,5 +32,5 @@ async def retire_copies(deps: Deps, *, user_id: str, role: Role) -> int:
             await deps.slack.update(copy.channel_id, copy.ts, text=retired_text(ref, role))
         except SlackFailure as failure:
             logger.warning("could not retire card copy %s: %s", copy.ts, failure.error)
-    deps.home.touch(deps, [user_id])
+    deps.home.touch([user_id])
     return len(retired)

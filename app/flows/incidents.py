@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.approvals import queries as action_queries
 from app.errors import NotAnIncidentChannel, SlackFailure
@@ -14,6 +17,7 @@ from app.incidents import service as incidents
 from app.incidents.models import Incident, Kind, Severity
 from app.incidents.naming import channel_name
 from app.roles import service as roles
+from app.roles.models import Role
 from app.slack.blocks.brief import BriefFacts, brief_blocks, brief_text
 from app.slack.blocks.text import safe
 from app.slack.gateway import CreatedChannel, InviteFailure
@@ -66,7 +70,7 @@ async def open_incident(deps: Deps, request: OpenRequest) -> OpenOutcome:
     outcome = OpenOutcome(incident, channel, people, failures)
     await _describe(deps, outcome)
     await _post_brief(deps, incident, holders, outcome)
-    deps.home.touch(deps)
+    deps.home.touch()
     return outcome
 
 
@@ -87,7 +91,9 @@ async def _describe(deps: Deps, outcome: OpenOutcome) -> None:
         outcome.warnings.append(failure.message)
 
 
-async def _post_brief(deps: Deps, incident: Incident, holders: dict, outcome: OpenOutcome) -> None:
+async def _post_brief(
+    deps: Deps, incident: Incident, holders: dict[Role, list[str]], outcome: OpenOutcome
+) -> None:
     facts = BriefFacts(incident=incident, holders=holders)
     ts = await deps.slack.post(
         incident.channel_id, text=brief_text(incident), blocks=brief_blocks(facts)
@@ -106,20 +112,41 @@ async def _post_brief(deps: Deps, incident: Incident, holders: dict, outcome: Op
 async def refresh_brief(deps: Deps, incident_id: int) -> None:
     """Edit the pinned brief in place so it shows the incident as it is now."""
     async with deps.db.begin() as session:
-        incident = await incidents.get(session, incident_id)
-        holders = await roles.holders(session)
-        counts = await action_queries.counts(session, incident_id)
-        archived = await closure.is_archived(session, incident_id)
-    if incident is None or incident.brief_ts is None or archived:
-        return  # an archived war room's brief stays as it was when the room closed
-    facts = BriefFacts(incident=incident, holders=holders, action_counts=counts)
+        facts = await brief_facts(session, incident_id)
+    await show_brief(deps, facts)
+
+
+async def brief_facts(
+    session: AsyncSession,
+    incident_id: int,
+    *,
+    holders: Mapping[Role, Sequence[str]] | None = None,
+) -> BriefFacts | None:
+    """What the brief shows, read in the caller's session (`holders` when read already);
+    None when there is no brief to edit."""
+    incident = await incidents.get(session, incident_id)
+    if incident is None or incident.brief_ts is None:
+        return None
+    if await closure.is_archived(session, incident_id):
+        return None  # an archived war room's brief stays as it was when the room closed
+    counts = await action_queries.counts(session, incident_id)
+    holders = holders or await roles.holders(session)
+    return BriefFacts(incident=incident, holders=holders, action_counts=counts)
+
+
+async def show_brief(deps: Deps, facts: BriefFacts | None) -> None:
+    """Edit the pinned brief in place to show `facts` (from `brief_facts`)."""
+    if facts is None:
+        return
+    incident = facts.incident
+    assert incident.brief_ts is not None
     await deps.slack.update(
         incident.channel_id,
         incident.brief_ts,
         text=brief_text(incident),
         blocks=brief_blocks(facts),
     )
-    deps.home.touch(deps)
+    deps.home.touch()
 
 
 async def incident_here(deps: Deps, channel_id: str, *, user_id: str) -> Incident:
@@ -138,4 +165,6 @@ async def incident_here(deps: Deps, channel_id: str, *, user_id: str) -> Inciden
         raise NotAnIncidentChannel(
             "That only works inside a war room, and you are not in any open war room."
         )
-    raise NotAnIncidentChannel(f"That only works inside a war room. Open incidents: {rooms}.")
+    raise NotAnIncidentChannel(
+        f"That only works inside a war room. Open incidents: {rooms}.", mrkdwn=True
+    )

@@ -57,6 +57,11 @@ async def get(session: AsyncSession, incident_id: int) -> Incident | None:
     return await session.get(Incident, incident_id)
 
 
+async def channel_of(session: AsyncSession, incident_id: int) -> str | None:
+    query = select(Incident.channel_id).where(Incident.id == incident_id)
+    return (await session.exec(query)).first()
+
+
 async def by_channel(session: AsyncSession, channel_id: str) -> Incident | None:
     query = select(Incident).where(Incident.channel_id == channel_id)
     return (await session.exec(query)).first()

@@ -1,0 +1,141 @@
+"""Card versions: a refresh that lands after a newer one is rewritten, so every copy of a card
+ends on its newest rendering, even when two processes refresh it at once (SQLite, PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from app.approvals import queries
+from app.approvals.models import Action
+from app.clock import FakeClock
+from app.flows import cards
+from app.harness import Harness, start_harness
+from app.harness.seed import DAVID, LISA, MARIA, ROBERT
+from app.main import CrisisRoom, create_app
+from app.roles.models import Role
+from app.slack import ids
+from app.store.engine import make_session_factory
+from tests.conftest import BACKENDS
+from tests.databases import POSTGRES_URL, fresh_engine
+from tests.scenarios.approvals_helpers import click, copies, open_seed_incident, propose, shown
+
+ROBERTS = "approved by @Robert Chen"
+
+
+@pytest.fixture(params=BACKENDS)
+async def bot(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Harness]:
+    async with fresh_engine(request.param, tmp_path) as engine:
+        url = f"sqlite:///{tmp_path / 'crisis.db'}" if request.param == "sqlite" else POSTGRES_URL
+        running = await start_harness(
+            database_url=url, clock=FakeClock(), session_factory=make_session_factory(engine)
+        )
+        try:
+            yield running
+        finally:
+            await running.stop()
+
+
+async def apology(harness: Harness) -> Action:
+    incident = await open_seed_incident(harness)
+    return await propose(
+        harness,
+        MARIA.id,
+        incident,
+        title="CEO apology",
+        details="We are sorry for how we treated a customer.",
+        category="public_statement",  # legal and exec must approve
+    )
+
+
+async def version(harness: Harness, action_id: int) -> int:
+    async with harness.db() as session:
+        return await queries.card_version(session, action_id)
+
+
+async def every_copy(harness: Harness, action_id: int) -> list[str]:
+    return [shown(harness, copy) for copy in await copies(harness, action_id)]
+
+
+async def test_the_version_moves_with_each_change_and_each_refresh(bot: Harness) -> None:
+    action = await apology(bot)
+    action_id = action.id or 0
+    first = await version(bot, action_id)
+    await click(bot, LISA.id, action_id, ids.APPROVE, role=Role.LEGAL)  # refused: not legal
+    assert await version(bot, action_id) == first
+    await click(bot, ROBERT.id, action_id, ids.APPROVE, role=Role.EXEC)
+    assert await version(bot, action_id) == first + 1
+    await cards.sync(bot.room.deps, action_id)  # a refresh after a change made elsewhere
+    assert await version(bot, action_id) == first + 2
+
+
+async def test_a_rendering_that_lands_late_is_rewritten_with_the_newest(bot: Harness) -> None:
+    action = await apology(bot)
+    action_id, deps = action.id or 0, bot.room.deps
+    old = await cards.render(deps, action_id)  # before Robert approves
+    await click(bot, ROBERT.id, action_id, ids.APPROVE, role=Role.EXEC)
+    assert all(ROBERTS in text for text in await every_copy(bot, action_id))
+    await cards.rewrite(deps, old)  # the older rendering lands last, on top of the newer one
+    assert not any(ROBERTS in text for text in await every_copy(bot, action_id))
+    settled = await cards.settle(deps, old)  # it sees the version moved on, and rewrites
+    assert settled.version == await version(bot, action_id) > old.version
+    assert all(ROBERTS in text for text in await every_copy(bot, action_id))
+
+
+async def test_a_rendering_older_than_the_stored_version_is_never_left_alone(
+    bot: Harness,
+) -> None:
+    action = await apology(bot)
+    action_id, deps = action.id or 0, bot.room.deps
+    old = await cards.render(deps, action_id)
+    newer = await cards.render(deps, action_id)
+    updates = len(bot.double.calls_to("chat.update"))
+    assert await cards.show(deps, newer) == newer  # the newest: written once, nothing more
+    assert len(bot.double.calls_to("chat.update")) == updates + len(newer.copies)
+    assert (await cards.show(deps, old)).version == newer.version  # rewritten from the store
+
+
+@asynccontextmanager
+async def second_process(harness: Harness) -> AsyncIterator[CrisisRoom]:
+    """Another bot on the same database and the same Slack (its own in-process card locks)."""
+    factory = make_session_factory(harness.room.engine)
+    other = create_app(harness.settings, clock=harness.clock, session_factory=factory)
+    await other.start()
+    try:
+        yield other
+    finally:
+        await other.stop()
+
+
+async def test_a_late_refresh_from_another_process_is_rewritten(bot: Harness) -> None:
+    action = await apology(bot)
+    action_id = action.id or 0
+    async with second_process(bot) as other:
+        old = await cards.render(other.deps, action_id)  # the other process reads the card…
+        await click(bot, ROBERT.id, action_id, ids.APPROVE, role=Role.EXEC)
+        await cards.show(other.deps, old)  # …and its rewrite lands after this one's
+    assert all(ROBERTS in text for text in await every_copy(bot, action_id))
+
+
+async def test_two_processes_refreshing_at_once_leave_the_newest_on_top(bot: Harness) -> None:
+    action = await apology(bot)
+    action_id = action.id or 0
+    bot.double.latency = 0.01  # each Slack call takes a while, so refreshes overlap
+    try:
+        async with second_process(bot) as other:
+            for user, role in ((ROBERT.id, Role.EXEC), (DAVID.id, Role.LEGAL)):
+                await asyncio.gather(
+                    click(bot, user, action_id, ids.APPROVE, role=role, settle=False),
+                    cards.sync(other.deps, action_id),
+                    cards.sync(other.deps, action_id),
+                )
+                await bot.settle()
+    finally:
+        bot.double.latency = 0.0
+    for text in await every_copy(bot, action_id):
+        assert ROBERTS in text and "approved by @David Kim" in text, text
+        assert "[Approve as" not in text, text  # the buttons are gone
