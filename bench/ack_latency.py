@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 
 from app.clock import FakeClock
-from app.demo.seed import MARIA
 from app.harness import start_harness
+from app.harness.seed import MARIA
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -22,7 +22,8 @@ from app.incidents.models import Kind, Severity
 from app.record.append import ENTRY, HEAD, build_row
 from app.record.chain import GENESIS
 from app.record.drafts import Draft, delete_draft, edit_draft, from_event, ts_time
-from app.record.export.run import FORMATS, export_record
+from app.record.export.formats import EXPORT_FORMATS
+from app.record.export.run import export_record
 from app.record.models import EntryKind
 from app.record.verify import verify_incident
 from app.store.engine import SessionFactory, make_engine, make_session_factory
@@ -159,7 +160,7 @@ async def main(count: int, url: str | None) -> None:
         assert report.intact, report.describe()
         entries = report.verdict.entries
         print(f"  verify             {time.perf_counter() - started:6.2f} s  ({entries:,} intact)")
-        for fmt in FORMATS:
+        for fmt in EXPORT_FORMATS:
             out = Path(folder) / f"record.{fmt}"
             started = time.perf_counter()
             with out.open("w", encoding="utf-8", newline="") as handle:

@@ -22,8 +22,8 @@ from typing import Any
 from sqlmodel import select
 
 from app.clock import FakeClock
-from app.demo.seed import ALEX, DAVID, LISA, MARIA, ROBERT, SARAH
 from app.harness import Harness, start_harness
+from app.harness.seed import ALEX, DAVID, LISA, MARIA, ROBERT, SARAH
 from app.incidents.models import Incident
 from app.record import queries
 from app.record.verify import verify_incident

@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.approvals import queries, rules
 from app.approvals.models import Action, Decision
-from app.approvals.policy import ApprovalPolicy, Category
+from app.approvals.policy import ApprovalPolicy
 from app.approvals.queries import PendingApproval
 from app.audit.models import AuditEntry
 from app.incidents import closure
@@ -59,7 +59,7 @@ async def check_author(
     session: AsyncSession, action: Action, *, by: str, decision: Decision, policy: ApprovalPolicy
 ) -> None:
     """Refuse a decision by someone who wrote the action's words (four-eyes rule)."""
-    allowed = policy.allows_self_approval(Category(action.category))
+    allowed = policy.allows_self_approval(action.category)
     authors = frozenset() if allowed else await _authors(session, action)
     rules.check_four_eyes(action, authors=authors, by=by, decision=decision, allowed=allowed)
 
@@ -77,7 +77,7 @@ async def decidable(
         action = item.action
         if await _closed(session, await _incident(session, action), action):
             continue
-        own = not policy.allows_self_approval(Category(action.category))
+        own = not policy.allows_self_approval(action.category)
         if own and user_id in await _authors(session, action):
             continue
         kept.append(item)

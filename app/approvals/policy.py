@@ -22,7 +22,7 @@ from typing import Any
 import yaml
 
 from app.errors import CrisisError
-from app.roles.models import Role
+from app.roles.models import ROLE_NAMES, Role
 
 
 class Category(StrEnum):
@@ -67,7 +67,6 @@ DEFAULT_FAULT_PHRASES: tuple[str, ...] = (
     "it was our error",
 )
 
-ROLE_NAMES = ", ".join(role.value for role in Role)
 CATEGORY_NAMES = ", ".join(category.value for category in Category)
 CATEGORY_KEYS = ("approvers", "wording_guard", "self_approval")
 

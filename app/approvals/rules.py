@@ -24,7 +24,7 @@ from app.roles.models import Role
 def authorize_decision(
     approvals: list[Approval], *, role: Role, by_roles: Set[Role], decision: Decision
 ) -> None:
-    required = [Role(approval.role) for approval in approvals]
+    required = [approval.role for approval in approvals]
     if role in required and role in by_roles:
         return
     held = [r for r in required if r in by_roles]
@@ -56,7 +56,7 @@ def check_four_eyes(
 
 
 def outcome(approvals: list[Approval]) -> ActionState:
-    states = {DecisionState(approval.state) for approval in approvals}
+    states = {approval.state for approval in approvals}
     if DecisionState.REJECTED in states:
         return ActionState.REJECTED
     if DecisionState.CHANGES_REQUESTED in states:
@@ -96,7 +96,7 @@ def checked_note(note: str | None) -> str | None:
 def check_revisable(action: Action, *, by: str) -> None:
     """Wording can change before the outcome (pending or changes requested), by its people."""
     if action.state not in (ActionState.PENDING, ActionState.CHANGES_REQUESTED):
-        state = ActionState(action.state).label.lower()
+        state = action.state.label.lower()
         raise BadCommand(f"{action.ref} is {state}; propose a new action instead of revising it.")
     if by not in {action.proposer, action.owner}:
         raise NotAuthorized(f"Only the proposer or the owner can revise {action.ref}.")
@@ -105,7 +105,7 @@ def check_revisable(action: Action, *, by: str) -> None:
 def check_finishable(action: Action, *, by: str, by_roles: Set[Role]) -> None:
     """Only an approved action can be marked done, by its owner or an incident lead."""
     if action.state != ActionState.APPROVED:
-        state = ActionState(action.state).label.lower()
+        state = action.state.label.lower()
         raise BadCommand(f"{action.ref} is {state}; only approved actions can be marked done.")
     if by != action.owner and Role.LEAD not in by_roles:
         who = "its owner or an incident lead" if action.owner else "an incident lead"

@@ -7,7 +7,8 @@ from typing import Any
 from app.errors import NotAuthorized
 from app.flows.deps import Deps
 from app.flows.incidents import incident_here
-from app.flows.record_export import LABELS, export_to_channel
+from app.flows.record_export import export_to_channel
+from app.record.export.formats import LABELS
 from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.blocks.text import mentions
@@ -33,5 +34,6 @@ async def ensure_may_export(deps: Deps, user_id: str) -> None:
     if user_id not in allowed:
         raise NotAuthorized(
             "Only the incident lead and Legal can export the legal record. Ask "
-            f"{mentions(list(dict.fromkeys(allowed)), empty='an admin to name a lead')}."
+            f"{mentions(list(dict.fromkeys(allowed)), empty='an admin to name a lead')}.",
+            mrkdwn=True,
         )

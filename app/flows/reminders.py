@@ -101,7 +101,7 @@ async def nudge_facts(deps: Deps, incident: Incident) -> NudgeFacts:
 
 def _waiting_on(state: str, approvals: Sequence[Approval]) -> str:
     if state == ActionState.PENDING:
-        roles_owed = [Role(a.role).label for a in approvals if a.state == DecisionState.PENDING]
+        roles_owed = [a.role.label for a in approvals if a.state == DecisionState.PENDING]
         return "waiting for " + (", ".join(roles_owed) or "approval")
     if state == ActionState.CHANGES_REQUESTED:
         return "changes requested, waiting for a revision"

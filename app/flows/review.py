@@ -13,16 +13,13 @@ from app.flows.incidents import incident_here, refresh_brief
 from app.incidents import service as incidents
 from app.incidents.models import Incident, Status
 from app.review import service
+from app.review.errors import AlreadyReviewed
 from app.review.figures import ReviewFigures
+from app.review.forms import ReviewForm
 from app.review.gather import gather_figures
 from app.roles import service as roles
 from app.roles.models import Role
-from app.slack.blocks.review import (
-    ReviewForm,
-    archive_confirm_blocks,
-    review_blocks,
-    review_modal,
-)
+from app.slack.blocks.review import archive_confirm_blocks, review_blocks, review_modal
 
 
 async def ensure_lead(deps: Deps, user_id: str, what: str) -> None:
@@ -49,7 +46,7 @@ async def open_review(deps: Deps, *, channel_id: str, trigger_id: str, by: str) 
     async with deps.db() as session:
         done = await service.find(session, incident.id or 0)
     if done is not None:
-        raise service.AlreadyReviewed(f"{incident.ref} was already reviewed by <@{done.by}>.")
+        raise AlreadyReviewed(incident.ref, by=done.by)
     await deps.slack.open_view(
         trigger_id, review_modal(incident, await figures_for(deps, incident))
     )
@@ -104,4 +101,4 @@ async def archive(deps: Deps, incident_id: int, *, by: str) -> None:
     )
     await deps.slack.archive(incident.channel_id)
     await cards.sync_incident(deps, incident_id)  # DM copies say "archived" at once
-    deps.home.touch(deps)
+    deps.home.touch()

@@ -10,9 +10,10 @@ from app.flows.card_retire import retire_copies
 from app.flows.deps import Deps
 from app.flows.incidents import refresh_brief
 from app.incidents import service as incidents
+from app.incidents.models import Incident
 from app.roles import service as roles
 from app.roles.models import Role
-from app.slack.blocks.text import escape, mentions
+from app.slack.blocks.text import mentions
 from app.slack.commands.grammar import RoleAdd, RoleRemove
 
 logger = logging.getLogger(__name__)
@@ -37,10 +38,9 @@ async def ensure_people(deps: Deps, user_ids: tuple[str, ...]) -> None:
         if user is None:
             raise BadCommand(f"`{user_id}` is not a person in this workspace.")
         if user.deleted:
-            name = escape(user.display)
-            raise BadCommand(f"{name}'s account is deactivated; choose someone active.")
+            raise BadCommand(f"{user.display}'s account is deactivated; choose someone active.")
         if user.is_bot:
-            raise BadCommand(f"{escape(user.display)} is a bot; roles are for people.")
+            raise BadCommand(f"{user.display} is a bot; roles are for people.")
 
 
 async def change_roles(deps: Deps, command: RoleAdd | RoleRemove, *, by: str) -> str:
@@ -74,12 +74,12 @@ async def _retire_cards(deps: Deps, removed: list[str], role: Role) -> None:
             logger.warning("could not retire the cards of a removed %s: %s", role, failure.error)
 
 
-async def _sync_war_rooms(deps: Deps, active: list, added: list[str]) -> None:
+async def _sync_war_rooms(deps: Deps, active: list[Incident], added: list[str]) -> None:
     """New role holders join every open war room; each brief shows the new line-up."""
     for incident in active:
         try:
             await deps.slack.invite(incident.channel_id, added)
-            await refresh_brief(deps, incident.id)
+            await refresh_brief(deps, incident.id or 0)
         except SlackFailure:
             logger.warning("could not update war room %s after a role change", incident.ref)
 

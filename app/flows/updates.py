@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import logging
 
-from app.errors import NotAuthorized, NotFound, SlackFailure
+from slack_sdk.models.blocks import Block
+
+from app.errors import NotAuthorized, SlackFailure
 from app.flows import cards
 from app.flows.access import ensure_incident_visible, is_admin
 from app.flows.deps import Deps
 from app.flows.incidents import refresh_brief, topic_for
 from app.incidents import closure
-from app.incidents import service as incidents
 from app.incidents.models import Incident, Status
-from app.incidents.visibility import NOT_VISIBLE
 from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.blocks.text import channel_link
 from app.slack.blocks.updates import lines
-from app.slack.blocks.updates.modals import ResolveForm, UpdateForm
 from app.slack.blocks.updates.posts import summary_blocks, summary_text, update_blocks, update_text
 from app.updates import service
+from app.updates.forms import ResolveForm, UpdateForm
 from app.updates.models import StatusUpdate
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,9 @@ async def ensure_steward(deps: Deps, incident: Incident, user_id: str, what: str
 
 async def post_update(deps: Deps, form: UpdateForm, *, by: str) -> StatusUpdate:
     """Store the update, post it (and its executive summary), restart the update clock."""
-    await get_incident(deps, form.incident_id, by=by)
+    incident = await get_incident(deps, form.incident_id, by=by)
+    if form.draft.status == Status.RESOLVED:  # the form only hinted; this is the check
+        await ensure_steward(deps, incident, by, "resolve it")
     async with deps.db.begin() as session:
         recorded = await service.record_update(
             session, incident_id=form.incident_id, draft=form.draft, by=by, at=deps.clock.now()
@@ -78,16 +80,6 @@ async def get_incident(deps: Deps, incident_id: int, *, by: str) -> Incident:
     return await ensure_incident_visible(deps, incident_id, by)
 
 
-async def stored_incident(deps: Deps, incident_id: int) -> Incident:
-    """A database read only (no Slack call), for checks made before a form is acknowledged;
-    the flow that follows checks visibility."""
-    async with deps.db() as session:
-        incident = await incidents.get(session, incident_id)
-    if incident is None:
-        raise NotFound(NOT_VISIBLE)
-    return incident
-
-
 async def ensure_open(deps: Deps, incident: Incident) -> None:
     """Updates are for incidents still in progress (checked again when the form comes back)."""
     async with deps.db() as session:
@@ -103,7 +95,7 @@ async def reopen(deps: Deps, incident: Incident, *, by: str) -> Incident:
     await deps.slack.post(incident.channel_id, text=lines.reopened(incident, by=by, now=now))
     await _stakeholders(deps, lines.reopened(incident, by=by, now=now) + _room(incident))
     await _retopic(deps, incident)
-    await refresh_brief(deps, incident.id)
+    await refresh_brief(deps, incident.id or 0)
     await cards.sync_incident(deps, incident.id or 0)
     return incident
 
@@ -121,7 +113,7 @@ async def change_cadence(
         )
     text = lines.cadence_changed(incident, by=by, previous=previous, now=now)
     await deps.slack.post(incident.channel_id, text=text)
-    await refresh_brief(deps, incident.id)
+    await refresh_brief(deps, incident.id or 0)
     return incident
 
 
@@ -134,7 +126,7 @@ async def change_status(deps: Deps, incident: Incident, status: Status, *, by: s
     text = lines.status_changed(incident, by=by, previous=previous)
     await deps.slack.post(incident.channel_id, text=text)
     await _retopic(deps, incident)
-    await refresh_brief(deps, incident.id)
+    await refresh_brief(deps, incident.id or 0)
     return incident
 
 
@@ -162,7 +154,11 @@ def _room(incident: Incident) -> str:
 
 
 async def _stakeholders(
-    deps: Deps, text: str, blocks: list | None = None, *, room: Incident | None = None
+    deps: Deps,
+    text: str,
+    blocks: list[Block] | None = None,
+    *,
+    room: Incident | None = None,
 ) -> str | None:
     """Post in CRISIS_STAKEHOLDER_CHANNEL when it is set; a failure is told to the war room."""
     channel = deps.settings.crisis_stakeholder_channel
@@ -180,12 +176,7 @@ async def _stakeholders(
 
 async def _retopic(deps: Deps, incident: Incident) -> None:
     try:
-        await deps.slack.call(
-            "set the channel topic",
-            deps.slack.client.conversations_setTopic,
-            channel=incident.channel_id,
-            topic=topic_for(incident),
-        )
+        await deps.slack.set_topic(incident.channel_id, topic_for(incident))
     except SlackFailure as failure:
         logger.info("could not update the topic of %s: %s", incident.ref, failure.error)
 

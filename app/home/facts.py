@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.approvals import gates
 from app.approvals import queries as approvals
 from app.approvals.guard import find_fault_phrases
-from app.approvals.policy import ApprovalPolicy, Category
+from app.approvals.policy import ApprovalPolicy
 from app.approvals.queries import PendingApproval
 from app.incidents import service as incidents
 from app.incidents.models import Incident, Status
@@ -77,7 +77,7 @@ async def recently_resolved(
 
 def _flagged(pending: PendingApproval, policy: ApprovalPolicy) -> tuple[str, ...]:
     action = pending.action
-    if not policy.is_guarded(Category(action.category)):
+    if not policy.is_guarded(action.category):
         return ()
     matches = find_fault_phrases(f"{action.title}\n{action.details}", policy.fault_phrases)
     return tuple(dict.fromkeys(match.phrase for match in matches))

@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import Column, String, Text
 from sqlmodel import Field, SQLModel
 
-from app.store.types import UTCDateTime
+from app.store.types import EnumFields, StrEnumType, UTCDateTime
 
 
 class Severity(StrEnum):
@@ -39,15 +39,17 @@ class Status(StrEnum):
 
 class IncidentBase(SQLModel):
     title: str = Field(sa_column=Column(String(300), nullable=False))
-    severity: Severity = Field(default=Severity.SEV2, sa_column=Column(String(8), nullable=False))
-    kind: Kind = Field(default=Kind.CRISIS, sa_column=Column(String(16), nullable=False))
+    severity: Severity = Field(
+        default=Severity.SEV2, sa_column=Column(StrEnumType(Severity, 8), nullable=False)
+    )
+    kind: Kind = Field(default=Kind.CRISIS, sa_column=Column(StrEnumType(Kind, 16), nullable=False))
     summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
-class Incident(IncidentBase, table=True):
+class Incident(EnumFields, IncidentBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     status: Status = Field(
-        default=Status.INVESTIGATING, sa_column=Column(String(16), nullable=False)
+        default=Status.INVESTIGATING, sa_column=Column(StrEnumType(Status, 16), nullable=False)
     )
     channel_id: str = Field(sa_column=Column(String(32), nullable=False, unique=True))
     channel_name: str = Field(sa_column=Column(String(80), nullable=False))

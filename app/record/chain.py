@@ -81,8 +81,9 @@ _SLOT = '"content":' + json.dumps(_PLACEHOLDER)
 def _header(fields: Mapping[str, Any]) -> dict[str, Any]:
     document = {name: fields.get(name) for name in SEALED_FIELDS}
     for name in ("occurred_at", "recorded_at"):
-        if isinstance(document[name], datetime):
-            document[name] = timestamp(document[name])
+        value = document[name]
+        if isinstance(value, datetime):
+            document[name] = timestamp(value)
     document["recovered"] = bool(document["recovered"])
     return document
 

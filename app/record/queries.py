@@ -21,7 +21,9 @@ def keys(conn: Connection, incident_id: int) -> set[str]:
     return set(conn.execute(query).scalars())
 
 
-def latest_versions(conn: Connection, incident_id: int, ts: Iterable[str]) -> dict[str, dict]:
+def latest_versions(
+    conn: Connection, incident_id: int, ts: Iterable[str]
+) -> dict[str, dict[str, Any]]:
     """The last stored version (post or edit) of each message, by ts."""
     wanted, found = sorted(set(ts)), {}
     for start in range(0, len(wanted), BATCH):
@@ -83,7 +85,8 @@ def names(conn: Connection, incident_id: int) -> dict[str, str]:
 def people(conn: Connection, incident_id: int) -> set[str]:
     """Everyone the incident's record names as author or actor."""
     query = select(ENTRY.c.user_id).where(ENTRY.c.incident_id == incident_id).distinct()
-    return {user for user in conn.execute(query).scalars() if user}
+    found: Iterable[str | None] = conn.execute(query).scalars()
+    return {user for user in found if user}
 
 
 def file_hashes(conn: Connection, digests: Iterable[str]) -> dict[str, bytes]:

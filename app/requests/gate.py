@@ -31,10 +31,6 @@ class Verdict:
     error: str = ""
     kind: Kind | None = None
 
-    @property
-    def passes(self) -> bool:
-        return self.status == 0
-
 
 class RequestGate:
     """Checks each request at POST /slack/events before Bolt dispatches it."""

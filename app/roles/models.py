@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import Column, Index, String
 from sqlmodel import Field, SQLModel
 
-from app.store.types import UTCDateTime
+from app.store.types import EnumFields, StrEnumType, UTCDateTime
 
 
 class Role(StrEnum):
@@ -29,14 +29,17 @@ class Role(StrEnum):
         }[self.value]
 
 
-class RoleAssignment(SQLModel, table=True):
+ROLE_NAMES = ", ".join(role.value for role in Role)
+
+
+class RoleAssignment(EnumFields, SQLModel, table=True):
     """One person holding one role; removal is recorded, never deleted."""
 
     __tablename__ = "role_assignment"
     __table_args__ = (Index("ix_role_assignment_active", "role", "removed_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    role: Role = Field(sa_column=Column(String(16), nullable=False))
+    role: Role = Field(sa_column=Column(StrEnumType(Role, 16), nullable=False))
     user_id: str = Field(sa_column=Column(String(32), nullable=False))
     assigned_by: str = Field(sa_column=Column(String(32), nullable=False))
     assigned_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -20,7 +20,7 @@ async def holders(session: AsyncSession) -> dict[Role, list[str]]:
     )
     result: dict[Role, list[str]] = {role: [] for role in Role}
     for row in (await session.exec(query)).all():
-        result[Role(row.role)].append(row.user_id)
+        result[row.role].append(row.user_id)
     return result
 
 

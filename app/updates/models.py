@@ -8,7 +8,8 @@ from enum import StrEnum
 from sqlalchemy import Column, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.store.types import UTCDateTime
+from app.incidents.models import Status
+from app.store.types import EnumFields, StrEnumType, UTCDateTime
 
 CHANGED_MAX = 2000
 ACTIONS_MAX = 2000
@@ -22,7 +23,7 @@ class UpdateKind(StrEnum):
     RESOLUTION = "resolution"
 
 
-class StatusUpdate(SQLModel, table=True):
+class StatusUpdate(EnumFields, SQLModel, table=True):
     """One stakeholder update as it was posted (a resolution summary is one too)."""
 
     __tablename__ = "status_update"
@@ -32,9 +33,9 @@ class StatusUpdate(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("incident.id"), nullable=False, index=True)
     )
     kind: UpdateKind = Field(
-        default=UpdateKind.UPDATE, sa_column=Column(String(16), nullable=False)
+        default=UpdateKind.UPDATE, sa_column=Column(StrEnumType(UpdateKind, 16), nullable=False)
     )
-    status: str = Field(sa_column=Column(String(16), nullable=False))
+    status: Status = Field(sa_column=Column(StrEnumType(Status, 16), nullable=False))
     changed: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     actions: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     next_steps: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
@@ -51,7 +52,7 @@ class ReminderKind(StrEnum):
     ESCALATION = "escalation"
 
 
-class Reminder(SQLModel, table=True):
+class Reminder(EnumFields, SQLModel, table=True):
     """One message owed for one due period: the nudge, or an escalation DM or channel note.
 
     The unique key makes it a claim: a process sends it only after winning the row (inserting
@@ -68,7 +69,7 @@ class Reminder(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     incident_id: int = Field(sa_column=Column(Integer, ForeignKey("incident.id"), nullable=False))
     due_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    kind: ReminderKind = Field(sa_column=Column(String(16), nullable=False))
+    kind: ReminderKind = Field(sa_column=Column(StrEnumType(ReminderKind, 16), nullable=False))
     recipient: str = Field(sa_column=Column(String(32), nullable=False))
     claimed_by: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     claimed_at: datetime | None = Field(

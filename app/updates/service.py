@@ -79,7 +79,7 @@ async def record_update(
     posted = StatusUpdate(
         incident_id=incident_id,
         kind=kind,
-        status=draft.status.value,
+        status=draft.status,
         changed=draft.changed,
         actions=draft.actions,
         next_steps=draft.next_steps,
@@ -99,7 +99,7 @@ async def record_update(
         incident_id=incident_id,
         update_id=posted.id,
         status=draft.status.value,
-        previous_status=Status(previous).value,
+        previous_status=previous.value,
         changed=draft.changed,
         actions=draft.actions,
         next_steps=draft.next_steps,
@@ -108,7 +108,7 @@ async def record_update(
     )
     if resolved:
         audit(session, at=at, actor=by, action="incident.resolve", incident_id=incident_id)
-    return Recorded(incident, posted, Status(previous))
+    return Recorded(incident, posted, previous)
 
 
 async def resolve(
@@ -174,7 +174,7 @@ async def set_status(
     """Change the status without an update (resolving goes through `resolve`)."""
     incident = await lock(session, incident_id)
     await closure.ensure_open(session, incident, doing="change its status")
-    previous = Status(incident.status)
+    previous = incident.status
     if previous == status:
         raise BadCommand(f"{incident.ref} is already {status.value}.")
     incident.status = status
@@ -213,15 +213,6 @@ async def due_incidents(session: AsyncSession, now: datetime) -> list[Incident]:
         )
         .order_by(col(Incident.next_update_due), col(Incident.id))
         .execution_options(populate_existing=True)
-    )
-    return list((await session.exec(query)).all())
-
-
-async def updates_of(session: AsyncSession, incident_id: int) -> list[StatusUpdate]:
-    query = (
-        select(StatusUpdate)
-        .where(StatusUpdate.incident_id == incident_id)
-        .order_by(col(StatusUpdate.id))
     )
     return list((await session.exec(query)).all())
 

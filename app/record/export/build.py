@@ -175,4 +175,5 @@ def _item(row: Mapping[str, Any], message: Mapping[str, Any]) -> Item:
 def _when(row: Mapping[str, Any], message: Mapping[str, Any]) -> datetime:
     if row["kind"] in (EntryKind.EDIT, EntryKind.DELETE) and message.get("ts"):
         return ts_time(str(message["ts"]))
-    return row["occurred_at"]
+    occurred: datetime = row["occurred_at"]
+    return occurred

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from app.approvals.models import Decision as DecisionKind
 from app.record.export.model import Act, Decision, Event, Wording
 
-VERBS = {"approve": "approved", "request_changes": "requested changes on", "reject": "rejected"}
+VERBS = {decision.value: decision.past for decision in DecisionKind}
 
 
 Phrase = Callable[[dict[str, Any], Mapping[str, str]], str]

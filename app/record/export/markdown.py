@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from app.record.export.html import When, human_size, when_in
 from app.record.export.model import Decision, Document, Event, Item
@@ -115,7 +116,7 @@ def _lines(text: str, pad: str, *, struck: bool) -> str:
     return "".join(f"{pad}{mark}{line}{mark}  \n" if line else f"{pad}  \n" for line in lines)
 
 
-def _kept(file: dict) -> str:
+def _kept(file: dict[str, Any]) -> str:
     if file.get("stored"):
         return f"content kept, SHA-256 `{file.get('sha256')}`"
     return f"content not kept: {esc(str(file.get('not_stored_because') or 'not downloaded'))}"

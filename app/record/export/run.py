@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.errors import NotFound
-from app.incidents.models import Incident, Kind, Severity
+from app.incidents.models import Incident
 from app.record import queries
 from app.record.chain import GENESIS, Verdict, Walk
 from app.record.export.build import Builder
@@ -24,13 +24,6 @@ from app.record.verify import head_problems
 from app.roles.models import RoleAssignment
 from app.store.engine import SessionFactory
 
-FORMATS = ("html", "md", "jsonl", "csv")
-MEDIA_TYPES = {
-    "html": "text/html",
-    "md": "text/markdown",
-    "jsonl": "application/jsonl",
-    "csv": "text/csv",
-}
 BATCH = 2000
 Progress = Callable[[int, int], None]
 
@@ -145,8 +138,8 @@ def _facts(incident: Incident, names: Mapping[str, str]) -> Facts:
     return Facts(
         ref=incident.ref,
         title=incident.title,
-        severity=Severity(incident.severity).label,
-        kind=Kind(incident.kind).label,
+        severity=incident.severity.label,
+        kind=incident.kind.label,
         status=str(incident.status),
         channel=incident.channel_name,
         opened_by=names.get(incident.opened_by, incident.opened_by),
@@ -186,7 +179,7 @@ class JsonlSink(LineSink):
     """Every entry with its hash, as the chain check has just sealed it."""
 
     def __init__(self, out: TextIO) -> None:
-        super().__init__(out, out.write)
+        super().__init__(out, lambda _row: None)  # `feed` writes each line with its check
 
     def feed(self, row: dict[str, Any]) -> None:
         matched = self.walk.feed(row)

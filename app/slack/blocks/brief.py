@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from app.approvals.models import ActionState
 from app.incidents.models import Incident, Kind, Severity
 from app.roles.models import Role
 from app.slack import ids
@@ -32,7 +33,7 @@ SEVERITY_ICON = {
 class BriefFacts:
     incident: Incident
     holders: Mapping[Role, Sequence[str]]
-    action_counts: Mapping[str, int] = field(default_factory=dict)
+    action_counts: Mapping[ActionState, int] = field(default_factory=dict)
     extra_lines: Sequence[str] = field(default_factory=tuple)
 
 
@@ -42,14 +43,14 @@ def brief_text(incident: Incident) -> str:
 
 def brief_blocks(facts: BriefFacts) -> list[Block]:
     incident = facts.incident
-    icon = SEVERITY_ICON[Severity(incident.severity)]
+    icon = SEVERITY_ICON[incident.severity]
     kind = ":sparkles: Positive virality" if incident.kind == Kind.POSITIVE else ":fire: Crisis"
     blocks: list[Block] = [
         HeaderBlock(block_id=ids.BRIEF_HEADER, text=clip(f"{incident.ref} {incident.title}", 150)),
         SectionBlock(
             block_id=ids.BRIEF_FACTS,
             fields=[
-                MarkdownTextObject(text=f"*Severity*\n{icon} {Severity(incident.severity).label}"),
+                MarkdownTextObject(text=f"*Severity*\n{icon} {incident.severity.label}"),
                 MarkdownTextObject(text=f"*Kind*\n{kind}"),
                 MarkdownTextObject(text=f"*Status*\n{incident.status.capitalize()}"),
                 MarkdownTextObject(
@@ -74,10 +75,10 @@ def roles_text(holders: Mapping[Role, Sequence[str]]) -> str:
     return clip("*Who holds what*\n" + "\n".join(lines), 3000)
 
 
-COUNTED = ("pending", "changes_requested", "approved", "rejected", "done")
+COUNTED: tuple[ActionState, ...] = tuple(ActionState)
 
 
-def actions_text(counts: Mapping[str, int]) -> str:
+def actions_text(counts: Mapping[ActionState, int]) -> str:
     if not any(counts.values()):
         return "*Actions*\nNone proposed yet: " + escape("`/crisis propose <title>`")
     shown = [f"{counts.get(state, 0)} {state.replace('_', ' ')}" for state in COUNTED]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block, ContextBlock, MarkdownTextObject, SectionBlock
 
-from app.slack.commands.grammar import ROLE_NAMES, USAGE
+from app.roles.models import ROLE_NAMES
+from app.slack.commands.grammar import USAGE
 
 
 def help_text() -> str:

@@ -15,10 +15,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from app.approvals.policy import Category
 from app.home.facts import HomeFacts, Waiting
-from app.incidents.models import Incident, Severity
-from app.roles.models import Role
+from app.incidents.models import Incident
 from app.slack import ids
 from app.slack.blocks.approvals.buttons import decision_block
 from app.slack.blocks.brief import SEVERITY_ICON
@@ -42,11 +40,11 @@ def waiting_blocks(waiting: Sequence[Waiting], more: int = 0) -> list[Block]:
         blocks.append(_note("Nothing is waiting for you. :white_check_mark:"))
     for item in waiting:
         pending = item.pending
-        action, role = pending.action, Role(pending.approval.role)
+        action, role = pending.action, pending.approval.role
         line = (
             f"*{action.ref} · {safe(action.title, 300)}*\n"
             f"{pending.incident_ref} {channel_link(pending.incident_channel_id)} · "
-            f"{Category(action.category).label} · proposed by <@{action.proposer}>, "
+            f"{action.category.label} · proposed by <@{action.proposer}>, "
             f"{when(action.created_at)} · needs *{role.label}*"
         )
         blocks.append(SectionBlock(text=line))
@@ -68,7 +66,7 @@ def active_blocks(
 
 
 def incident_line(incident: Incident, *, leads: Sequence[str], now: datetime) -> str:
-    icon = SEVERITY_ICON[Severity(incident.severity)]
+    icon = SEVERITY_ICON[incident.severity]
     last = when(incident.last_update_at) if incident.last_update_at else "none yet"
     return (
         f"{icon} *{incident.ref} · {safe(incident.title, 200)}* "

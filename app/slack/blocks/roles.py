@@ -22,7 +22,3 @@ def roles_blocks(holders: Mapping[Role, Sequence[str]]) -> list[Block]:
             ]
         ),
     ]
-
-
-def roles_summary(holders: Mapping[Role, Sequence[str]]) -> str:
-    return "; ".join(f"{role.value}: {len(holders.get(role, ()))}" for role in Role)

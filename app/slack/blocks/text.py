@@ -2,22 +2,24 @@
 
 THE RULE. Every string the bot gives Slack in a field Slack parses is mrkdwn: message `text`
 (the notification fallback too), mrkdwn objects in sections, fields and context blocks,
-channel topics and purposes, a file's `initial_comment`, and the message of every
-`CrisisError` (the error handler sends it as it is). So whoever writes the f-string that
-builds such a string passes each value it did not write itself (titles, drafts, reasons,
-notes, summaries, names from Slack, words a person typed, Slack's error codes) through
-`escape()` or `safe()`, once, right there. Our own literal `<`, `>` and `&` are escaped too
-(`escape("/crisis open <title>")`, as `USAGE` in app/commands/grammar.py does). A value that is
-already mrkdwn (another builder's result, `USAGE[...]`, a `CrisisError.message`) is never
-escaped again. Mentions, channel links and dates the bot means are built only from stored
-ids with `mention()`, `mentions()`, `channel_link()` and `when()`.
+channel topics and purposes, a file's `initial_comment`, and the line of every
+`CrisisError` (built by `error_line()` in app/slack/blocks/error_lines.py). So whoever writes
+the f-string that builds such a string passes each value it did not write itself (titles,
+drafts, reasons, notes, summaries, names from Slack, words a person typed, Slack's error
+codes) through `escape()` or `safe()`, once, right there. Our own literal `<`, `>` and `&`
+are escaped too (`escape("/crisis open <title>")`, as `USAGE` in app/slack/commands/grammar.py
+does). A value that is already mrkdwn (another builder's result, `USAGE[...]`, `error_line()`)
+is never escaped again. Mentions, channel links and dates the bot means are built only from
+stored ids with `mention()`, `mentions()`, `channel_link()` and `when()`.
 
 Plain-text fields are not parsed and take raw text, never escaped: `PlainTextObject`s, header
 blocks, button labels, option texts, modal titles, input placeholders and the `errors` of a
 view submission. To show a mrkdwn message in one of them, pass it through `unescape()`.
 
-Domain packages cannot import this module; where they quote what a person typed in an error
-they use `html.escape(text, quote=False)`, which is the same escaping.
+Domain packages cannot import this module, and need not: a domain error holds plain text and
+typed fields (user ids, datetimes), and `error_line()` escapes the text once and builds the
+mentions and dates. Adapter or flow code that raises an error whose message it already built
+as mrkdwn passes `mrkdwn=True` (see `CrisisError`).
 `app/slackdouble/mentions.py` finds any live `<…>` that slipped through, in tests.
 """
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.incidents.models import Status
+from app.record.export.formats import EXPORT_FORMATS
 from app.roles.models import Role
 from app.slack.blocks.text import escape
 
@@ -23,7 +24,7 @@ USAGE_AS_TYPED: dict[str, str] = {
     "without a full update",
     "resolve": "`/crisis resolve [summary]` resolves the incident and stops update reminders",
     "reopen": "`/crisis reopen` reopens a resolved incident and resumes update reminders",
-    "export": "`/crisis export [html|md|jsonl|csv]` uploads the war room's legal record "
+    "export": f"`/crisis export [{'|'.join(EXPORT_FORMATS)}]` uploads the war room's legal record "
     "to it with its final hash (lead and legal)",
     "list": "`/crisis list` shows every active incident: status, lead, next update due",
     "review": "`/crisis review` runs the post-incident review of a resolved war room (lead)",
@@ -32,8 +33,6 @@ USAGE_AS_TYPED: dict[str, str] = {
 }
 # The same lines as mrkdwn, escaped once, so Slack shows `<title>` instead of swallowing it.
 USAGE: dict[str, str] = {name: escape(line) for name, line in USAGE_AS_TYPED.items()}
-
-ROLE_NAMES = ", ".join(role.value for role in Role)
 
 
 @dataclass(frozen=True)
@@ -106,9 +105,6 @@ class Resolve:
 @dataclass(frozen=True)
 class Reopen:
     pass
-
-
-EXPORT_FORMATS = ("html", "md", "jsonl", "csv")
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,14 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from app.approvals.errors import AlreadyDecided
-from app.approvals.guard import find_fault_phrases, highlight
+from app.approvals.guard import find_fault_phrases
 from app.approvals.models import ActionState, Approval, DecisionState
-from app.approvals.policy import ApprovalPolicy, Category
+from app.approvals.policy import ApprovalPolicy
 from app.approvals.queries import ActionCard
 from app.roles.models import Role
 from app.slack import ids
 from app.slack.blocks.approvals.buttons import decision_block, follow_up_block
+from app.slack.blocks.approvals.highlight import highlight
 from app.slack.blocks.approvals.icons import ACTION_ICON, DECISION_ICON, DECISION_WORDS
 from app.slack.blocks.text import channel_link, clip, mention, mentions, safe, when
 
@@ -37,10 +37,10 @@ PHRASES_SHOWN = 10
 def card_text(card: ActionCard) -> str:
     """The notification and fallback text for the card."""
     action = card.action
-    state = ActionState(action.state)
+    state = action.state
     title = safe(action.title, 200)
     if state == ActionState.PENDING:
-        waiting = [Role(a.role).label for a in card.approvals if a.state == DecisionState.PENDING]
+        waiting = [a.role.label for a in card.approvals if a.state == DecisionState.PENDING]
         return f"{action.ref} needs approval from {' and '.join(waiting)}: {title}"
     return f"{action.ref} {state.label.lower()}: {title}"
 
@@ -72,7 +72,7 @@ def approval_card(
 def flagged_phrases(card: ActionCard, policy: ApprovalPolicy) -> list[str]:
     """The fault phrases in the title or draft, when the category is screened."""
     action = card.action
-    if not policy.is_guarded(Category(action.category)):
+    if not policy.is_guarded(action.category):
         return []
     found = find_fault_phrases(f"{action.title}\n{action.details}", policy.fault_phrases)
     return list(dict.fromkeys(match.phrase for match in found))
@@ -80,10 +80,10 @@ def flagged_phrases(card: ActionCard, policy: ApprovalPolicy) -> list[str]:
 
 def facts(card: ActionCard) -> list[MarkdownTextObject]:
     action = card.action
-    state = ActionState(action.state)
+    state = action.state
     owner = mention(action.owner) if action.owner else "_nobody yet_"
     return [
-        MarkdownTextObject(text=f"*Category*\n{Category(action.category).label}"),
+        MarkdownTextObject(text=f"*Category*\n{action.category.label}"),
         MarkdownTextObject(text=f"*State*\n{ACTION_ICON[state]} {state.label}"),
         MarkdownTextObject(text=f"*Proposed by*\n{mention(action.proposer)}"),
         MarkdownTextObject(text=f"*Owner*\n{owner}"),
@@ -102,7 +102,7 @@ def warning_text(flagged: Sequence[str]) -> str:
 
 def draft_text(card: ActionCard, policy: ApprovalPolicy) -> str:
     details = card.action.details
-    guarded = policy.is_guarded(Category(card.action.category))
+    guarded = policy.is_guarded(card.action.category)
     matches = find_fault_phrases(details, policy.fault_phrases) if guarded else []
     return DRAFT_LABEL + highlight(details, matches, limit=SECTION_MAX - len(DRAFT_LABEL))
 
@@ -113,8 +113,8 @@ def roles_text(approvals: Sequence[Approval]) -> str:
 
 
 def decision_line(approval: Approval) -> str:
-    state = DecisionState(approval.state)
-    head = f"{DECISION_ICON[state]} *{Role(approval.role).label}*: {DECISION_WORDS[state]}"
+    state = approval.state
+    head = f"{DECISION_ICON[state]} *{approval.role.label}*: {DECISION_WORDS[state]}"
     if state == DecisionState.PENDING or not approval.decided_by:
         return head
     line = f"{head} by {mention(approval.decided_by)}"
@@ -133,11 +133,11 @@ def next_steps(
     closed: str | None = None,
 ) -> list[Block]:
     action = card.action
-    state = ActionState(action.state)
+    state = action.state
     if closed and state != ActionState.DONE:
         return [SectionBlock(block_id=ids.CARD_FOLLOW_UP, text=closed)]
     if state == ActionState.PENDING:
-        pending = [Role(a.role) for a in card.approvals if a.state == DecisionState.PENDING]
+        pending = [a.role for a in card.approvals if a.state == DecisionState.PENDING]
         blocks: list[Block] = [waiting_block(pending, members)] if pending else []
         blocks.extend(decision_block(action, role, flagged=flagged) for role in pending)
         return blocks
@@ -185,17 +185,3 @@ def footer(card: ActionCard) -> MarkdownTextObject:
     if card.revisions > 1:
         text += f" · revised {card.revisions - 1}×, last change {when(action.updated_at)}"
     return MarkdownTextObject(text=text)
-
-
-def already_decided_text(error: AlreadyDecided) -> str:
-    """The refusal line with a real mention and a date in the reader's time zone."""
-    if not error.by or not error.at:
-        return f":information_source: {error.message}"
-    role = error.role.label if error.role else "Someone"
-    head = {
-        "approved": f"{role} already approved this",
-        "rejected": f"{role} already rejected this",
-        "changes_requested": f"{role} already requested changes on this",
-        "done": "This was already marked done",
-    }.get(error.state, f"{role} already decided on this")
-    return f":information_source: {head}: {mention(error.by)} {when(error.at)}."

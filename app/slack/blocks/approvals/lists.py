@@ -26,7 +26,7 @@ def actions_list_blocks(actions: Sequence[Action]) -> list[Block]:
     """A header, a tally, one section per action (at most 46) and a note for the rest."""
     if not actions:
         return [SectionBlock(text="No actions have been proposed in this incident yet.")]
-    tally = Counter(ActionState(action.state) for action in actions)
+    tally = Counter(action.state for action in actions)
     summary = " · ".join(
         f"{ACTION_ICON[state]} {tally[state]} {state.label.lower()}"
         for state in ActionState
@@ -45,12 +45,12 @@ def actions_list_blocks(actions: Sequence[Action]) -> list[Block]:
 
 
 def action_line(action: Action) -> str:
-    state = ActionState(action.state)
+    state = action.state
     owner = f" · owner {mention(action.owner)}" if action.owner else ""
     revision = f" · revision {action.revision}" if action.revision > 1 else ""
     return (
         f"{ACTION_ICON[state]} *{action.ref}* {safe(action.title, 300)}\n"
-        f"{Category(action.category).label} · {state.label}{owner}{revision}"
+        f"{action.category.label} · {state.label}{owner}{revision}"
     )
 
 

@@ -8,7 +8,6 @@ from itertools import islice
 
 from app.approvals.models import ActionRevision, ActionState, Approval, DecisionState
 from app.approvals.queries import ActionCard
-from app.roles.models import Role
 from app.slack.blocks.approvals.icons import ACTION_ICON
 from app.slack.blocks.text import ELLIPSIS, escape, mention, safe, when
 
@@ -18,7 +17,7 @@ FENCE = "```"
 
 
 def _who(approval: Approval) -> str:
-    parts = [Role(approval.role).label]
+    parts = [approval.role.label]
     if approval.decided_by:
         parts.append(mention(approval.decided_by))
     if approval.decided_at:
@@ -33,7 +32,7 @@ def _decided(approvals: Sequence[Approval], state: DecisionState) -> list[Approv
 def outcome_reply(card: ActionCard) -> str:
     """One line for the card's thread saying how the action was settled, by whom and when."""
     action = card.action
-    state = ActionState(action.state)
+    state = action.state
     icon, title = ACTION_ICON[state], safe(action.title, 300)
     if state == ActionState.APPROVED:
         approvers = "; ".join(_who(a) for a in _decided(card.approvals, DecisionState.APPROVED))
@@ -57,7 +56,7 @@ def outcome_reply(card: ActionCard) -> str:
         at = f" {when(action.done_at)}" if action.done_at else ""
         note = f"\n{safe(action.done_note, 2000)}" if action.done_note else ""
         return f"{icon} *{action.ref} done*{by}{at}: {title}{note}"
-    waiting = ", ".join(Role(a.role).label for a in _decided(card.approvals, DecisionState.PENDING))
+    waiting = ", ".join(a.role.label for a in _decided(card.approvals, DecisionState.PENDING))
     return f"{icon} *{action.ref}* is waiting on {waiting or 'nobody'}: {title}"
 
 

@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from app.incidents.models import Incident, Severity
+from app.incidents.models import Incident
 from app.slack import ids
 from app.slack.blocks.text import channel_link, clip, safe, when
 from app.slack.blocks.updates.words import next_due_text, status_text
@@ -89,7 +89,7 @@ def summary_blocks(incident: Incident, posted: StatusUpdate) -> list[Block]:
             block_id=ids.SUMMARY_FACTS,
             fields=[
                 MarkdownTextObject(text=f"*Status*\n{status_text(posted.status)}"),
-                MarkdownTextObject(text=f"*Severity*\n{Severity(incident.severity).label}"),
+                MarkdownTextObject(text=f"*Severity*\n{incident.severity.label}"),
                 MarkdownTextObject(text=f"*Next update*\n{when(due) if due else 'none scheduled'}"),
             ],
         ),

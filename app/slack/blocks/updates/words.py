@@ -22,12 +22,12 @@ STATUS_HINT: dict[Status, str] = {
 }
 
 
-def status_label(status: str) -> str:
-    return Status(status).value.capitalize()
+def status_label(status: Status) -> str:
+    return status.value.capitalize()
 
 
-def status_text(status: str) -> str:
-    return f"{STATUS_ICON[Status(status)]} {status_label(status)}"
+def status_text(status: Status) -> str:
+    return f"{STATUS_ICON[status]} {status_label(status)}"
 
 
 def cadence_text(seconds: int | None) -> str:
