@@ -75,7 +75,8 @@ class _Checker:
         for name in ("title", "submit", "close"):
             if name in view:
                 self.text_obj(view[name], f"/view/{name}", 24, plain=True)
-        blocks = view.get("blocks") if isinstance(view.get("blocks"), list) else []
+        found = view.get("blocks")
+        blocks: list[Any] = found if isinstance(found, list) else []
         has_input = any(isinstance(b, dict) and b.get("type") == "input" for b in blocks)
         if has_input and "submit" not in view:
             self.fail("submit is required when an input block is present", "/view/submit")

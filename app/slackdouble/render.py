@@ -156,13 +156,15 @@ class _BlockRenderer:
     def _rich_leaf(self, leaf: dict[str, Any]) -> str:
         kind = leaf.get("type")
         if kind == "user":
-            return "@" + self.users.get(leaf.get("user_id", ""), leaf.get("user_id", ""))
+            user = str(leaf.get("user_id", ""))
+            return "@" + self.users.get(user, user)
         if kind == "channel":
-            return "#" + self.channels.get(leaf.get("channel_id", ""), leaf.get("channel_id", ""))
+            channel = str(leaf.get("channel_id", ""))
+            return "#" + self.channels.get(channel, channel)
         if kind == "link":
-            return leaf.get("text") or leaf.get("url", "")
+            return str(leaf.get("text") or leaf.get("url", ""))
         if kind == "emoji":
             return f":{leaf.get('name', '')}:"
         if kind == "broadcast":
-            return "@" + leaf.get("range", "")
-        return leaf.get("text", "")
+            return "@" + str(leaf.get("range", ""))
+        return str(leaf.get("text", ""))

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_
+from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -37,7 +37,7 @@ def new_token() -> str:
     return secrets.token_hex(8)
 
 
-def _matches(key: ReminderKey) -> list:
+def _matches(key: ReminderKey) -> list[ColumnElement[bool]]:
     return [
         col(Reminder.incident_id) == key.incident_id,
         col(Reminder.due_at) == key.due_at,
@@ -59,7 +59,7 @@ async def claim(session: AsyncSession, key: ReminderKey, *, token: str, now: dat
     }
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     inserted = await session.exec(
-        dialect.insert(Reminder)  # type: ignore[attr-defined]
+        dialect.insert(Reminder)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["incident_id", "due_at", "kind", "recipient"])
     )

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlmodel import select
 
-from app.demo.seed import MARIA
 from app.harness import Harness
+from app.harness.seed import MARIA
 from app.incidents.models import Incident
 from app.record.append import ENTRY
 from tests.scenarios.conftest import crisis, seed_roles

@@ -13,8 +13,8 @@ from sqlalchemy import text
 
 from app.cli import main
 from app.clock import FakeClock
-from app.demo.seed import DAVID, MARIA
 from app.harness import BOT_TOKEN, SIGNING_SECRET, Harness, start_harness
+from app.harness.seed import DAVID, MARIA
 from app.incidents.models import Incident
 from app.record.anchors import AnchorKind, anchor_text, checkpoint_text, parse, posted_at
 from tests.record.scenario import open_war_room, record_of, settle_all

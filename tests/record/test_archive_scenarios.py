@@ -6,8 +6,8 @@ import hashlib
 
 from sqlalchemy import select
 
-from app.demo.seed import DAVID, LISA, MARIA, SARAH
 from app.harness import Harness
+from app.harness.seed import DAVID, LISA, MARIA, SARAH
 from app.record.append import FILE
 from app.record.verify import verify_incident
 from tests.record.scenario import by_key, open_war_room, record_of, said, settle_all

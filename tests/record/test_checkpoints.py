@@ -13,10 +13,10 @@ from sqlmodel import select
 
 from app.approvals.policy import DEFAULT_POLICY
 from app.clock import FakeClock
-from app.demo.seed import DAVID, MARIA
 from app.flows.checkpoints import post_checkpoints
 from app.flows.deps import Deps
 from app.harness import Harness, start_harness
+from app.harness.seed import DAVID, MARIA
 from app.record.anchors import parse
 from app.record.checkpoints import ChainState, RecordCheckpoint, owed
 from app.settings import load_settings

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from app.demo.seed import DAVID, MARIA, ROBERT
 from app.harness import Harness
+from app.harness.seed import DAVID, MARIA, ROBERT
 from app.record.export.run import export_record
 from app.roles.models import Role
 from app.slack import ids

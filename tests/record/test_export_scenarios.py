@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.demo.seed import DAVID, MARIA, SARAH
 from app.harness import Harness
+from app.harness.seed import DAVID, MARIA, SARAH
 from app.record.verify import verify_incident
 from tests.record.scenario import open_war_room, record_of, settle_all
 from tests.scenarios.conftest import crisis, last_private

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from app.demo.seed import MARIA
 from app.harness import BOT_TOKEN, Harness
+from app.harness.seed import MARIA
 from app.incidents.models import Incident
 from tests.record.scenario import by_key, open_war_room, record_of, settle_all
 

@@ -14,8 +14,8 @@ import pytest
 from sqlmodel import select
 
 from app.clock import FakeClock
-from app.demo.seed import DAVID, MARIA
 from app.harness import Harness, start_harness
+from app.harness.seed import DAVID, MARIA
 from app.incidents.models import Incident
 from app.record.verify import verify_incident
 from app.slackdouble.workspace import Message

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.demo.seed import DAVID, MARIA, SARAH
 from app.flows.reconcile import reconcile_open
 from app.harness import Harness
+from app.harness.seed import DAVID, MARIA, SARAH
 from app.record.verify import verify_incident
 from tests.record.scenario import by_key, open_war_room, record_of, said, settle_all
 

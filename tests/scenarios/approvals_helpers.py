@@ -8,8 +8,8 @@ from sqlmodel import select
 
 from app.approvals import queries
 from app.approvals.models import Action, CardCopy, CopyKind
-from app.demo.seed import MARIA
 from app.harness import Harness
+from app.harness.seed import MARIA
 from app.incidents.models import Incident
 from app.roles.models import Role
 from app.slack import ids

@@ -14,8 +14,8 @@ from sqlmodel import select
 from app.approvals import queries
 from app.approvals.models import Action, CardCopy
 from app.audit.models import AuditEntry
-from app.demo.seed import ALEX, DAVID, LISA, MARIA
 from app.harness import Harness
+from app.harness.seed import ALEX, DAVID, LISA, MARIA
 from app.incidents.models import Incident
 from app.roles.models import Role
 from app.slack import ids

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from app.clock import FakeClock
-from app.demo.seed import ALEX, DAVID, LISA, MARIA, ROBERT, SARAH
 from app.harness import Harness, start_harness
+from app.harness.seed import ALEX, DAVID, LISA, MARIA, ROBERT, SARAH
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import asyncio
 from sqlmodel import select
 
 from app.approvals.models import Approval
-from app.demo.seed import ALEX, DAVID, LISA, MARIA, ROBERT, SARAH
 from app.harness import Harness
+from app.harness.seed import ALEX, DAVID, LISA, MARIA, ROBERT, SARAH
 from app.roles.models import Role
 from app.slack import ids
 from tests.scenarios.approvals_helpers import (

@@ -16,8 +16,8 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from app.approvals.models import Action
-from app.demo.seed import MARIA
 from app.harness import Harness
+from app.harness.seed import MARIA
 from app.incidents.models import Incident
 from app.main import create_app
 from app.requests.models import SeenRequest

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from app.clock import FakeClock
-from app.demo.seed import MARIA, ROBERT, SARAH
 from app.harness import Harness
+from app.harness.seed import MARIA, ROBERT, SARAH
 from app.slack import ids
 from tests.scenarios.approvals_helpers import open_seed_incident, propose
 from tests.scenarios.conftest import crisis, last_private

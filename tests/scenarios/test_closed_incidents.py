@@ -13,8 +13,8 @@ from sqlmodel import col, select
 
 from app.approvals.models import Action
 from app.audit.models import AuditEntry
-from app.demo.seed import ALEX, DAVID, LISA, MARIA, ROBERT, SARAH
 from app.harness import Harness
+from app.harness.seed import ALEX, DAVID, LISA, MARIA, ROBERT, SARAH
 from app.roles.models import Role
 from app.slack import ids
 from tests.scenarios.approvals_helpers import click, copies, copy_for, shown

@@ -8,9 +8,9 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from app.demo.seed import ALEX, DAVID, JORDAN, MARIA, ROBERT
 from app.flows.card_retire import retired_text
 from app.harness import Harness
+from app.harness.seed import ALEX, DAVID, JORDAN, MARIA, ROBERT
 from app.incidents.visibility import NONE_VISIBLE, NOT_VISIBLE
 from app.roles.models import Role
 from app.slack import ids

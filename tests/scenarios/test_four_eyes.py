@@ -10,8 +10,8 @@ import pytest
 
 from app.approvals import queries
 from app.clock import FakeClock
-from app.demo.seed import ALEX, DAVID, LISA, MARIA, ROBERT
 from app.harness import Harness, start_harness
+from app.harness.seed import ALEX, DAVID, LISA, MARIA, ROBERT
 from app.incidents.models import Incident
 from app.roles.models import Role
 from app.slack import ids

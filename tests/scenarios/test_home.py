@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.approvals import queries
-from app.demo.seed import DAVID, JORDAN, LISA, MARIA
 from app.harness import Harness
+from app.harness.seed import DAVID, JORDAN, LISA, MARIA
 from app.slack import ids
 from tests.scenarios.approvals_helpers import copies, open_seed_incident, propose, shown, state
 from tests.scenarios.conftest import crisis

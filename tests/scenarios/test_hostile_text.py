@@ -17,8 +17,8 @@ import pytest
 from sqlmodel import select
 
 from app.clock import FakeClock
-from app.demo.seed import ALEX, DAVID, MARIA, PEOPLE, ROBERT, SARAH
 from app.harness import Harness, start_harness
+from app.harness.seed import ALEX, DAVID, MARIA, PEOPLE, ROBERT, SARAH
 from app.incidents.models import Incident
 from app.roles.models import Role
 from app.slack import ids

@@ -9,8 +9,8 @@ import time
 import aiohttp
 import pytest
 
-from app.demo.seed import MARIA
 from app.harness import BOT_TOKEN, SIGNING_SECRET, Harness
+from app.harness.seed import MARIA
 from app.logs import configure_logging
 from tests.scenarios.conftest import crisis
 

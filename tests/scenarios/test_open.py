@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import select
 
 from app.audit.models import AuditEntry
-from app.demo.seed import DAVID, JORDAN, LISA, MARIA, ROBERT, SARAH
 from app.harness import Harness
+from app.harness.seed import DAVID, JORDAN, LISA, MARIA, ROBERT, SARAH
 from app.incidents.models import Incident
 from tests.scenarios.conftest import crisis, last_private, seed_roles
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.demo.seed import MARIA
 from app.harness import Harness
+from app.harness.seed import MARIA
 from app.record.verify import verify_incident
 from tests.scenarios.approvals_helpers import open_seed_incident
 from tests.scenarios.conftest import crisis

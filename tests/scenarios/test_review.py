@@ -16,8 +16,8 @@ from datetime import timedelta
 from sqlmodel import select
 
 from app.approvals.models import Action
-from app.demo.seed import DAVID, LISA, MARIA, ROBERT, SARAH
 from app.harness import Harness
+from app.harness.seed import DAVID, LISA, MARIA, ROBERT, SARAH
 from app.record.verify import verify_incident
 from app.roles.models import Role
 from app.slack import ids

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from app.demo.seed import ALEX, DAVID, JORDAN, MARIA, ROBERT
 from app.harness import Harness
+from app.harness.seed import ALEX, DAVID, JORDAN, MARIA, ROBERT
 from app.incidents.models import Incident
 from app.roles import service as roles
 from app.roles.models import Role, RoleAssignment

@@ -13,8 +13,8 @@ from sqlmodel import select
 
 from app.approvals.models import Approval
 from app.clock import FakeClock
-from app.demo.seed import DAVID, MARIA
 from app.harness import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, Harness, start_harness
+from app.harness.seed import DAVID, MARIA
 from app.incidents.models import Incident
 from app.roles.models import Role
 from app.slack import ids

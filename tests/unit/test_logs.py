@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from app.demo.seed import MARIA
 from app.harness import BOT_TOKEN, start_harness
+from app.harness.seed import MARIA
 from app.logs import HIDDEN, QUIET, HideContent, RedactSecrets, configure_logging, hide_content
 from app.slackdouble import SlackDouble
 from tests.scenarios.conftest import crisis

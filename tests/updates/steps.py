@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from app.audit.models import AuditEntry
 from app.clock import Clock
-from app.demo.seed import MARIA
 from app.harness import Harness, start_harness
+from app.harness.seed import MARIA
 from app.incidents.models import Incident
 from app.main import CrisisRoom, create_app
 from app.slack import ids

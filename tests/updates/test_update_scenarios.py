@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 from app.clock import FakeClock, SystemClock
-from app.demo.seed import DAVID, MARIA, ROBERT, SARAH
 from app.harness import Harness
+from app.harness.seed import DAVID, MARIA, ROBERT, SARAH
 from app.slack import ids
 from tests.scenarios.approvals_helpers import open_seed_incident
 from tests.scenarios.conftest import crisis, last_private
