@@ -28,6 +28,8 @@ def web_app(room: CrisisRoom, *, clock: WallClock | None = None) -> web.Applicat
 
 def health_app(room: CrisisRoom) -> web.Application:
     async def healthz(_request: web.Request) -> web.Response:
+        if room.deps.slack.stopped is not None:  # tokens_revoked / app_uninstalled
+            return web.json_response({"ok": False, "reason": room.deps.slack.stopped}, status=503)
         if room.ready:
             return web.json_response({"ok": True})
         return web.json_response({"ok": False, "reason": "starting"}, status=503)

@@ -4,6 +4,8 @@ Runs at start for every open incident and before every export. Messages the reco
 stored marked `recovered`; edits show in history as a message's `edited` stamp; a message the
 record holds that history no longer shows was deleted while the bot was away. Everything goes
 through the same dedupe keys as live events, so a late retry of the same event stores nothing.
+Each entry carries the time the message (or edit) happened, from its ts; a deletion, whose
+time history does not show, carries the message's time and says when it was noticed.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ async def reconcile_incident(deps: Deps, incident: Incident) -> int:
     now = deps.clock.now()
     drafts += [
         delete_draft(
-            ts, previous.get(ts), incident.channel_id, at=None, recovered=True, at_time=now
+            ts, previous.get(ts), incident.channel_id, at=None, recovered=True, noticed_at=now
         )
         for ts in gone
     ]
@@ -101,6 +103,8 @@ def missing(
         if draft.dedupe_key not in known:
             drafts.append(draft)
             continue
+        if not draft.kind.is_post:
+            continue  # a notice's `edited` stamp (a huddle's room changing) is nobody's edit
         stored = versions.get(str(message.get("ts")))
         if message.get("edited") and visible(message) != visible(stored):
             edit = edit_draft(message, None, channel, recovered=True)

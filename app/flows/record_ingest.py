@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -12,8 +13,14 @@ from app.errors import SlackFailure
 from app.flows.deps import Deps
 from app.incidents import service as incidents
 from app.record import append as chain
-from app.record.drafts import Draft, from_event
+from app.record import queries
+from app.record.drafts import Draft, delete_draft, from_event
+from app.record.models import EntryKind
+from app.record.reactions import pin_draft, reaction_draft
+from app.record.shapes import incomplete
 from app.slack.files import Fetched, fetch_all
+
+logger = logging.getLogger(__name__)
 
 
 async def ingest_event(
@@ -22,10 +29,41 @@ async def ingest_event(
     """Archive one message event if it happened in an incident channel (None otherwise,
     and None for a duplicate delivery)."""
     draft = from_event(event, event_id=event_id)
-    if draft is None or not draft.channel_id:
+    if draft is None:
+        _left_to_reconcile(event, event_id)
+        return None
+    return await ingest_draft(deps, draft)
+
+
+async def ingest_reaction(
+    deps: Deps, event: dict[str, Any], *, event_id: str | None = None
+) -> chain.Appended | None:
+    """Archive a reaction_added / reaction_removed / pin_added / pin_removed in a war room."""
+    is_pin = str(event.get("type", "")).startswith("pin_")
+    draft = (pin_draft if is_pin else reaction_draft)(event, event_id=event_id)
+    return None if draft is None else await ingest_draft(deps, draft)
+
+
+async def ingest_draft(deps: Deps, draft: Draft) -> chain.Appended | None:
+    """Store the draft if its channel is a war room (None otherwise, and for a duplicate)."""
+    if not draft.channel_id:
         return None
     incident_id = await incident_of(deps, draft.channel_id)
     return None if incident_id is None else await store(deps, draft, incident_id)
+
+
+def _left_to_reconcile(event: dict[str, Any], event_id: str | None) -> None:
+    """An event that lost the parts naming its message is never dropped silently: it is
+    logged, and reconcile (at start and before every export) reads the message from history."""
+    reason = incomplete(event)
+    if reason is not None:
+        channel = event.get("channel") or "?"
+        logger.warning(
+            "%s in %s (event %s): not stored now; reconcile recovers it from history",
+            reason,
+            channel,
+            event_id or "?",
+        )
 
 
 async def incident_of(deps: Deps, channel_id: str) -> int | None:
@@ -45,6 +83,8 @@ async def store(deps: Deps, draft: Draft, incident_id: int) -> chain.Appended | 
     """Resolve the author's name and any files, then append in one transaction."""
     if draft.files and await already_stored(deps, incident_id, draft.dedupe_key):
         return None
+    if draft.kind == EntryKind.DELETE and not draft.content.get("previous"):
+        draft = await _with_original(deps, draft, incident_id)
     draft = draft.named(draft.user_name or await name_of(deps, draft.user_id))
     fetched = await fetch_all(deps.slack, draft.files, cap=deps.settings.record_file_max_bytes)
     if fetched:
@@ -82,6 +122,20 @@ async def name_of(deps: Deps, user_id: str | None) -> str | None:
     except SlackFailure:
         return None
     return user.display if user else None
+
+
+async def _with_original(deps: Deps, draft: Draft, incident_id: int) -> Draft:
+    """A deletion whose event did not carry the original (a tombstone without its previous
+    message): the original text and author come from the record."""
+    assert draft.ts is not None and draft.channel_id is not None
+    async with deps.db() as session:
+        conn = await session.connection()
+        found = await conn.run_sync(queries.latest_versions, incident_id, [draft.ts])
+    original = found.get(draft.ts)
+    if not original:
+        return draft
+    again = delete_draft(draft.ts, original, draft.channel_id, at=None, event_id=draft.event_id)
+    return replace(again, occurred_at=draft.occurred_at, recovered=draft.recovered)
 
 
 def _with_files(draft: Draft, fetched: list[Fetched]) -> Draft:

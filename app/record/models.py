@@ -39,6 +39,10 @@ class EntryKind(StrEnum):
     LEAVE = "leave"
     CHANNEL = "channel"
     ACTION = "action"
+    REACTION_ADDED = "reaction_added"
+    REACTION_REMOVED = "reaction_removed"
+    PIN_ADDED = "pin_added"
+    PIN_REMOVED = "pin_removed"
 
     @property
     def is_post(self) -> bool:

@@ -45,6 +45,13 @@ class GatewayCore:
         self.users = UserDirectory(self._user_info, clock)
         self.bot_user_id = ""
         self._permalinks: dict[str, str] = {}
+        # Why the token must not be used any more (tokens_revoked, app_uninstalled), or None.
+        self.stopped: str | None = None
+
+    def stop_using_token(self, reason: str) -> None:
+        """Slack revoked the token or the app was uninstalled: every call fails fast from now
+        on, with `reason`, until the process is restarted with a new token."""
+        self.stopped = reason
 
     @property
     def token(self) -> str:
@@ -80,6 +87,8 @@ class GatewayCore:
     ) -> Any:
         """One Web API call; any failure becomes a SlackFailure naming what we tried to do,
         except Slack's errors named in `tolerate`, which return None."""
+        if self.stopped is not None:
+            raise SlackFailure(f"I couldn't {what}: {self.stopped}.", error="token_revoked")
         try:
             return await method(**kwargs)
         except SlackApiError as error:

@@ -26,6 +26,10 @@ BOT_EVENTS: dict[str, str] = {
     "message.channels": "message",
     "message.groups": "message",
     "app_home_opened": "app_home_opened",
+    "reaction_added": "reaction_added",  # the legal record: who reacted to what, and when
+    "reaction_removed": "reaction_removed",
+    "pin_added": "pin_added",
+    "pin_removed": "pin_removed",
 }
 
 # The Home tab

@@ -44,7 +44,7 @@ def test_posts_replies_files_joins_and_notices() -> None:
             "text": "ok",
         }
     )
-    assert bot.user_id is None and bot.user_name == "Status bot"
+    assert bot.user_id is None and bot.user_name == "Status bot (via app B9)"  # an app's post
 
 
 def test_an_edit_keeps_both_versions_and_a_non_edit_is_ignored() -> None:

@@ -55,6 +55,8 @@ def test_scopes_are_the_ones_the_code_needs(manifest: dict) -> None:
         "channels:history",  # message.channels events
         "files:read",  # the record downloads shared files (url_private, files.info)
         "files:write",  # /crisis export uploads the record (files_upload_v2)
+        "reactions:read",  # reaction_added / reaction_removed in war rooms: the record
+        "pins:read",  # pin_added / pin_removed in war rooms: the record
     }
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == needed
 
@@ -67,3 +69,12 @@ def test_env_example_documents_every_setting() -> None:
     }
     aliases = {field.alias for field in Settings.model_fields.values()}
     assert aliases == documented
+
+
+def test_record_events_are_registered_listeners(manifest: dict) -> None:
+    """Every event the manifest subscribes to has a listener; the record's reactions and pins
+    are among them."""
+    from app.slack.listeners import reactions
+
+    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    assert set(reactions.EVENTS) <= events

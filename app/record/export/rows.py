@@ -12,6 +12,8 @@ from app.record.export.decisions import summary
 from app.record.export.model import Act
 from app.record.export.text import cell, plain, raw_text
 from app.record.models import EntryKind
+from app.record.reactions import KINDS as REACTION_OR_PIN
+from app.record.reactions import describe
 
 CSV_COLUMNS = (
     "seq",
@@ -71,6 +73,8 @@ def entry_text(row: Mapping[str, Any], names: Mapping[str, str]) -> str:
         return summary(act, names)
     if kind == EntryKind.DELETE:
         return "deleted: " + plain(raw_text(content.get("previous") or {}), names)
-    text = plain(raw_text(content.get("message") or {}), names)
+    if kind in REACTION_OR_PIN:
+        return describe(kind, content, names)
+    text = plain(raw_text(content.get("message") or {}) or content.get("system", ""), names)
     files = [str(f.get("name")) for f in (content.get("message") or {}).get("files") or []]
     return "\n".join([text, *(f"[file: {name}]" for name in files)]).strip()

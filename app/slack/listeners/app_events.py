@@ -1,0 +1,69 @@
+"""Events Slack sends without a subscription: the app's own state, never "Unhandled request".
+
+- `app_rate_limited` (no inner event: the whole body is `{"type": "app_rate_limited", …}`):
+  Slack is dropping the app's events for a while. Logged as a warning; every open incident is
+  then reconciled from history, so what was dropped reaches the record.
+- `tokens_revoked` naming the bot, and `app_uninstalled`: the bot token is dead. The gateway
+  stops using it (every call fails fast, saying why), the log says so, and `/healthz` answers
+  503 with the reason until the bot is restarted with a new token.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
+
+from app.flows.deps import Deps
+from app.flows.reconcile import start_recovery
+
+logger = logging.getLogger(__name__)
+
+RATE_LIMITED = "app_rate_limited"
+
+
+def register(app: AsyncApp) -> None:
+    app.use(on_rate_limited)
+    app.event("tokens_revoked")(handle_tokens_revoked)
+    app.event("app_uninstalled")(handle_app_uninstalled)
+
+
+async def on_rate_limited(
+    body: dict[str, Any], context: dict[str, Any], next: Any
+) -> BoltResponse | None:
+    """A middleware, because Bolt's listeners only match event callbacks: answers 200 to
+    `app_rate_limited` and passes every other request on."""
+    if body.get("type") != RATE_LIMITED:
+        await next()
+        return None
+    minute = body.get("minute_rate_limited")
+    logger.warning(
+        "Slack is rate-limiting this app's events (since minute %s, team %s): events are being "
+        "dropped; reconciling the open incidents from history",
+        minute,
+        body.get("team_id"),
+    )
+    deps = context.get("deps")
+    if isinstance(deps, Deps):
+        start_recovery(deps)
+    return BoltResponse(status=200, body="")
+
+
+async def handle_tokens_revoked(event: dict[str, Any], deps: Deps) -> None:
+    tokens = event.get("tokens")
+    revoked = (tokens.get("bot") if isinstance(tokens, dict) else None) or []
+    if deps.slack.bot_user_id and deps.slack.bot_user_id not in revoked:
+        logger.info("Slack revoked other tokens of this app (not the bot's): %s", tokens)
+        return
+    _stop(deps, "Slack revoked the bot token (tokens_revoked)")
+
+
+async def handle_app_uninstalled(deps: Deps) -> None:
+    _stop(deps, "the app was uninstalled from the workspace (app_uninstalled)")
+
+
+def _stop(deps: Deps, reason: str) -> None:
+    deps.slack.stop_using_token(f"{reason}; reinstall the app and restart with the new token")
+    logger.error("%s: the bot no longer calls Slack; /healthz reports it", reason)
