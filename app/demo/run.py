@@ -20,6 +20,8 @@ async def run_demo(*, quiet: bool = False, out_dir: str | Path = "exports") -> i
         harness = await start_harness(
             database_url=f"sqlite:///{Path(folder) / 'demo.db'}", clock=FakeClock()
         )
+        clock = harness.clock
+        harness.double.ws.wall = lambda: clock.now().timestamp()  # one clock for bot and Slack
         harness.driver.forward_events()
         try:
             await _play(harness, quiet=quiet)

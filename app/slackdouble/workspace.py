@@ -219,6 +219,7 @@ class Workspace:
         self.token = token
         self.team_id = team_id
         self.clock = clock
+        self.wall: Callable[[], float] = time.time  # message ts; the demo sets its fake clock
         self.base_url = ""
         self.bot = User("U0BOT", "crisisroom", "Crisis Room", is_bot=True, bot_id="B0BOT")
         self.users: dict[str, User] = {self.bot.id: self.bot}
@@ -240,7 +241,7 @@ class Workspace:
         return f"{prefix}0{self._counter:08X}"
 
     def next_ts(self) -> str:
-        micros = max(int(time.time() * 1_000_000), self._last_micros + 1)
+        micros = max(int(self.wall() * 1_000_000), self._last_micros + 1)
         self._last_micros = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
@@ -256,7 +257,7 @@ class Workspace:
         channel_id = channel_id or self.new_id("C")
         channel = Channel(channel_id, name, is_private=is_private, creator=creator)
         channel.members = list(dict.fromkeys([creator, *members] if creator else members))
-        channel.created = int(time.time())
+        channel.created = int(self.wall())
         self.channels[channel.id] = channel
         return channel
 
@@ -271,7 +272,7 @@ class Workspace:
                 return channel
         channel = Channel(self.new_id("D"), name=user_id, is_im=True, im_user=user_id)
         channel.members = [self.bot.id, user_id]
-        channel.created = int(time.time())
+        channel.created = int(self.wall())
         self.channels[channel.id] = channel
         return channel
 

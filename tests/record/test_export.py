@@ -82,7 +82,8 @@ async def test_markdown_escapes_markup_and_html(db: SessionFactory, clock: FakeC
     text = await export(db, clock, incident_id, "md")
     assert "<script>" not in text and "<img" not in text and "<!channel>" not in text
     assert "&lt;script&gt;" in text
-    assert r"\# Heading \*\*bold\*\* \[link\]\(http\://evil\.example\) \`code\` \| pipe" in text
+    # Slack's own `code` is shown as code; everything else typed stays escaped
+    assert r"\# Heading \*\*bold\*\* \[link\]\(http\://evil\.example\) `code` \| pipe" in text
     assert "~~\\=cmd" in text
     assert "Version 2" in text and "> **" in text
     final = (await verify_incident(db, incident_id)).verdict.final_hash

@@ -16,8 +16,10 @@ from typing import Any
 from app.record.chain import Walk
 from app.record.drafts import ts_time
 from app.record.export import decisions as log
-from app.record.export.model import Act, Document, Facts, Item, Participant, Version
-from app.record.export.text import plain, raw_text
+from app.record.export.model import Act, Document, Facts, Item, Participant, Version, short
+from app.record.export.mrkdwn import Text, as_plain, parse
+from app.record.export.text import raw_text
+from app.record.export.updates import updates
 from app.record.models import EntryKind
 
 
@@ -54,7 +56,9 @@ class Builder:
         content = json.loads(row["content"])
         kind = row["kind"]
         if kind == EntryKind.EDIT:
-            version = Version(0, when, _who(row), raw_text(content.get("message") or {}))
+            raw = raw_text(content.get("message") or {})
+            version = Version(0, when, _who(row), "", seq=row["seq"], digest=short(row["hash"]))
+            version.raw = raw
             self.edits.append(Pending(_slim(row), content.get("previous"), version))
         elif kind == EntryKind.DELETE:
             self.deletes.append(Pending(_slim(row), content.get("previous")))
@@ -62,6 +66,8 @@ class Builder:
             self._act(row, content)
         else:
             item = _item(row, content.get("message") or {})
+            if "message" not in content:
+                item.raw = _describe(content)
             self.items.append(item)
             self.posts.setdefault(str(row["ts"]), item)
 
@@ -71,9 +77,9 @@ class Builder:
             row["seq"], row["occurred_at"], row["user_id"] or "", content.get("action", ""), detail
         )
         self.acts.append(act)
-        self.items.append(
-            Item(act.seq, EntryKind.ACTION, act.when, act.user_id, _who(row), "", act=act)
-        )
+        item = Item(act.seq, EntryKind.ACTION, act.when, act.user_id, _who(row), "", act=act)
+        item.digest = short(row["hash"])
+        self.items.append(item)
 
     def document(
         self, facts: Facts, roles: Mapping[str, list[str]], tz: str, now: datetime
@@ -81,14 +87,9 @@ class Builder:
         self._attach()
         names = self.names
         for item in self.items:
-            item.who = (
-                names.get(item.user_id or "", item.who) if item.who == item.user_id else item.who
-            )
-            item.text = log.summary(item.act, names) if item.act else plain(item.raw, names)
-            for version in item.edits:
-                version.text = plain(version.text, names)
-                version.who = names.get(version.who, version.who)
+            _name(item, names)
         verdict = self.walk.verdict()
+        transcript = self._threads()
         broken = verdict.first_break
         return Document(
             facts=facts,
@@ -103,8 +104,10 @@ class Builder:
             participants=self._participants(roles),
             status_history=log.status_history(self.acts, names),
             decisions=log.decisions(self.acts, names),
-            updates=log.updates(self.acts, names),
-            transcript=self._threads(),
+            updates=updates(self.acts, names),
+            transcript=transcript,
+            revised=[item for item in _walk(transcript) if item.collapsed],
+            names=dict(names),
         )
 
     def _attach(self) -> None:
@@ -114,7 +117,8 @@ class Builder:
             pending.version.number = len(item.edits) + 2
             item.edits.append(pending.version)
         for pending in self.deletes:
-            self._target(pending).deleted_at = pending.row["occurred_at"]
+            item = self._target(pending)
+            item.deleted_at, item.deleted_seq = pending.row["occurred_at"], pending.row["seq"]
 
     def _target(self, pending: Pending) -> Item:
         ts = str(pending.row["ts"])
@@ -154,7 +158,7 @@ def _who(row: Mapping[str, Any]) -> str:
 
 def _slim(row: Mapping[str, Any]) -> dict[str, Any]:
     keep = ("seq", "kind", "ts", "thread_ts", "user_id", "user_name", "occurred_at", "recovered")
-    return {key: row[key] for key in keep}
+    return {key: row[key] for key in (*keep, "hash")}
 
 
 def _item(row: Mapping[str, Any], message: Mapping[str, Any]) -> Item:
@@ -169,7 +173,38 @@ def _item(row: Mapping[str, Any], message: Mapping[str, Any]) -> Item:
         thread_ts=row["thread_ts"],
         recovered=bool(row["recovered"]),
         files=list(message.get("files") or []),
+        digest=short(str(row.get("hash") or "")),
+        bot=bool(message.get("bot_id")) or message.get("subtype") == "bot_message",
     )
+
+
+def _name(item: Item, names: Mapping[str, str]) -> None:
+    """People by name, and every text read from its mrkdwn now that all names are known."""
+    if item.who == item.user_id:
+        item.who = names.get(item.user_id or "", item.who)
+    if item.act is not None:
+        item.text = log.summary(item.act, names)
+        item.nodes = [Text(item.text)]
+    else:
+        item.nodes = parse(item.raw, names)
+        item.text = as_plain(item.nodes)
+    for version in item.edits:
+        version.nodes = parse(version.raw, names)
+        version.text = as_plain(version.nodes)
+        version.who = names.get(version.who, version.who)
+
+
+def _walk(items: list[Item]) -> list[Item]:
+    """Every item of a transcript, replies after their parent, in the order they are shown."""
+    return [found for item in items for found in (item, *_walk(item.replies))]
+
+
+def _describe(content: Mapping[str, Any]) -> str:
+    """An entry of a kind this document does not know yet, in words (its plain facts)."""
+    facts = {key: value for key, value in content.items() if isinstance(value, str | int)}
+    if "reaction" in facts:
+        facts["reaction"] = f":{facts['reaction']}:"
+    return "; ".join(f"{key.replace('_', ' ')}: {value}" for key, value in facts.items())
 
 
 def _when(row: Mapping[str, Any], message: Mapping[str, Any]) -> datetime:

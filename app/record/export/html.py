@@ -11,8 +11,12 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
 
 from app.record.export.model import Document
+from app.record.export.mrkdwn import Node, parse
+from app.record.export.styled import to_html
+from app.record.export.versions import history
 
 When = Callable[[datetime | None], str]
 
@@ -26,12 +30,16 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["size"] = human_size
+    env.filters["nodes"] = nodes_html
+    env.filters["history"] = history
+    env.filters["headline"] = headline
     return env
 
 
 def render_html(doc: Document) -> Iterator[str]:
     env = environment().overlay()
     env.filters["when"] = when_in(doc.tz)
+    env.filters["mrkdwn"] = lambda text: nodes_html(parse(str(text or ""), doc.names))
     return env.get_template("record.html.j2").generate(doc=doc)
 
 
@@ -60,3 +68,13 @@ def human_size(size: object) -> str:
         if value < 1000:
             return f"{value:,.1f} {unit}"
     return f"{value / 1000:,.1f} GB"
+
+
+def nodes_html(nodes: list[Node]) -> Markup:
+    return to_html(nodes)
+
+
+def headline(text: str, limit: int = 90) -> str:
+    """The first line of a post, shortened: what names a brief or a card in the appendix."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return first if len(first) <= limit else first[: limit - 1] + "…"

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from app.record.export.html import When, human_size, when_in
-from app.record.export.model import Decision, Document, Event, Item
+from app.record.export.html import When, headline, human_size, when_in
+from app.record.export.model import Decision, Document, Event, Item, Update
+from app.record.export.mrkdwn import Node, parse
+from app.record.export.styled import to_markdown
 from app.record.export.text import markdown_escape as esc
+from app.record.export.versions import history
 
 
 def render_markdown(doc: Document) -> Iterator[str]:
@@ -25,6 +28,7 @@ def render_markdown(doc: Document) -> Iterator[str]:
         ("Opened", f"{when(facts.opened_at)} by {esc(facts.opened_by)}"),
         ("Summary", _cell(facts.summary)),
         ("Period covered", f"{when(doc.first)} to {when(doc.last)}" if doc.first else "nothing"),
+        ("Exported", when(doc.generated_at)),
         ("Time zone", f"All times are {esc(doc.tz)}"),
     ]
     yield from (f"| {name} | {value} |\n" for name, value in rows if value)
@@ -40,10 +44,17 @@ def render_markdown(doc: Document) -> Iterator[str]:
     if not doc.decisions:
         yield "No actions were proposed.\n"
     yield "\n## Stakeholder updates\n\n"
-    yield from _events(doc.updates, when) or ["No stakeholder updates were recorded.\n"]
+    for update in doc.updates:
+        yield from _update(update, when, doc.names)
+    if not doc.updates:
+        yield "No stakeholder updates were recorded.\n"
     yield "\n## Transcript\n\n"
+    yield "Each entry shows its number in the record and the start of its hash "
+    yield "(#80 · 3fa9c1d2e4).\n\n"
     for item in doc.transcript:
         yield from _item(item, when, depth=0)
+    if doc.revised:
+        yield from _appendix(doc.revised, when)
     yield f"\n---\n\n**{doc.entries:,} entries.** Final chain hash: `{doc.final_hash}`\n\n"
     yield f"Check it with `crisisroom verify {facts.ref}` or from the JSONL export.\n"
 
@@ -91,15 +102,22 @@ def _item(item: Item, when: When, depth: int) -> Iterator[str]:
     badges += ["recovered"] if item.recovered else []
     badges += [f"deleted {when(item.deleted_at)}"] if item.deleted_at else []
     shown = f" _({esc(', '.join(badges))})_" if badges else ""
-    yield f"{pad}**{when(item.when)} · {esc(item.who)}**{shown}  \n"
+    number = f"#{item.seq}" + (f" · `{item.digest}`" if item.digest else "")
+    yield f"{pad}**{when(item.when)} · {esc(item.who)}**{shown} · {number}  \n"
     if item.note:
         yield f"{pad}_{esc(item.note)}_  \n"
-    for version in item.versions:
+    struck = item.deleted_at is not None
+    if item.collapsed:
+        count = len(item.edits)
+        yield f"{pad}_Final version · edited {count} time{'s' if count != 1 else ''}, "
+        yield "every version in the appendix:_  \n"
+        yield _lines(item.final, pad, struck=struck)
+    for version in [] if item.collapsed else item.versions:
         by = f" · edited by {esc(version.who)}" if version.number > 1 else ""
-        yield f"{pad}Version {version.number} · {when(version.when)}{by}:  \n"
-        yield _lines(version.text, pad, struck=item.deleted_at is not None)
-    if not item.edits and item.text:
-        yield _lines(item.text, pad, struck=item.deleted_at is not None)
+        yield f"{pad}Version {version.number} · {when(version.when)}{by} · #{version.seq}:  \n"
+        yield _lines(version.nodes, pad, struck=struck)
+    if not item.edits and item.nodes:
+        yield _lines(item.nodes, pad, struck=struck)
     for file in item.files:
         yield f"{pad}File: **{esc(str(file.get('name')))}** ({esc(str(file.get('mimetype')))}, "
         yield f"{human_size(file.get('size'))}); {_kept(file)}  \n"
@@ -110,9 +128,9 @@ def _item(item: Item, when: When, depth: int) -> Iterator[str]:
         yield "\n"
 
 
-def _lines(text: str, pad: str, *, struck: bool) -> str:
+def _lines(nodes: list[Node], pad: str, *, struck: bool) -> str:
     mark = "~~" if struck else ""
-    lines = [esc(line) for line in text.splitlines()] or [""]
+    lines = to_markdown(nodes).splitlines() or [""]
     return "".join(f"{pad}{mark}{line}{mark}  \n" if line else f"{pad}  \n" for line in lines)
 
 
@@ -120,3 +138,40 @@ def _kept(file: dict[str, Any]) -> str:
     if file.get("stored"):
         return f"content kept, SHA-256 `{file.get('sha256')}`"
     return f"content not kept: {esc(str(file.get('not_stored_because') or 'not downloaded'))}"
+
+
+def _update(update: Update, when: When, names: dict[str, str]) -> Iterator[str]:
+    was = f" (was {esc(update.previous_status)})" if update.previous_status else ""
+    yield f"### {when(update.when)} · {esc(update.kind)} posted by {esc(update.who)}\n\n"
+    yield f"- **Status:** {esc(update.status or '—')}{was}\n"
+    for label, text in update.sections:
+        body = to_markdown(parse(text, names)).replace("\n", "  \n  ")
+        yield f"- **{esc(label)}:** {body}\n"
+    if update.next_due:
+        yield f"- **Next update due:** {when(update.next_due)}\n"
+    yield "\n"
+
+
+def _appendix(items: list[Item], when: When) -> Iterator[str]:
+    yield "\n## Appendix: versions of the bot's edited posts\n\n"
+    yield "Each post below appears once in the transcript, in its final form. Here is every "
+    yield "version, as the lines it removed (-) and added (+).\n\n"
+    for item in items:
+        yield f"### #{item.seq} · {esc(item.who)} · {esc(headline(item.text))}\n\n"
+        yield f"Version 1 · {when(item.when)} · #{item.seq} `{item.digest}`:\n\n"
+        yield "".join(f"{esc(line)}  \n" for line in item.text.splitlines()) + "\n"
+        for change in history(item):
+            version = change.version
+            yield f"Version {version.number} · {when(version.when)} · edited by "
+            yield f"{esc(version.who)} · #{version.seq} `{version.digest}`:\n\n"
+            yield "".join(_diff_line(line.sign, line.text) for line in change.lines) + "\n"
+
+
+def _diff_line(sign: str, text: str) -> str:
+    """Added lines marked +, removed ones − and struck through; everything typed escaped."""
+    shown = esc(text)
+    if sign == "+":
+        return f"**\\+** {shown}  \n"
+    if sign == "-":
+        return f"**−** ~~{shown}~~  \n" if shown.strip() else "**−**  \n"
+    return "…  \n" if sign == "…" else f"{shown}  \n"

@@ -6,6 +6,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from app.record.export.mrkdwn import Node
+
+SHORT_HASH = 10
+
+
+def short(digest: str) -> str:
+    """The first characters of an entry's hash: enough to find it, short enough to print."""
+    return digest[:SHORT_HASH]
+
 
 @dataclass(slots=True)
 class Version:
@@ -14,6 +23,10 @@ class Version:
     who: str
     text: str
     recovered: bool = False
+    seq: int = 0
+    digest: str = ""
+    raw: str = ""
+    nodes: list[Node] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -36,14 +49,31 @@ class Item:
     note: str = ""
     text: str = ""
     act: Act | None = None
+    digest: str = ""
+    bot: bool = False
+    nodes: list[Node] = field(default_factory=list)
+    deleted_seq: int = 0
 
     @property
     def versions(self) -> list[Version]:
         """Version 1 is the original; edits follow in the order they were made."""
         if not self.edits:
             return []
-        first = Version(1, self.when, self.who, self.text, self.recovered)
+        first = Version(
+            1, self.when, self.who, self.text, self.recovered, self.seq, self.digest, self.raw
+        )
+        first.nodes = self.nodes
         return [first, *self.edits]
+
+    @property
+    def collapsed(self) -> bool:
+        """A bot's post it kept editing (the brief, a card): shown once, in its final form,
+        with its versions as differences in the appendix."""
+        return self.bot and bool(self.edits)
+
+    @property
+    def final(self) -> list[Node]:
+        return self.edits[-1].nodes if self.edits else self.nodes
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,5 +150,20 @@ class Document:
     participants: list[Participant]
     status_history: list[Event]
     decisions: list[Decision]
-    updates: list[Event]
+    updates: list[Update]
     transcript: list[Item]
+    revised: list[Item] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Update:
+    """A stakeholder update as it was posted: its status and what it said, section by section."""
+
+    when: datetime
+    who: str
+    kind: str
+    status: str
+    previous_status: str
+    sections: tuple[tuple[str, str], ...]
+    next_due: datetime | None = None
