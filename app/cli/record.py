@@ -12,20 +12,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import json
 import os
 import re
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import DBAPIError
 
-from app.cli.record_run import run_export, run_verify_all, run_verify_one
+from app.cli.record_run import Period, run_export, run_verify_all, run_verify_one
 from app.errors import CrisisError
 from app.record.chain import check
-from app.record.export.formats import EXPORT_FORMATS
+from app.record.export.formats import CLI_FORMATS
 from app.settings import Settings, SettingsError, load_settings
 
 REF = re.compile(r"^(?:INC-)?(\d+)$", re.IGNORECASE)
@@ -45,9 +47,18 @@ def register(commands: Any) -> None:
     verify.add_argument("--database", help="database URL (default: DATABASE_URL)")
     verify.set_defaults(run=verify_command)
     export = commands.add_parser("export", help="export an incident's legal record")
-    export.add_argument("incident", help="the incident, like INC-3")
-    export.add_argument("--format", choices=EXPORT_FORMATS, default="html")
-    export.add_argument("--out", type=Path, help="where to write (default: INC-<n>-record.<fmt>)")
+    export.add_argument("incident", nargs="?", help="the incident, like INC-3")
+    export.add_argument("--all", action="store_true", help="every incident of a period")
+    export.add_argument("--since", type=_day, help="with --all: from this UTC day (YYYY-MM-DD)")
+    export.add_argument("--until", type=_day, help="with --all: to this UTC day, included")
+    export.add_argument("--format", choices=CLI_FORMATS, default="html")
+    export.add_argument(
+        "--out",
+        type=Path,
+        help="where to write (default: INC-<n>-record.<fmt>, INC-<n>-rsmf/ for rsmf, "
+        "a folder for --all); the production manifest goes beside it",
+    )
+    export.add_argument("--by", help="who is exporting, for the manifest and the record")
     export.add_argument("--tz", default="UTC", help="time zone for times shown (default UTC)")
     export.add_argument("--offline", action="store_true", help="do not catch up with Slack first")
     export.add_argument("--database", help="database URL (default: DATABASE_URL)")
@@ -77,18 +88,51 @@ def verify_command(args: argparse.Namespace) -> int:
 
 
 def export_command(args: argparse.Namespace) -> int:
-    incident_id = parse_ref(args.incident)
-    if incident_id is None:
-        return usage(f"{args.incident!r} is not an incident like INC-3")
+    chosen = _chosen(args)
+    if isinstance(chosen, str):
+        return usage(chosen)
     try:
         ZoneInfo(args.tz)
     except (ZoneInfoNotFoundError, ValueError):
         return usage(f"{args.tz!r} is not a time zone like UTC or America/New_York")
-    out = args.out or Path(f"INC-{incident_id}-record.{args.format}")
+    out = args.out or _default_out(chosen, args.format)
     settings = None if args.offline else _settings()
     url = database_url(args.database, settings)
-    run = run_export(url, incident_id, args.format, out, tz=args.tz, settings=settings)
+    by = args.by or f"cli:{getpass.getuser()}"
+    run = run_export(url, chosen, args.format, out, tz=args.tz, settings=settings, by=by)
     return _guarded(run)
+
+
+def _chosen(args: argparse.Namespace) -> Period | int | str:
+    """One incident, or the period of --all; a string says what is wrong."""
+    if args.all == bool(args.incident):
+        return "name one incident (like INC-3) or --all"
+    if not args.all:
+        if args.since or args.until:
+            return "--since and --until go with --all"
+        incident_id = parse_ref(args.incident)
+        return (
+            incident_id
+            if incident_id is not None
+            else (f"{args.incident!r} is not an incident like INC-3")
+        )
+    if args.since and args.until and args.since > args.until:
+        return "--since must not be after --until"
+    return Period(args.since, args.until)
+
+
+def _default_out(chosen: Period | int, fmt: str) -> Path:
+    if isinstance(chosen, int):
+        return Path(f"INC-{chosen}-rsmf" if fmt == "rsmf" else f"INC-{chosen}-record.{fmt}")
+    since, until = chosen.scope().values()
+    return Path(f"crisisroom-export-{since or 'start'}-to-{until or 'now'}")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day like 2026-11-21") from None
 
 
 def verify_file(path: Path) -> int:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import logging
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import asdict, replace
+from datetime import datetime
+from typing import Any
 
 from app.audit.service import audit
 from app.errors import NotFound, SlackFailure
@@ -16,9 +19,12 @@ from app.incidents.models import Incident
 from app.record import queries
 from app.record.anchors import AnchorKind, anchor_text
 from app.record.export.formats import LABELS, MEDIA_TYPES
+from app.record.export.manifest import Produced, describe_bytes
 from app.record.export.run import ExportResult, export_record
+from app.store.engine import SessionFactory
 
 logger = logging.getLogger(__name__)
+ACTOR_MAX = 32  # audit_entry.actor
 
 
 async def export_to_channel(
@@ -41,31 +47,51 @@ async def export_to_channel(
     result = await export_record(
         deps.db, incident_id, fmt, buffer, now=deps.clock.now(), known_names=names
     )
-    file_id = await _upload(deps, incident, buffer.getvalue(), result, by=by)
-    async with deps.db.begin() as session:
-        audit(
-            session,
-            at=deps.clock.now(),
-            actor=by,
-            action="record.export",
-            incident_id=incident_id,
-            format=fmt,
-            media_type=MEDIA_TYPES[fmt],
-            entries=result.entries,
-            final_hash=result.final_hash,
-            intact=result.intact,
-            file_id=file_id,
-        )
+    document = buffer.getvalue().encode("utf-8")
+    file_id = await _upload(deps, incident, document, result, by=by)
+    produced = [describe_bytes(result.filename, document)]
+    await record_custody(
+        deps.db, at=deps.clock.now(), by=by, result=result, files=produced, file_id=file_id
+    )
     return replace(result, file_id=file_id)
 
 
+async def record_custody(
+    db: SessionFactory,
+    *,
+    at: datetime,
+    by: str,
+    result: ExportResult,
+    files: Sequence[Produced],
+    **detail: Any,
+) -> None:
+    """Note in the record that it left the system: who, when, the entries and head hash it
+    covered and the digests of every file produced (the custody entry). `/crisis export`,
+    resolve's final export and `crisisroom export` all come here."""
+    async with db.begin() as session:
+        audit(
+            session,
+            at=at,
+            actor=by[:ACTOR_MAX],
+            action="record.export",
+            incident_id=result.incident_id,
+            format=result.fmt,
+            media_type=MEDIA_TYPES[result.fmt],
+            entries=result.entries,
+            final_hash=result.final_hash,
+            intact=result.intact,
+            files=[asdict(file) for file in files],
+            **detail,
+        )
+
+
 async def _upload(
-    deps: Deps, incident: Incident, document: str, result: ExportResult, *, by: str
+    deps: Deps, incident: Incident, document: bytes, result: ExportResult, *, by: str
 ) -> str | None:
     """files.upload v2 into the war room, the final hash in the message that shares it."""
     return await deps.slack.upload(
         incident.channel_id,
-        content=document.encode("utf-8"),
+        content=document,
         filename=result.filename,
         title=f"Legal record of {incident.ref} ({LABELS[result.fmt]})",
         comment=hash_message(result, by=by),

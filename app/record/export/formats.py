@@ -16,6 +16,7 @@ class ExportFormat:
     name: str
     label: str
     media_type: str
+    in_slack: bool = True  # `/crisis export` can upload it (RSMF is a production: CLI only)
 
 
 ALL_FORMATS: tuple[ExportFormat, ...] = (
@@ -23,7 +24,10 @@ ALL_FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat("md", "Markdown", "text/markdown"),
     ExportFormat("jsonl", "JSONL", "application/jsonl"),
     ExportFormat("csv", "CSV", "text/csv"),
+    ExportFormat("pdf", "PDF", "application/pdf", in_slack=False),
+    ExportFormat("rsmf", "RSMF 2.0", "message/rfc822", in_slack=False),
 )
-EXPORT_FORMATS: tuple[str, ...] = tuple(f.name for f in ALL_FORMATS)
+EXPORT_FORMATS: tuple[str, ...] = tuple(f.name for f in ALL_FORMATS if f.in_slack)
+CLI_FORMATS: tuple[str, ...] = tuple(f.name for f in ALL_FORMATS)
 LABELS: Mapping[str, str] = MappingProxyType({f.name: f.label for f in ALL_FORMATS})
 MEDIA_TYPES: Mapping[str, str] = MappingProxyType({f.name: f.media_type for f in ALL_FORMATS})

@@ -19,6 +19,7 @@ from app.record.export.build import Builder
 from app.record.export.html import render_html
 from app.record.export.markdown import render_markdown
 from app.record.export.model import Facts
+from app.record.export.pdf import pdf_bytes, write_pdf
 from app.record.export.rows import CsvWriter, jsonl_line
 from app.record.verify import head_problems
 from app.roles.models import RoleAssignment
@@ -61,9 +62,11 @@ async def export_record(
     tz: str = "UTC",
     progress: Progress | None = None,
     known_names: Mapping[str, str] | None = None,
+    make_sink: Callable[[dict[str, str]], Sink] | None = None,
 ) -> ExportResult:
     """Write the incident's record to `out` as html, md, jsonl or csv. `known_names` fills in
-    people the record never named (the names it stored win)."""
+    people the record never named (the names it stored win). `make_sink` builds the sink of a
+    format that writes files of its own (RSMF: `app/record/export/rsmf.py`)."""
     async with db() as session:
         incident = await session.get(Incident, incident_id)
         if incident is None:
@@ -71,7 +74,7 @@ async def export_record(
         conn = await session.connection()
         head, names, roles = await conn.run_sync(_context, incident, now)
         names = {**(known_names or {}), **names, incident.channel_id: incident.channel_name}
-        sink = _sink(fmt, out, names, tz)
+        sink = make_sink(names) if make_sink else _sink(fmt, out, names, tz)
         await _stream(conn, sink, incident_id, head[0], progress)
     integrity = _integrity(sink.walk.verdict(), head)
     await sink.finish(_facts(incident, names), roles, now, integrity)
@@ -154,7 +157,7 @@ def _sink(fmt: str, out: TextIO, names: dict[str, str], tz: str) -> Sink:
     if fmt == "csv":
         writer = CsvWriter(out, names)
         return LineSink(out, writer.write)
-    if fmt in ("html", "md"):
+    if fmt in ("html", "md", "pdf"):
         return DocumentSink(out, fmt, Builder(names=dict(names)), tz)
     raise ValueError(f"unknown export format {fmt!r}")
 
@@ -201,6 +204,10 @@ class DocumentSink:
     ) -> None:
         doc = self.builder.document(facts, roles, self.tz, now)
         doc.intact, doc.integrity = integrity == "intact", integrity
+        if self.fmt == "pdf":
+            data = await asyncio.to_thread(pdf_bytes, "".join(render_html(doc)))
+            write_pdf(data, self.out)
+            return
         render = render_html if self.fmt == "html" else render_markdown
         await asyncio.to_thread(_write_all, self.out, render(doc))
 
