@@ -18,6 +18,7 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+import app.models  # noqa: F401  (every table known, so a retention purge finds all of an incident)
 from app.approvals.policy import load_policy
 from app.clock import Clock, SystemClock
 from app.flows.checkpoints import JOB_ID as CHECKPOINTS_JOB
@@ -29,6 +30,8 @@ from app.flows.reconcile import start_recovery, stop_recovery
 from app.flows.record_export import export_to_channel
 from app.flows.reminder_pass import JOB_ID as REMINDERS_JOB
 from app.flows.reminder_pass import tick as remind_due
+from app.flows.retention import JOB_ID as RETENTION_JOB
+from app.flows.retention import purge_expired
 from app.periodic import PeriodicPass
 from app.record.hook import install_record_hook
 from app.settings import Settings
@@ -64,6 +67,12 @@ class CrisisRoom:
             job_id=CHECKPOINTS_JOB,
             seconds=seconds if deps.settings.checkpoint_channel else 0,
         )
+        self.retention = PeriodicPass(  # purges resolved incidents past CRISIS_RETENTION_DAYS
+            deps.scheduler,
+            lambda: purge_expired(deps),
+            job_id=RETENTION_JOB,
+            seconds=retention_seconds(deps.settings),
+        )
         self.recovery: asyncio.Task[int] | None = None
 
     @property
@@ -84,6 +93,7 @@ class CrisisRoom:
         )
         self.reminders.start()  # its first tick catches up on anything missed while down
         self.checkpoints.start()
+        self.retention.start()
         if not self.deps.scheduler.running:
             self.deps.scheduler.start()
         self.ready = True
@@ -91,20 +101,32 @@ class CrisisRoom:
         logger.info("Crisis Room is ready as %s", identity.get("user"))
 
     async def tick(self) -> int:
-        """Send the update reminders due now, then the record checkpoints owed (the scheduler
-        runs both; tests call this)."""
+        """Send the update reminders due now, then the record checkpoints owed, then purge
+        what is past retention (the scheduler runs each; tests call this)."""
         due = await self.reminders.run()
         await self.checkpoints.run()
+        await self.retention.run()
         return due
 
     async def stop(self) -> None:
         self.ready = False
         await self.reminders.stop()
         await self.checkpoints.stop()
+        await self.retention.stop()
         await stop_recovery(self.recovery)
         if self.deps.scheduler.running:
             self.deps.scheduler.shutdown(wait=False)
         await self.engine.dispose()
+
+
+RETENTION_EVERY_SECONDS = 60.0  # a purge is never urgent: once a minute is plenty
+
+
+def retention_seconds(settings: Settings) -> float:
+    """How often the retention pass runs: never while retention is off or ticks are off."""
+    if settings.retention_days is None or settings.tick_seconds <= 0:
+        return 0
+    return max(settings.tick_seconds, RETENTION_EVERY_SECONDS)
 
 
 class CrisisBolt(AsyncApp):

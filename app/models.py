@@ -2,9 +2,11 @@
 
 from app.approvals.models import Action, ActionRevision, Approval, CardCopy
 from app.audit.models import AuditEntry
+from app.incidents.hold_models import LegalHold
 from app.incidents.models import Incident
 from app.record.checkpoints import RecordCheckpoint
 from app.record.models import RecordEntry, RecordFile, RecordHead
+from app.record.retention_models import PurgeGrant, PurgeLog
 from app.requests.models import SeenRequest
 from app.review.models import Review
 from app.roles.models import RoleAssignment
@@ -17,6 +19,9 @@ __all__ = [
     "AuditEntry",
     "CardCopy",
     "Incident",
+    "LegalHold",
+    "PurgeGrant",
+    "PurgeLog",
     "RecordCheckpoint",
     "RecordEntry",
     "RecordFile",

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     log_content: bool = Field(default=False, alias="CRISIS_LOG_CONTENT")
     checkpoint_every: int = Field(default=100, ge=1, alias="CRISIS_CHECKPOINT_EVERY")
     checkpoint_channel: str | None = Field(default=None, alias="CRISIS_CHECKPOINT_CHANNEL")
+    # None keeps every record forever; else resolved incidents are purged this many days on.
+    retention_days: int | None = Field(default=None, ge=1, alias="CRISIS_RETENTION_DAYS")
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -91,6 +93,14 @@ class Settings(BaseSettings):
             return None
         if not CHANNEL_ID.match(value):
             raise ValueError("must be a Slack channel id such as C0123ABCD")
+        return value
+
+    @field_validator("retention_days", mode="before")
+    @classmethod
+    def _retention_days(cls, value: object) -> object:
+        """Empty (or `forever`) keeps records forever; otherwise a whole number of days ≥ 1."""
+        if value is None or (isinstance(value, str) and value.strip().lower() in {"", "forever"}):
+            return None
         return value
 
     @field_validator("log_level")

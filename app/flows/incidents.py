@@ -12,7 +12,7 @@ from app.approvals import queries as action_queries
 from app.errors import NotAnIncidentChannel, SlackFailure
 from app.flows.access import viewer
 from app.flows.deps import Deps
-from app.incidents import closure
+from app.incidents import closure, hold
 from app.incidents import service as incidents
 from app.incidents.models import Incident, Kind, Severity
 from app.incidents.naming import channel_name
@@ -131,7 +131,8 @@ async def brief_facts(
         return None  # an archived war room's brief stays as it was when the room closed
     counts = await action_queries.counts(session, incident_id)
     holders = holders or await roles.holders(session)
-    return BriefFacts(incident=incident, holders=holders, action_counts=counts)
+    held = await hold.current(session, incident_id)
+    return BriefFacts(incident=incident, holders=holders, action_counts=counts, legal_hold=held)
 
 
 async def show_brief(deps: Deps, facts: BriefFacts | None) -> None:

@@ -10,6 +10,7 @@ from app.flows import cards
 from app.flows.access import ensure_incident_visible
 from app.flows.deps import Deps
 from app.flows.incidents import incident_here, refresh_brief
+from app.incidents import hold
 from app.incidents import service as incidents
 from app.incidents.models import Incident, Status
 from app.review import service
@@ -73,6 +74,7 @@ async def request_archive(deps: Deps, *, channel_id: str, by: str) -> list[Block
     await ensure_lead(deps, by, "archive the war room")
     ensure_resolved(incident, "archive it")
     async with deps.db() as session:
+        await hold.ensure_not_held(session, incident, doing="archive the war room")
         reviewed = await service.find(session, incident.id or 0)
     if reviewed is None:
         return archive_confirm_blocks(incident)
@@ -87,6 +89,7 @@ async def archive(deps: Deps, incident_id: int, *, by: str) -> None:
         incident = await incidents.get(session, incident_id)
         assert incident is not None
         ensure_resolved(incident, "archive it")
+        await hold.ensure_not_held(session, incident, doing="archive the war room")
         audit(
             session,
             at=deps.clock.now(),

@@ -13,6 +13,7 @@ from app.approvals import queries as approvals
 from app.approvals.guard import find_fault_phrases
 from app.approvals.policy import ApprovalPolicy
 from app.approvals.queries import PendingApproval
+from app.incidents import hold
 from app.incidents import service as incidents
 from app.incidents.models import Incident, Status
 from app.incidents.visibility import Viewer
@@ -40,6 +41,7 @@ class HomeFacts:
     leads: list[str]
     more_waiting: int = 0
     record_links: dict[int, str] = field(default_factory=dict)
+    held: set[int] = field(default_factory=set)  # incidents on legal hold
 
 
 async def home_facts(
@@ -52,14 +54,17 @@ async def home_facts(
     pending = [p for p in pending if viewer.is_admin or p.incident_channel_id in viewer.rooms]
     pending = await gates.decidable(session, pending, user_id=viewer.user_id, policy=policy)
     waiting = [Waiting(p, _flagged(p, policy)) for p in pending[:MAX_WAITING]]
+    active = viewer.visible(await incidents.active(session))[:MAX_ACTIVE]
+    resolved = viewer.visible(await recently_resolved(session, limit=None))[:MAX_RESOLVED]
     return HomeFacts(
         user_id=viewer.user_id,
         now=now,
         waiting=waiting,
-        active=viewer.visible(await incidents.active(session))[:MAX_ACTIVE],
-        resolved=viewer.visible(await recently_resolved(session, limit=None))[:MAX_RESOLVED],
+        active=active,
+        resolved=resolved,
         leads=holders.get(Role.LEAD, []),
         more_waiting=max(0, len(pending) - MAX_WAITING),
+        held=await hold.held_among(session, [i.id or 0 for i in [*active, *resolved]]),
     )
 
 

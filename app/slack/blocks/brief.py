@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 )
 
 from app.approvals.models import ActionState
+from app.incidents.hold_models import LegalHold
 from app.incidents.models import Incident, Kind, Severity
 from app.roles.models import Role
 from app.slack import ids
@@ -35,6 +36,7 @@ class BriefFacts:
     holders: Mapping[Role, Sequence[str]]
     action_counts: Mapping[ActionState, int] = field(default_factory=dict)
     extra_lines: Sequence[str] = field(default_factory=tuple)
+    legal_hold: LegalHold | None = None
 
 
 def brief_text(incident: Incident) -> str:
@@ -61,6 +63,8 @@ def brief_blocks(facts: BriefFacts) -> list[Block]:
     ]
     if incident.summary:
         blocks.append(SectionBlock(text=f"*Summary*\n{safe(incident.summary, 2900)}"))
+    if facts.legal_hold is not None:
+        blocks.append(SectionBlock(text=legal_hold_text(facts.legal_hold)))
     blocks.append(SectionBlock(block_id=ids.BRIEF_ROLES, text=roles_text(facts.holders)))
     blocks.append(SectionBlock(block_id=ids.BRIEF_ACTIONS, text=actions_text(facts.action_counts)))
     blocks.append(DividerBlock())
@@ -99,3 +103,12 @@ def next_update_text(incident: Incident) -> MarkdownTextObject:
 def last_update_text(incident: Incident) -> MarkdownTextObject:
     last: datetime | None = incident.last_update_at
     return MarkdownTextObject(text=f"Last update {when(last)}" if last else "No update posted yet")
+
+
+def legal_hold_text(hold: LegalHold) -> str:
+    """The brief's "Legal hold" line (mrkdwn): since when, by whom, why."""
+    reason = f": {safe(hold.reason, 2000)}" if hold.reason else ""
+    return (
+        f":scales: *Legal hold* since {when(hold.held_at)}, placed by <@{hold.held_by}>{reason}. "
+        "Never purged or archived until Legal releases it."
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 
 from slack_sdk.models.blocks import (
@@ -22,15 +23,17 @@ from app.slack.blocks.approvals.buttons import decision_block
 from app.slack.blocks.brief import SEVERITY_ICON
 from app.slack.blocks.text import channel_link, mentions, safe, when
 
+LEGAL_HOLD = ":scales: *Legal hold*"
+
 
 def home_view(facts: HomeFacts) -> View:
     """Only what the viewer may see: the facts are already filtered to their war rooms."""
     blocks: list[Block] = [HeaderBlock(block_id=ids.HOME_HEADER, text="Crisis Room")]
     blocks += waiting_blocks(facts.waiting, facts.more_waiting)
     blocks.append(DividerBlock())
-    blocks += active_blocks(facts.active, leads=facts.leads, now=facts.now)
+    blocks += active_blocks(facts.active, leads=facts.leads, now=facts.now, held=facts.held)
     blocks.append(DividerBlock())
-    blocks += resolved_blocks(facts.resolved, facts.record_links)
+    blocks += resolved_blocks(facts.resolved, facts.record_links, held=facts.held)
     return View(type="home", callback_id=ids.HOME_VIEW, blocks=blocks)
 
 
@@ -56,13 +59,23 @@ def waiting_blocks(waiting: Sequence[Waiting], more: int = 0) -> list[Block]:
 
 
 def active_blocks(
-    incidents: Sequence[Incident], *, leads: Sequence[str], now: datetime
+    incidents: Sequence[Incident],
+    *,
+    leads: Sequence[str],
+    now: datetime,
+    held: AbstractSet[int] = frozenset(),
 ) -> list[Block]:
     blocks: list[Block] = [SectionBlock(block_id=ids.HOME_ACTIVE, text="*Active incidents*")]
     if not incidents:
         blocks.append(_note("No open incident in a war room you are in."))
-    blocks.extend(SectionBlock(text=incident_line(i, leads=leads, now=now)) for i in incidents)
+    for incident in incidents:
+        line = incident_line(incident, leads=leads, now=now) + hold_mark(incident, held)
+        blocks.append(SectionBlock(text=line))
     return blocks
+
+
+def hold_mark(incident: Incident, held: AbstractSet[int]) -> str:
+    return f" · {LEGAL_HOLD}" if incident.id in held else ""
 
 
 def incident_line(incident: Incident, *, leads: Sequence[str], now: datetime) -> str:
@@ -86,7 +99,9 @@ def due_text(incident: Incident, now: datetime) -> str:
     return f"next update {when(due)}"
 
 
-def resolved_blocks(incidents: Sequence[Incident], links: dict[int, str]) -> list[Block]:
+def resolved_blocks(
+    incidents: Sequence[Incident], links: dict[int, str], *, held: AbstractSet[int] = frozenset()
+) -> list[Block]:
     blocks: list[Block] = [SectionBlock(block_id=ids.HOME_RESOLVED, text="*Recently resolved*")]
     if not incidents:
         blocks.append(_note("No resolved incident in a war room you are in."))
@@ -96,7 +111,7 @@ def resolved_blocks(incidents: Sequence[Incident], links: dict[int, str]) -> lis
         blocks.append(
             SectionBlock(
                 text=f"*{incident.ref} · {safe(incident.title, 200)}* "
-                f"{channel_link(incident.channel_id)}{record}"
+                f"{channel_link(incident.channel_id)}{record}{hold_mark(incident, held)}"
             )
         )
     return blocks

@@ -29,6 +29,9 @@ USAGE_AS_TYPED: dict[str, str] = {
     "list": "`/crisis list` shows every active incident: status, lead, next update due",
     "review": "`/crisis review` runs the post-incident review of a resolved war room (lead)",
     "archive": "`/crisis archive` archives a resolved war room; its record stays (lead)",
+    "hold": "`/crisis hold [reason]` puts the incident on legal hold: never purged or archived "
+    "(Legal)",
+    "release": "`/crisis release` releases the legal hold (Legal)",
     "help": "`/crisis help` shows this list",
 }
 # The same lines as mrkdwn, escaped once, so Slack shows `<title>` instead of swallowing it.
@@ -127,6 +130,16 @@ class Archive:
     pass
 
 
+@dataclass(frozen=True)
+class Hold:
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Release:
+    pass
+
+
 Command = (
     Help
     | Open
@@ -146,4 +159,6 @@ Command = (
     | ListIncidents
     | StartReview
     | Archive
+    | Hold
+    | Release
 )

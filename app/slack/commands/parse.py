@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from app.errors import BadCommand
+from app.incidents.hold_models import REASON_MAX as HOLD_REASON_MAX
 from app.incidents.models import Status
 from app.record.export.formats import EXPORT_FORMATS
 from app.roles.models import ROLE_NAMES, Role
@@ -16,12 +17,14 @@ from app.slack.commands.grammar import (
     Command,
     Export,
     Help,
+    Hold,
     ListActions,
     ListIncidents,
     ListRoles,
     Open,
     PostUpdate,
     Propose,
+    Release,
     Reopen,
     Resolve,
     RoleAdd,
@@ -158,6 +161,12 @@ def _export(rest: str) -> Command:
     return Export(fmt)
 
 
+def _hold(rest: str) -> Command:
+    if len(rest) > HOLD_REASON_MAX:
+        raise refused(f"That reason is {len(rest)} characters; keep it under {HOLD_REASON_MAX}.")
+    return Hold(reason=rest)
+
+
 PARSERS: dict[str, Callable[[str], Command]] = {
     "help": _help,
     "open": _open,
@@ -175,4 +184,6 @@ PARSERS: dict[str, Callable[[str], Command]] = {
     "list": _bare("list", ListIncidents()),
     "review": _bare("review", StartReview()),
     "archive": _bare("archive", Archive()),
+    "hold": _hold,
+    "release": _bare("release", Release()),
 }

@@ -10,6 +10,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from app.approvals import queries as actions
 from app.flows import approvals as approval_flows
 from app.flows.deps import Deps
+from app.flows.hold import hold_here, release_here
 from app.flows.incidents import OpenRequest, incident_here, open_incident
 from app.flows.record_command import export_here
 from app.flows.roles import change_roles
@@ -25,10 +26,12 @@ from app.slack.commands.grammar import (
     Command,
     Export,
     Help,
+    Hold,
     ListActions,
     ListRoles,
     Open,
     Propose,
+    Release,
     RoleAdd,
     RoleRemove,
     ShowPolicy,
@@ -117,5 +120,7 @@ HANDLERS: dict[type[Command], Handler] = {
     RoleRemove: _change_role,
     **UPDATE_HANDLERS,
     Export: export_here,
+    Hold: hold_here,
+    Release: release_here,
     **REVIEW_HANDLERS,
 }
