@@ -32,6 +32,15 @@ class CreatedChannel:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """One file of a files.upload v2 call."""
+
+    content: bytes
+    filename: str
+    title: str
+
+
+@dataclass(frozen=True)
 class InviteFailure:
     user_id: str
     error: str
@@ -160,21 +169,27 @@ class SlackGateway(SlackReads):
         )
 
     async def upload(
-        self, channel: str, *, content: bytes, filename: str, title: str, comment: str
-    ) -> str | None:
-        """files.upload v2 into `channel`, shared with `comment`; the file's id."""
+        self, channel: str, *, files: Sequence[Upload], comment: str
+    ) -> list[str | None]:
+        """files.upload v2 of all `files` into `channel` in one message with `comment`; each
+        file's id, in the order given (None where Slack's answer does not name it)."""
         response = await self.call(
             "upload the legal record",
             self._client.files_upload_v2,
+            file_uploads=[
+                {"content": file.content, "filename": file.filename, "title": file.title}
+                for file in files
+            ],
             channel=channel,
-            content=content,
-            filename=filename,
-            title=title,
             initial_comment=comment,
         )
         data = response.data if isinstance(response.data, dict) else {}
-        file = data.get("file") or next(iter(data.get("files") or []), None) or {}
-        return str(file["id"]) if file.get("id") else None
+        shared = [file for file in data.get("files") or [] if isinstance(file, dict)]
+        by_title = {str(file.get("title")): file.get("id") for file in shared}
+        ids = [by_title.get(file.title) for file in files]
+        if None in ids and len(shared) == len(files):  # titles not echoed: Slack keeps order
+            ids = [file.get("id") for file in shared]
+        return [str(file_id) if file_id else None for file_id in ids]
 
     async def archive(self, channel_id: str) -> None:
         await self.call(

@@ -23,8 +23,9 @@ async def test_legal_exports_the_record_into_the_war_room(harness: Harness) -> N
     await settle_all(harness)
 
     [shared] = uploads(harness, incident.channel_id)
-    [document] = shared.files
+    [document, manifest] = shared.files  # the production manifest beside it
     assert document.name == "INC-1-record.html" and document.user == harness.double.bot_user_id
+    assert manifest.name == "INC-1-record.html.manifest.json"
     page = document.content.decode()
     assert "Holding statement &lt;b&gt;approved&lt;/b&gt;" in page
     assert "Maria Rodriguez" in page and "David Kim" in page

@@ -102,8 +102,13 @@ def _incident(part: Exported) -> dict[str, Any]:
     }
 
 
+def encode(manifest: Mapping[str, Any]) -> bytes:
+    """The manifest file's bytes (the same on disk and uploaded to Slack)."""
+    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return text.encode("utf-8")
+
+
 def write(path: Path, manifest: Mapping[str, Any]) -> Produced:
     """Write the manifest; its own digests go into the custody entry."""
-    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(encode(manifest))
     return describe(path, path.parent)
