@@ -34,7 +34,7 @@ async def propose(
     incident = await war_room(harness)
     narrate(harness, user, f"#{incident.channel_name}", "types", f"/crisis propose {title}")
     await harness.driver.command(user, f"propose {title}", channel_id=incident.channel_id)
-    await harness.settle()
+    await harness.settle_all()
     values: dict[str, Any] = {
         ids.PROPOSE_DETAILS: details,
         ids.PROPOSE_CATEGORY: category,
@@ -43,7 +43,7 @@ async def propose(
     owner_name = harness.double.user(owner).real_name
     narrate(harness, user, "modal", "submits", f"{category}, owner {owner_name}:\n{details}")
     await harness.driver.submit_view(user, values)
-    await harness.settle()
+    await harness.settle_all()
     async with harness.db() as session:
         query = select(Action).order_by(col(Action.id).desc())
         return (await session.exec(query)).first()  # type: ignore[return-value]
@@ -65,10 +65,10 @@ async def click(
     await harness.driver.click(
         user, button, block_id=block, channel_id=copy.channel_id, message_ts=copy.ts
     )
-    await harness.settle()
+    await harness.settle_all()
 
 
 async def fill(harness: Harness, user: str, values: dict[str, Any]) -> None:
     narrate(harness, user, "modal", "submits", "\n".join(str(v) for v in values.values()))
     await harness.driver.submit_view(user, values)
-    await harness.settle()
+    await harness.settle_all()

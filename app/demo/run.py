@@ -13,15 +13,19 @@ from app.harness import Harness, start_harness
 from app.record.export.run import export_record
 from app.record.verify import verify_incident
 
+DEMO_SEED = 20261121
+"""Seeds every id the Slack double invents: with the fake clock, the same record every run."""
+
 
 async def run_demo(*, quiet: bool = False, out_dir: str | Path = "exports") -> int:
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="crisisroom-demo-") as folder:
         harness = await start_harness(
-            database_url=f"sqlite:///{Path(folder) / 'demo.db'}", clock=FakeClock()
+            database_url=f"sqlite:///{Path(folder) / 'demo.db'}", clock=FakeClock(), seed=DEMO_SEED
         )
         clock = harness.clock
         harness.double.ws.wall = lambda: clock.now().timestamp()  # one clock for bot and Slack
+        harness.double.ws.events_first = True  # so events, not catch-up, record the bot's posts
         harness.driver.forward_events()
         try:
             await _play(harness, quiet=quiet)

@@ -20,7 +20,7 @@ Scene = tuple[str, Callable[[Harness], Awaitable[None]]]
 async def say(harness: Harness, user: str, text: str) -> None:
     narrate(harness, user, "#general", "types", f"/crisis {text}")
     await harness.driver.command(user, text, channel_id=harness.general)
-    await harness.settle()
+    await harness.settle_all()
 
 
 async def scene_roles(harness: Harness) -> None:
@@ -42,7 +42,7 @@ async def scene_open(harness: Harness) -> None:
             "open_invitees": [JORDAN.id],
         },
     )
-    await harness.settle()
+    await harness.settle_all()
 
 
 SCENES: list[Scene] = [

@@ -29,7 +29,7 @@ async def _type(harness: Harness, user: str, text: str) -> None:
     incident = await war_room(harness)
     narrate(harness, user, f"#{incident.channel_name}", "types", f"/crisis {text}")
     await harness.driver.command(user, text, channel_id=incident.channel_id)
-    await harness.settle()
+    await harness.settle_all()
 
 
 async def _wait(harness: Harness, seconds: float) -> None:
@@ -37,7 +37,7 @@ async def _wait(harness: Harness, seconds: float) -> None:
     narrate(harness, MARIA.id, "drill clock", "waits", f"{seconds:g} seconds pass…")
     harness.clock.advance(seconds)  # type: ignore[attr-defined]
     await harness.room.tick()
-    await harness.settle()
+    await harness.settle_all()
 
 
 async def scene_first_update(harness: Harness) -> None:
@@ -65,6 +65,6 @@ async def scene_cleared(harness: Harness) -> None:
     await harness.driver.click(
         MARIA.id, ids.POST_UPDATE, channel_id=incident.channel_id, message_ts=nudge.ts
     )
-    await harness.settle()
+    await harness.settle_all()
     await fill(harness, MARIA.id, SECOND_UPDATE)
     await _type(harness, MARIA.id, "cadence 1h")

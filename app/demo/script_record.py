@@ -10,11 +10,6 @@ from app.harness.seed import DAVID, JORDAN, LISA, MARIA, SARAH
 SENTIMENT_CSV = b"hour,views,sentiment\n14:00,2700000,-40\n15:00,2900000,-32\n16:00,3000000,-18\n"
 
 
-async def _settled(harness: Harness) -> None:
-    await harness.double.settle()
-    await harness.settle()
-
-
 async def scene_talk(harness: Harness) -> None:
     """The war room talks: a thread, an edit, a deletion, a file. All of it is archived."""
     room = (await war_room(harness)).channel_id
@@ -36,7 +31,7 @@ async def scene_talk(harness: Harness) -> None:
         "text/csv",
         initial_comment="Hourly sentiment so far",
     )
-    await _settled(harness)
+    await harness.settle_all()
 
 
 async def scene_resolve(harness: Harness) -> None:
@@ -45,4 +40,4 @@ async def scene_resolve(harness: Harness) -> None:
     summary = "The video stopped spreading; sentiment is back within 10% of normal."
     narrate(harness, MARIA.id, f"#{incident.channel_name}", "types", f"/crisis resolve {summary}")
     await harness.driver.command(MARIA.id, f"resolve {summary}", channel_id=incident.channel_id)
-    await _settled(harness)
+    await harness.settle_all()

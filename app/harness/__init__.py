@@ -61,6 +61,17 @@ class Harness:
             await asyncio.sleep(0.005)
         raise TimeoutError("the bot was still busy after its acks")
 
+    async def settle_all(self, timeout: float = 10.0) -> None:
+        """Until the double has delivered every event, the bot has finished with each, and that
+        work caused no new events: what happens one after another in Slack then reaches the
+        record in that order, on every run."""
+        deadline = time.monotonic() + timeout
+        while True:
+            await asyncio.wait_for(self.double.settle(), max(deadline - time.monotonic(), 0.001))
+            await self.settle(timeout=max(deadline - time.monotonic(), 0.001))
+            if self.double.ws.bus.idle:
+                return
+
     async def until(self, condition: Callable[[], object], timeout: float = 5.0) -> None:
         deadline = time.monotonic() + timeout
         while not condition():
@@ -86,12 +97,14 @@ async def start_harness(
     admins: Iterable[str] = (),
     session_factory: SessionFactory | None = None,
     socket_mode: bool = False,
+    seed: int | None = None,
     **overrides: object,
 ) -> Harness:
     """The bot against a fresh Slack double. Reminders run only when the caller ticks
     (CRISIS_TICK_SECONDS=0) unless `overrides` say otherwise. With `socket_mode`, the bot
-    connects over the double's Socket Mode link and its HTTP server serves only /healthz."""
-    double = SlackDouble(token=BOT_TOKEN, latency=0.0, app_token=APP_TOKEN)
+    connects over the double's Socket Mode link and its HTTP server serves only /healthz.
+    A `seed` makes every id the double invents the same on every run (default: random)."""
+    double = SlackDouble(token=BOT_TOKEN, latency=0.0, app_token=APP_TOKEN, seed=seed)
     for person in people:
         double.add_user(person.id, person.handle, person.name, is_admin=person.is_admin)
     general = double.add_channel(GENERAL, members=[p.id for p in people])

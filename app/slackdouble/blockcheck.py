@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import copy
-import secrets
 from typing import Any
+
+from app.slackdouble.ids import IdStream
 
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
@@ -197,19 +198,19 @@ class _Checker:
             self.max_len(value, 150, opt_pointer + "/value")
 
 
-def assign_missing_ids(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def assign_missing_ids(blocks: list[dict[str, Any]], ids: IdStream) -> list[dict[str, Any]]:
     """Copy of blocks where each block has a block_id and each element an action_id.
 
     Slack fills these in with random ids when the app leaves them out.
     """
     out = copy.deepcopy(blocks)
     for block in out:
-        block.setdefault("block_id", secrets.token_urlsafe(4))
+        block.setdefault("block_id", ids.token_urlsafe(4))
         elements = list(block.get("elements", [])) if block.get("type") == "actions" else []
         elements += [block[k] for k in ("accessory", "element") if isinstance(block.get(k), dict)]
         for element in elements:
             if isinstance(element, dict) and element.get("type") not in _NON_INTERACTIVE:
-                element.setdefault("action_id", secrets.token_urlsafe(4))
+                element.setdefault("action_id", ids.token_urlsafe(4))
     return out
 
 

@@ -40,10 +40,12 @@ class SlackDouble:
         latency: float = 0.0,
         clock: Callable[[], float] | None = None,
         app_token: str | None = None,
+        seed: int | None = None,
     ) -> None:
-        self.ws = Workspace(token=token, team_id=team_id, clock=clock or time.monotonic)
+        clock = clock or time.monotonic
+        self.ws = Workspace(token=token, team_id=team_id, clock=clock, seed=seed)
         self.responses = ResponseUrls(self.ws)
-        self.socket_mode = SocketModeServer(app_token=app_token, bot_token=token)
+        self.socket_mode = SocketModeServer(app_token=app_token, bot_token=token, ids=self.ws.ids)
         self._server = ApiServer(self.ws, self.responses, latency, self.socket_mode)
 
     # -- configuration -------------------------------------------------------------------

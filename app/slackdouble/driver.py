@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -260,8 +259,8 @@ class SlackDriver:
             "api_app_id": APP_ID,
             "event": event,
             "type": "event_callback",
-            "event_id": event_id or f"Ev{secrets.token_hex(5).upper()}",
-            "event_time": int(time.time()),
+            "event_id": event_id or self._event_id(),
+            "event_time": int(self.double.ws.wall()),
             "authorizations": [self._authorization()],
             "is_ext_shared_channel": False,
         }
@@ -270,6 +269,9 @@ class SlackDriver:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
         body = json.dumps(envelope)
         return await self.post_raw(body, content_type="application/json", headers=headers)
+
+    def _event_id(self) -> str:
+        return f"Ev{self.double.ws.ids.of('event').token_hex(5).upper()}"
 
     def _authorization(self) -> dict[str, Any]:
         return {

@@ -24,6 +24,12 @@ class EventBus:
         self._subscribers: list[EventCallback] = []
         self._queue: asyncio.Queue[dict[str, Any]] | None = None
         self._worker: asyncio.Task[None] | None = None
+        self._undelivered = 0  # emitted, not yet delivered to every subscriber
+
+    @property
+    def idle(self) -> bool:
+        """Every event emitted so far has reached every subscriber."""
+        return self._undelivered == 0
 
     def subscribe(self, callback: EventCallback) -> None:
         self._subscribers.append(callback)
@@ -35,6 +41,7 @@ class EventBus:
         if not self._subscribers:
             return
         self._ensure_worker().put_nowait(copy.deepcopy(event))
+        self._undelivered += 1
 
     async def drain(self) -> None:
         """Wait until every event emitted so far has been delivered."""
@@ -47,6 +54,7 @@ class EventBus:
             await asyncio.gather(self._worker, return_exceptions=True)
         self._worker = None
         self._queue = None
+        self._undelivered = 0
 
     def _ensure_worker(self) -> asyncio.Queue[dict[str, Any]]:
         if self._queue is None or self._worker is None or self._worker.done():
@@ -61,6 +69,7 @@ class EventBus:
                 for callback in list(self._subscribers):
                     await self._deliver(callback, event)
             finally:
+                self._undelivered -= 1
                 queue.task_done()
 
     @staticmethod

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,11 +36,12 @@ def channel_for(ws: Workspace, user_id: str, channel: str) -> Channel:
     return found
 
 
-def rich_text(text: str) -> list[dict[str, Any]]:
+def rich_text(ws: Workspace, text: str) -> list[dict[str, Any]]:
     """The rich_text block Slack clients attach to what people type."""
     leaf = {"type": "text", "text": text}
     section = {"type": "rich_text_section", "elements": [leaf]}
-    return [{"type": "rich_text", "block_id": secrets.token_urlsafe(4), "elements": [section]}]
+    block_id = ws.ids.of("typed").token_urlsafe(4)
+    return [{"type": "rich_text", "block_id": block_id, "elements": [section]}]
 
 
 def post_as(
@@ -58,13 +57,13 @@ def post_as(
     if thread_ts and target.find(thread_ts) is None:
         raise ValueError(f"no message {thread_ts} in {ws.where(target)}")
     attached = [_file(ws, user_id, spec) for spec in files or ()]
-    extra = {"client_msg_id": str(uuid.uuid4())}
+    extra = {"client_msg_id": ws.ids.of("typed").uuid4()}
     message = messaging.post(
         ws,
         target,
         user_id,
         text=text,
-        blocks=rich_text(text) if text else None,
+        blocks=rich_text(ws, text) if text else None,
         thread_ts=thread_ts,
         files=attached,
         extra=extra,
@@ -90,7 +89,7 @@ def _own(ws: Workspace, user_id: str, channel: str, ts: str) -> tuple[Channel, M
 
 def edit_as(ws: Workspace, user_id: str, channel: str, ts: str, new_text: str) -> None:
     target, message = _own(ws, user_id, channel, ts)
-    messaging.edit(ws, target, message, user_id, text=new_text, blocks=rich_text(new_text))
+    messaging.edit(ws, target, message, user_id, text=new_text, blocks=rich_text(ws, new_text))
 
 
 def delete_as(ws: Workspace, user_id: str, channel: str, ts: str) -> None:

@@ -34,7 +34,7 @@ def target_channel(ws: Workspace, args: dict[str, Any]) -> Channel:
     return channel
 
 
-def content(args: dict[str, Any]) -> tuple[str | None, list[dict[str, Any]] | None]:
+def content(ws: Workspace, args: dict[str, Any]) -> tuple[str | None, list[dict[str, Any]] | None]:
     """(text, blocks) from the arguments, checked like Slack checks them."""
     text, blocks = args.get("text"), args.get("blocks")
     if blocks is not None and not isinstance(blocks, list):
@@ -45,7 +45,7 @@ def content(args: dict[str, Any]) -> tuple[str | None, list[dict[str, Any]] | No
         errors = message_block_errors(blocks)
         if errors:
             raise invalid("invalid_blocks", errors)
-        blocks = assign_missing_ids(blocks)
+        blocks = assign_missing_ids(blocks, ws.ids.of("message"))
     return (None if text is None else str(text)), blocks
 
 
@@ -65,7 +65,7 @@ def _thread_root(channel: Channel, thread_ts: str) -> str | None:
 
 def post_message(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     channel = target_channel(ws, args)
-    text, blocks = content(args)
+    text, blocks = content(ws, args)
     _require_content(text, blocks, args)
     thread_ts = _thread_root(channel, text_arg(args, "thread_ts"))
     attachments = args.get("attachments")
@@ -96,7 +96,7 @@ def update(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     message = _own_message(ws, args, "ts", "cant_update_message")
     channel = ws.channels[message.channel]
     require_active(channel)
-    text, blocks = content(args)
+    text, blocks = content(ws, args)
     _require_content(text, blocks, args)
     messaging.edit(ws, channel, message, ws.bot.id, text=text, blocks=blocks)
     result = {"channel": channel.id, "ts": message.ts, "text": message.text}
@@ -117,7 +117,7 @@ def post_ephemeral(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
         raise SlackError("user_not_found")
     if user_id not in channel.members:
         raise SlackError("user_not_in_channel")
-    text, blocks = content(args)
+    text, blocks = content(ws, args)
     _require_content(text, blocks, args)
     thread_ts = text_arg(args, "thread_ts") or None
     ephemeral = messaging.post_ephemeral(

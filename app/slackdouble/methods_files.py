@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import mimetypes
-import time
 from typing import Any
 from urllib.parse import quote
 
@@ -27,7 +26,7 @@ def new_file(
     file_id = ws.new_id("F")
     mimetype = mimetype or mimetypes.guess_type(filename)[0] or "application/octet-stream"
     url = f"{ws.base_url}/files/{file_id}/{quote(filename)}"
-    created = int(time.time())
+    created = int(ws.wall())
     slack_file = SlackFile(file_id, filename, filename, mimetype, size, user_id, url, created)
     slack_file.content = content
     ws.files[file_id] = slack_file

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +28,7 @@ class ResponseUrls:
         self.entries: dict[str, ResponseUrl] = {}
 
     def issue(self, user_id: str, channel_id: str, message_ts: str | None = None) -> str:
-        token = secrets.token_urlsafe(18)
+        token = self.ws.ids.of("response_url").token_urlsafe(18)
         self.entries[token] = ResponseUrl(user_id, channel_id, message_ts)
         return f"{self.ws.base_url}/response/{token}"
 

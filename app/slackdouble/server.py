@@ -59,7 +59,7 @@ class ApiServer:
         self.ws = ws
         self.responses = responses
         self.latency = latency
-        self.sockets = sockets or SocketModeServer(bot_token=ws.token)
+        self.sockets = sockets or SocketModeServer(bot_token=ws.token, ids=ws.ids)
         self.calls: list[Call] = []
         self._failures: dict[str, list[str]] = {}
         self._rate_limits: dict[str, list[int]] = {}
@@ -100,6 +100,8 @@ class ApiServer:
         token = _bearer(request) or str(args.pop("token", "") or "")
         args.pop("token", None)
         status, body, headers = self._answer(method, args, token)
+        if self.ws.events_first:
+            await self.ws.bus.drain()  # the events this call caused reach the app first
         self.calls.append(Call(method, args, bool(body["ok"]), body.get("error")))
         return web.json_response(body, status=status, headers=headers)
 

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import secrets
 import time
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from app.slackdouble.ids import IdSource
 from app.slackdouble.viewstore import APP_ID
 
 OPEN_METHOD = "apps.connections.open"
@@ -69,8 +68,11 @@ class Ack:
 class SocketModeServer:
     """Socket Mode for one app: its app token, open links, envelopes sent and acks received."""
 
-    def __init__(self, *, app_token: str | None = None, bot_token: str = "") -> None:
+    def __init__(
+        self, *, app_token: str | None = None, bot_token: str = "", ids: IdSource | None = None
+    ) -> None:
         self.app_token = app_token
+        self.ids = ids or IdSource()
         self.bot_token = bot_token
         self.revoked = False
         self.base_url = ""  # http://host:port of the double, set when it starts
@@ -94,7 +96,7 @@ class SocketModeServer:
 
     def open(self) -> dict[str, Any]:
         """The body of a successful apps.connections.open: a one-use link URL."""
-        ticket = secrets.token_hex(16)
+        ticket = self.ids.of("socket").token_hex(16)
         self._tickets.add(ticket)
         self.opened += 1
         ws_base = "ws" + self.base_url.removeprefix("http")
@@ -184,7 +186,7 @@ class SocketModeServer:
         """Send an envelope on the newest live link (waiting for one); its envelope_id."""
         await self.wait_connected(timeout=timeout)
         envelope: dict[str, Any] = {
-            "envelope_id": str(uuid.uuid4()),
+            "envelope_id": self.ids.of("socket").uuid4(),
             "payload": payload,
             "type": kind,
             "accepts_response_payload": accepts_response_payload,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import copy
-import secrets
-import time
 from typing import Any
 
 from app.slackdouble import messaging
@@ -19,7 +17,8 @@ APP_ID = "A0CRISIS"
 
 
 def issue_trigger(ws: Workspace, user_id: str) -> str:
-    trigger_id = f"{time.time_ns() // 1000}.{len(ws.triggers) + 1}.{secrets.token_hex(16)}"
+    secret = ws.ids.of("trigger").token_hex(16)
+    trigger_id = f"{int(ws.wall() * 1_000_000)}.{len(ws.triggers) + 1}.{secret}"
     ws.triggers[trigger_id] = Trigger(user_id, ws.clock())
     return trigger_id
 
@@ -115,9 +114,9 @@ def _store(
         "callback_id": view.get("callback_id", ""),
         "private_metadata": view.get("private_metadata", ""),
         "external_id": view.get("external_id", ""),
-        "blocks": assign_missing_ids(view.get("blocks", [])),
+        "blocks": assign_missing_ids(view.get("blocks", []), ws.ids.of("view")),
         "state": {"values": {}},
-        "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
+        "hash": f"{int(ws.wall())}.{ws.ids.of('view').token_hex(4)}",
         "clear_on_close": bool(view.get("clear_on_close", False)),
         "notify_on_close": bool(view.get("notify_on_close", False)),
         "previous_view_id": previous_view_id,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.slackdouble.events import EventBus
+from app.slackdouble.ids import IdSource
 
 TEAM_DOMAIN = "crisisroom-demo"
 SYSTEM_SUBTYPES = frozenset(
@@ -215,11 +216,15 @@ class Trigger:
 class Workspace:
     """All the state the double serves; method handlers read and change it."""
 
-    def __init__(self, *, token: str, team_id: str, clock: Callable[[], float]) -> None:
+    def __init__(
+        self, *, token: str, team_id: str, clock: Callable[[], float], seed: int | None = None
+    ) -> None:
         self.token = token
         self.team_id = team_id
         self.clock = clock
         self.wall: Callable[[], float] = time.time  # message ts; the demo sets its fake clock
+        self.ids = IdSource(seed)  # every random id the double invents
+        self.events_first = False  # the demo: deliver a call's events before answering it
         self.base_url = ""
         self.bot = User("U0BOT", "crisisroom", "Crisis Room", is_bot=True, bot_id="B0BOT")
         self.users: dict[str, User] = {self.bot.id: self.bot}
