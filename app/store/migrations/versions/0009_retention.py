@@ -14,7 +14,7 @@
 
 Revision ID: 0009_retention
 Revises: 0008_card_version
-Create Date: 2026-12-10
+Create Date: 2026-12-01
 """
 
 from collections.abc import Sequence
