@@ -1,7 +1,10 @@
 """The clock that drives reminders: APScheduler ticks, the database decides what is due.
 
-Each tick asks the database which incidents are due at `clock.now()` and sends what they are
-owed. Nothing about reminders lives in the scheduler, so a restart loses nothing: the first tick
+Each tick takes only the incidents whose `next_reminder_at` has come (an indexed column, leased
+so another process skips them) and sends what they are owed, concurrently and each within its
+own timeout; then each incident's next look is set from its reminder rows (`schedule`), so one
+that is overdue and already nudged costs nothing until its escalation is due or someone acts.
+Nothing about reminders lives in the scheduler, so a restart loses nothing: the first tick
 after start catches up, and an incident overdue for hours still gets one nudge. Tests and drills
 call `tick()` themselves after moving a fake clock.
 """
@@ -13,19 +16,34 @@ import logging
 
 from app.flows.deps import Deps
 from app.flows.reminders import remind
-from app.updates import service
+from app.incidents.models import Incident
+from app.updates import schedule
 
 logger = logging.getLogger(__name__)
 
 JOB_ID = "crisis-update-reminders"
+REMIND_TIMEOUT_SECONDS = 30.0
+CONCURRENCY = 20
 
 
 async def tick(deps: Deps) -> int:
     """Send every reminder due now; returns how many incidents were due."""
-    async with deps.db() as session:
-        due = await service.due_incidents(session, deps.clock.now())
-    results = await asyncio.gather(*(remind(deps, i) for i in due), return_exceptions=True)
-    for incident, result in zip(due, results, strict=True):
-        if isinstance(result, BaseException):
-            logger.error("reminders for %s failed", incident.ref, exc_info=result)
+    async with deps.db.begin() as session:
+        due = await schedule.take_due(session, now=deps.clock.now())
+    gate = asyncio.Semaphore(CONCURRENCY)
+    await asyncio.gather(*(_look(deps, incident_id, gate) for incident_id in due))
     return len(due)
+
+
+async def _look(deps: Deps, incident_id: int, gate: asyncio.Semaphore) -> None:
+    """Remind one incident within its own timeout, then set when to look at it next."""
+    try:
+        async with gate:
+            async with deps.db() as session:
+                incident = await session.get(Incident, incident_id)
+            if incident is not None:
+                await asyncio.wait_for(remind(deps, incident), REMIND_TIMEOUT_SECONDS)
+    except Exception:
+        logger.exception("reminders for INC-%s failed", incident_id)
+    async with deps.db.begin() as session:
+        await schedule.reschedule(session, incident_id=incident_id)

@@ -35,7 +35,8 @@ STILL_OPEN = (ActionState.PENDING, ActionState.CHANGES_REQUESTED, ActionState.AP
 
 async def remind(deps: Deps, incident: Incident) -> None:
     """Send whatever this due incident is owed now, and nothing twice."""
-    assert incident.id is not None and incident.next_update_due is not None
+    if incident.id is None or incident.next_update_due is None or not incident.cadence_seconds:
+        return  # resolved or paused since it was found due
     due_at = incident.next_update_due
     async with deps.db() as session:
         rows = await claims.for_period(session, incident.id, due_at)

@@ -63,6 +63,11 @@ class Incident(EnumFields, IncidentBase, table=True):
     last_update_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime(), nullable=True)
     )
+    # When the reminder scheduler must next look at this incident (the update's due time, then
+    # the escalation time, then NULL); indexed so a tick reads only what is due.
+    next_reminder_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True)
+    )
 
     @property
     def ref(self) -> str:

@@ -75,6 +75,7 @@ async def record_update(
     incident.last_update_at = at
     resolved = draft.status == Status.RESOLVED
     incident.next_update_due = _next_due(incident, draft, at) if not resolved else None
+    incident.next_reminder_at = incident.next_update_due
     kind = UpdateKind.RESOLUTION if resolved else UpdateKind.UPDATE
     posted = StatusUpdate(
         incident_id=incident_id,
@@ -132,6 +133,7 @@ async def reopen(session: AsyncSession, *, incident_id: int, by: str, at: dateti
     incident.status = Status.INVESTIGATING
     cadence = incident.cadence_seconds
     incident.next_update_due = at + timedelta(seconds=cadence) if cadence else None
+    incident.next_reminder_at = incident.next_update_due
     session.add(incident)
     audit(
         session,
@@ -154,6 +156,7 @@ async def set_cadence(
     previous = incident.cadence_seconds
     incident.cadence_seconds = seconds
     incident.next_update_due = next_due_from(incident, at)
+    incident.next_reminder_at = incident.next_update_due
     session.add(incident)
     audit(
         session,
@@ -202,16 +205,14 @@ async def set_posted(
 
 
 async def due_incidents(session: AsyncSession, now: datetime) -> list[Incident]:
-    """Open incidents whose next update is due at `now` or earlier, soonest first."""
+    """Open incidents the reminder scheduler must look at by `now`, soonest first (indexed)."""
     query = (
         select(Incident)
         .where(
-            col(Incident.status) != Status.RESOLVED.value,
-            col(Incident.cadence_seconds).is_not(None),
-            col(Incident.next_update_due).is_not(None),
-            col(Incident.next_update_due) <= now,
+            col(Incident.next_reminder_at).is_not(None),
+            col(Incident.next_reminder_at) <= now,
         )
-        .order_by(col(Incident.next_update_due), col(Incident.id))
+        .order_by(col(Incident.next_reminder_at), col(Incident.id))
         .execution_options(populate_existing=True)
     )
     return list((await session.exec(query)).all())
