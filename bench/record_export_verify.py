@@ -2,7 +2,9 @@
 
 Seeds one incident with a realistic mix (posts, thread replies, edits, deletions, joins, files,
 and approval decisions), chained exactly as the bot chains them but inserted in bulk, then times
-`verify` and an export in each format (html, md, jsonl, csv) to files.
+`verify` and an export in each format (html, md, jsonl, csv) to files, beside references
+measured in the same run on the same file: a stdlib sqlite3 + json + hashlib verify and a
+minimal JSONL writer (SQLite only).
 
     .venv/bin/python bench/record_export_verify.py [--entries 100000] [--database URL]
 """
@@ -11,15 +13,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
+import json
+import platform
+import sqlite3
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 from app.clock import FakeClock
 from app.incidents import service as incidents
 from app.incidents.models import Kind, Severity
-from app.record.append import ENTRY, HEAD, build_row
+from app.record.append import ENTRY, HEAD, build_row, lock_head
 from app.record.chain import GENESIS
 from app.record.drafts import Draft, delete_draft, edit_draft, from_event, ts_time
 from app.record.export.formats import EXPORT_FORMATS
@@ -114,11 +122,11 @@ async def seed(db: SessionFactory, count: int) -> int:
         )
     incident_id = incident.id or 0
     roots: list[str] = []
-    seq, previous = 1, await head_hash(db, incident_id)
     rows: list[dict[str, Any]] = []
     async with db.begin() as session:
         conn = await session.connection()
-        for n in range(1, count):
+        seq, previous = await conn.run_sync(lock_head, incident_id)
+        for n in range(1, count - seq + 1):
             row = build_row(
                 draft_for(n, roots),
                 incident_id=incident_id,
@@ -139,36 +147,93 @@ async def seed(db: SessionFactory, count: int) -> int:
     return incident_id
 
 
-async def head_hash(db: SessionFactory, incident_id: int) -> str:
-    async with db() as session:
-        conn = await session.connection()
-        row = (await conn.execute(HEAD.select().where(HEAD.c.incident_id == incident_id))).first()
-    return row.hash if row else GENESIS
+COLUMNS = (
+    "incident_id, seq, kind, dedupe_key, channel_id, ts, thread_ts, user_id, user_name, "
+    "event_id, client_msg_id, occurred_at, recorded_at, recovered, content, prev_hash, hash"
+)
+
+
+def stdlib_rows(path: Path, incident_id: int) -> Iterator[dict[str, Any]]:
+    with closing(sqlite3.connect(path)) as conn:
+        conn.row_factory = sqlite3.Row
+        query = f"SELECT {COLUMNS} FROM record_entry WHERE incident_id = ? ORDER BY seq"
+        for row in conn.execute(query, (incident_id,)):
+            yield dict(row)
+
+
+def stdlib_verify(path: Path, incident_id: int) -> int:
+    """Reference: sqlite3 + json + hashlib, one dict and one sorted dumps per entry."""
+    previous, count = GENESIS, 0
+    for row in stdlib_rows(path, incident_id):
+        digest = row.pop("hash")
+        row["content"] = json.loads(row["content"])
+        row["recovered"] = bool(row["recovered"])
+        for name in ("occurred_at", "recorded_at"):
+            row[name] = row[name].replace(" ", "T")[:26] + "Z"
+        text = json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert row["prev_hash"] == previous, row["seq"]
+        assert hashlib.sha256(text.encode("utf-8")).hexdigest() == digest, row["seq"]
+        previous, count = digest, count + 1
+    return count
+
+
+def stdlib_jsonl(path: Path, incident_id: int, out: Path) -> int:
+    """Reference: a minimal JSONL writer, every row as it comes, no checking."""
+    count = 0
+    with out.open("w", encoding="utf-8") as handle:
+        for row in stdlib_rows(path, incident_id):
+            row["content"] = json.loads(row["content"])
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def best(run: Callable[[], Any], rounds: int = 2) -> float:
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def show(label: str, seconds: float, reference: float | None, name: str, note: str) -> None:
+    ratio = f"{seconds / reference:5.2f}x {name} ({reference:.2f} s)" if reference else ""
+    print(f"  {label:<18} {seconds:6.2f} s  {ratio}  {note}")
 
 
 async def main(count: int, url: str | None) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        engine = make_engine(url or f"sqlite:///{Path(folder) / 'bench.db'}")
+        path = Path(folder) / "bench.db"
+        engine = make_engine(url or f"sqlite:///{path}")
         await upgrade(engine)
         db = make_session_factory(engine)
         started = time.perf_counter()
         incident_id = await seed(db, count)
-        print(f"Legal record of {count:,} entries on {engine.dialect.name}")
+        sqlite = engine.dialect.name == "sqlite"
+        print(f"Legal record of {count:,} entries on {engine.dialect.name} ({platform.node()})")
         print(f"  seeded in          {time.perf_counter() - started:6.2f} s")
+        verify_ref = best(lambda: stdlib_verify(path, incident_id)) if sqlite else None
+        jsonl_ref = (
+            best(lambda: stdlib_jsonl(path, incident_id, Path(folder) / "ref.jsonl"))
+            if sqlite
+            else None
+        )
         started = time.perf_counter()
         report = await verify_incident(db, incident_id)
-        assert report.intact, report.describe()
-        entries = report.verdict.entries
-        print(f"  verify             {time.perf_counter() - started:6.2f} s  ({entries:,} intact)")
+        elapsed = time.perf_counter() - started
+        assert report.intact and report.verdict.entries == count, report.describe()
+        entries = f"({report.verdict.entries:,} intact)"
+        show("verify", elapsed, verify_ref, "stdlib sqlite3+json+hashlib", entries)
         for fmt in EXPORT_FORMATS:
             out = Path(folder) / f"record.{fmt}"
             started = time.perf_counter()
             with out.open("w", encoding="utf-8", newline="") as handle:
                 result = await export_record(db, incident_id, fmt, handle, now=FakeClock().now())
             elapsed = time.perf_counter() - started
-            assert result.intact and result.entries == report.verdict.entries
-            size = out.stat().st_size / 1_000_000
-            print(f"  export {fmt:<5}       {elapsed:6.2f} s  ({size:,.1f} MB)")
+            assert result.intact and result.entries == count
+            size = f"({out.stat().st_size / 1_000_000:,.1f} MB)"
+            show(f"export {fmt}", elapsed, jsonl_ref, "minimal JSONL writer", size)
         await engine.dispose()
 
 

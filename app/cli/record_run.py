@@ -6,10 +6,12 @@ import sys
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import NoReturn
 
 from sqlalchemy import or_
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
+from tqdm import tqdm
 
 from app.clock import SystemClock
 from app.errors import NotFound, SlackFailure
@@ -66,28 +68,23 @@ class Period:
 
 
 class Progress:
-    """Progress on stderr for long runs: a live line on a terminal, a line a quarter otherwise."""
+    """Progress on stderr for long runs (a tqdm bar), quiet when stderr is not a terminal."""
 
     def __init__(self, label: str) -> None:
         self.label = label
-        self.live = sys.stderr.isatty()
-        self.shown = -1
+        self.bar: tqdm[NoReturn] | None = None
 
     def __call__(self, done: int, total: int) -> None:
         if total < SHOW_PROGRESS_FROM:
             return
-        percent = done * 100 // max(total, 1)
-        if self.live:
-            print(
-                f"\r{self.label}: {done:,} of {total:,} entries ({percent}%)",
-                end="",
-                file=sys.stderr,
-            )
-            if done >= total:
-                print(file=sys.stderr)
-        elif percent // 25 > self.shown:
-            self.shown = percent // 25
-            print(f"{self.label}: {done:,} of {total:,} entries ({percent}%)", file=sys.stderr)
+        bar = self.bar
+        if bar is None:
+            bar = tqdm(total=total, desc=self.label, unit=" entries", file=sys.stderr, disable=None)
+            self.bar = bar
+        bar.total = max(total, done)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
 
 
 async def run_verify_one(url: str, incident_id: int, *, settings: Settings | None = None) -> int:

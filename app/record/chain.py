@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 GENESIS = "0" * 64
@@ -59,23 +59,57 @@ def sealed(fields: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def sealed_text(fields: Mapping[str, Any]) -> str:
-    """canonical(sealed(fields)), without parsing stored content: it was stored canonical, so
-    its text goes in as it is. (Stored text that is not canonical no longer matches its hash,
-    which is right: the stored bytes changed.)"""
-    content = fields.get("content")
-    if not isinstance(content, str):
-        return canonical(sealed(fields))
-    document = _header(fields)
-    document["content"] = _PLACEHOLDER
-    return canonical(document).replace(_SLOT, '"content":' + content, 1)
+    """canonical(sealed(fields)), assembled field by field in sorted key order. Stored content
+    was stored canonical, so its text goes in as it is. (Stored text that is not canonical no
+    longer matches its hash, which is right: the stored bytes changed.) The bytes are those of
+    `canonical(sealed(fields))`: tests/record/test_canonical_identity.py proves it."""
+    get = fields.get
+    parts = []
+    for name, prefix in _PREFIXES:
+        value = get(name)
+        if name == "content" and isinstance(value, str):
+            parts.append(prefix + value)
+        elif name in _TIMES:
+            parts.append(prefix + _value(_time(value)))
+        elif name == "recovered":
+            parts.append(prefix + ("true" if value else "false"))
+        else:
+            parts.append(prefix + _value(value))
+    return "{" + ",".join(parts) + "}"
 
 
 def entry_hash(fields: Mapping[str, Any]) -> str:
     return hashlib.sha256(sealed_text(fields).encode("utf-8")).hexdigest()
 
 
-_PLACEHOLDER = "\x00content\x00"
-_SLOT = '"content":' + json.dumps(_PLACEHOLDER)
+_TIMES = frozenset({"occurred_at", "recorded_at"})
+_PREFIXES = tuple((name, json.dumps(name) + ":") for name in sorted(SEALED_FIELDS))
+_encode = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+).encode
+
+
+def _value(value: Any) -> str:
+    """One value as `canonical` spells it; the common column types without a full dumps."""
+    kind = type(value)
+    if kind is str:
+        return _encode(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    return _encode(value)
+
+
+def _time(value: Any) -> Any:
+    if not isinstance(value, datetime):
+        return value
+    if value.utcoffset() == _ZERO:
+        return value.isoformat(timespec="microseconds")[:26] + "Z"
+    return timestamp(value)
+
+
+_ZERO = timedelta(0)
 
 
 def _header(fields: Mapping[str, Any]) -> dict[str, Any]:
