@@ -83,6 +83,7 @@ class CrisisRoom:
 
     async def start(self) -> None:
         await upgrade(self.engine)
+        await self.deps.slack.open_http()  # one HTTP session for every Web API call
         identity = await self.deps.slack.identify()
         self.auth = AuthorizeResult(
             enterprise_id=identity.get("enterprise_id"),
@@ -116,6 +117,7 @@ class CrisisRoom:
         await stop_recovery(self.recovery)
         if self.deps.scheduler.running:
             self.deps.scheduler.shutdown(wait=False)
+        await self.deps.slack.close_http()
         await self.engine.dispose()
 
 

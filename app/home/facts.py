@@ -40,6 +40,8 @@ class HomeFacts:
     resolved: list[Incident]
     leads: list[str]
     more_waiting: int = 0
+    more_active: int = 0  # visible open incidents beyond the ones shown
+    more_resolved: int = 0  # visible resolved incidents beyond the ones shown
     record_links: dict[int, str] = field(default_factory=dict)
     held: set[int] = field(default_factory=set)  # incidents on legal hold
 
@@ -54,17 +56,19 @@ async def home_facts(
     pending = [p for p in pending if viewer.is_admin or p.incident_channel_id in viewer.rooms]
     pending = await gates.decidable(session, pending, user_id=viewer.user_id, policy=policy)
     waiting = [Waiting(p, _flagged(p, policy)) for p in pending[:MAX_WAITING]]
-    active = viewer.visible(await incidents.active(session))[:MAX_ACTIVE]
-    resolved = viewer.visible(await recently_resolved(session, limit=None))[:MAX_RESOLVED]
+    active = await incidents.active_page(session, viewer=viewer, limit=MAX_ACTIVE)
+    resolved = await incidents.resolved_page(session, viewer=viewer, limit=MAX_RESOLVED)
     return HomeFacts(
         user_id=viewer.user_id,
         now=now,
         waiting=waiting,
-        active=active,
-        resolved=resolved,
+        active=active.shown,
+        resolved=resolved.shown,
         leads=holders.get(Role.LEAD, []),
         more_waiting=max(0, len(pending) - MAX_WAITING),
-        held=await hold.held_among(session, [i.id or 0 for i in [*active, *resolved]]),
+        more_active=active.more,
+        more_resolved=resolved.more,
+        held=await hold.held_among(session, [i.id or 0 for i in [*active.shown, *resolved.shown]]),
     )
 
 

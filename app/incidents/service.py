@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import String, any_, bindparam, func
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.audit.service import audit
 from app.incidents.models import Incident, Kind, Severity, Status
+from app.incidents.visibility import Viewer
 
 
 async def create(
@@ -35,6 +41,7 @@ async def create(
         opened_at=opened_at,
         cadence_seconds=cadence_seconds,
         next_update_due=opened_at + timedelta(seconds=cadence_seconds),
+        next_reminder_at=opened_at + timedelta(seconds=cadence_seconds),
     )
     session.add(incident)
     await session.flush()
@@ -70,6 +77,70 @@ async def by_channel(session: AsyncSession, channel_id: str) -> Incident | None:
 async def active(session: AsyncSession) -> list[Incident]:
     query = select(Incident).where(Incident.status != Status.RESOLVED).order_by(col(Incident.id))
     return list((await session.exec(query)).all())
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of incidents a viewer may see, and how many they may see in all."""
+
+    shown: list[Incident]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - len(self.shown))
+
+
+async def active_page(session: AsyncSession, *, viewer: Viewer, limit: int) -> Page:
+    """The first `limit` open incidents `viewer` may see, oldest first, plus their count."""
+    where = [Incident.status != Status.RESOLVED]
+    return await _page(session, viewer=viewer, where=where, order=col(Incident.id), limit=limit)
+
+
+async def resolved_page(session: AsyncSession, *, viewer: Viewer, limit: int) -> Page:
+    """The `limit` most recently resolved incidents `viewer` may see, plus their count."""
+    where = [Incident.status == Status.RESOLVED]
+    order = col(Incident.id).desc()
+    return await _page(session, viewer=viewer, where=where, order=order, limit=limit)
+
+
+async def any_active(session: AsyncSession) -> bool:
+    """Whether any incident is open at all (one row at most is read)."""
+    query = select(Incident.id).where(Incident.status != Status.RESOLVED).limit(1)
+    return (await session.exec(query)).first() is not None
+
+
+async def _page(
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    where: list[Any],
+    order: Any,  # a column, or a column's .desc()
+    limit: int,
+) -> Page:
+    """Visibility is part of the query (`channel_id IN rooms`), so the page and the count
+    hold only what the viewer may see, whatever the number of incidents."""
+    if not viewer.is_admin:
+        if not viewer.rooms:
+            return Page(shown=[], total=0)
+        where = [*where, _in_rooms(session, viewer.rooms)]
+    rows = await session.exec(select(Incident).where(*where).order_by(order).limit(limit))
+    shown = list(rows.all())
+    if len(shown) < limit:
+        return Page(shown=shown, total=len(shown))
+    counted = await session.exec(select(func.count()).select_from(Incident).where(*where))
+    return Page(shown=shown, total=int(counted.one()))
+
+
+def _in_rooms(session: AsyncSession, rooms: frozenset[str]) -> Any:
+    """`channel_id IN rooms` as ONE bound value (a PostgreSQL array, a JSON list on SQLite):
+    an expanded IN of hundreds of rooms costs more to compile than the query costs to run."""
+    rooms_list = sorted(rooms)
+    channel = col(Incident.channel_id)
+    if session.get_bind().dialect.name == "postgresql":
+        return channel == any_(bindparam("rooms", rooms_list, type_=ARRAY(String)))
+    listed = func.json_each(bindparam("rooms", json.dumps(rooms_list))).table_valued("value")
+    return channel.in_(select(listed.c.value))
 
 
 async def set_brief(session: AsyncSession, incident: Incident, *, ts: str) -> None:

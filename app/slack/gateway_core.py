@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Set
 from typing import Any
 
-from aiohttp import ClientError
+from aiohttp import ClientError, ClientSession, ClientTimeout
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -45,6 +45,7 @@ class GatewayCore:
         self.users = UserDirectory(self._user_info, clock)
         self.bot_user_id = ""
         self._permalinks: dict[str, str] = {}
+        self._http: ClientSession | None = None  # the shared session, once `open_http` ran
         # Why the token must not be used any more (tokens_revoked, app_uninstalled), or None.
         self.stopped: str | None = None
 
@@ -52,6 +53,24 @@ class GatewayCore:
         """Slack revoked the token or the app was uninstalled: every call fails fast from now
         on, with `reason`, until the process is restarted with a new token."""
         self.stopped = reason
+
+    async def open_http(self) -> None:
+        """One aiohttp session (kept-alive connections) for every Web API call from now on,
+        unless the client came with a session of its own. Before this, and after
+        `close_http`, slack-sdk opens a session per call, as it does by default."""
+        if self._client.session is not None and not self._client.session.closed:
+            return
+        self._http = ClientSession(timeout=ClientTimeout(total=self._client.timeout))
+        self._client.session = self._http
+
+    async def close_http(self) -> None:
+        """Close the session `open_http` made (the bot is stopping)."""
+        if self._http is None:
+            return
+        if self._client.session is self._http:
+            self._client.session = None
+        await self._http.close()
+        self._http = None
 
     @property
     def token(self) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.clock import Clock
@@ -44,18 +45,38 @@ class SlackUser:
 
 class UserDirectory:
     """users.info (through the gateway's `fetch`) with a short cache; `None` for a user
-    Slack does not know."""
+    Slack does not know. Single-flight: concurrent lookups of one user share one request."""
 
     def __init__(self, fetch: Callable[[str], Awaitable[SlackUser | None]], clock: Clock) -> None:
         self._fetch = fetch
         self._clock = clock
-        self._cache: dict[str, tuple[SlackUser | None, object]] = {}
+        self._cache: dict[str, tuple[SlackUser | None, datetime]] = {}
+        self._in_flight: dict[str, asyncio.Future[SlackUser | None]] = {}
 
     async def get(self, user_id: str) -> SlackUser | None:
         now = self._clock.now()
         cached = self._cache.get(user_id)
-        if cached is not None and now - cached[1] < CACHE_FOR:  # type: ignore[operator]
+        if cached is not None and now - cached[1] < CACHE_FOR:
             return cached[0]
-        user = await self._fetch(user_id)
-        self._cache[user_id] = (user, now)
-        return user
+        pending = self._in_flight.get(user_id)
+        if pending is None:
+            pending = asyncio.ensure_future(self._lookup(user_id, now))
+            pending.add_done_callback(_retrieve)
+            self._in_flight[user_id] = pending
+        # shield: one caller cancelled (its request timed out) leaves the lookup to the others
+        return await asyncio.shield(pending)
+
+    async def _lookup(self, user_id: str, now: datetime) -> SlackUser | None:
+        """The one request for this user; a failure reaches every waiter and is not cached."""
+        try:
+            user = await self._fetch(user_id)
+            self._cache[user_id] = (user, now)
+            return user
+        finally:
+            self._in_flight.pop(user_id, None)
+
+
+def _retrieve(done: asyncio.Future[SlackUser | None]) -> None:
+    """Mark a failed lookup's error as seen even when every waiter was cancelled."""
+    if not done.cancelled():
+        done.exception()

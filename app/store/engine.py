@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+# PostgreSQL connections are replaced after this long, before a server or proxy drops them.
+RECYCLE_SECONDS = 1800
+# A pooled PostgreSQL connection idle this long is pinged before use (a busy one never is).
+IDLE_PING_SECONDS = 30.0
+_IDLE_SINCE = "crisis_idle_since"  # key in a pool record's `info` dict
 
 
 def async_url(url: str) -> str:
@@ -35,7 +43,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(
-    url: str, *, echo: bool = False, connect_args: dict[str, Any] | None = None
+    url: str,
+    *,
+    echo: bool = False,
+    connect_args: dict[str, Any] | None = None,
+    idle_ping_seconds: float = IDLE_PING_SECONDS,
 ) -> AsyncEngine:
     full = async_url(url)
     parsed = make_url(full)
@@ -46,7 +58,36 @@ def make_engine(
         engine = create_async_engine(full, echo=echo, connect_args={"timeout": 10})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(full, echo=echo, pool_pre_ping=True, connect_args=connect_args or {})
+    engine = create_async_engine(
+        full, echo=echo, pool_recycle=RECYCLE_SECONDS, connect_args=connect_args or {}
+    )
+    _ping_when_idle(engine, idle_seconds=idle_ping_seconds)
+    return engine
+
+
+def _ping_when_idle(engine: AsyncEngine, *, idle_seconds: float) -> None:
+    """No ping on every checkout (it costs a round trip per transaction): only a connection
+    that sat idle in the pool for `idle_seconds` is pinged. A dead one raises
+    DisconnectionError, and the pool (SQLAlchemy's documented custom pessimistic handling)
+    throws it away and retries the checkout with a fresh connection."""
+    pool = engine.sync_engine.pool
+    dialect = engine.sync_engine.dialect
+
+    def on_checkin(_dbapi: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_IDLE_SINCE] = time.monotonic()
+
+    def on_checkout(dbapi: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since < idle_seconds:
+            return
+        try:
+            dialect.do_ping(dbapi)
+        except Exception as error:  # any failure to ping: the connection is not usable
+            raise DisconnectionError("idle pooled connection is dead") from error
+
+    event.listen(pool, "checkin", on_checkin)
+    event.listen(pool, "checkout", on_checkout)
 
 
 class SessionFactory(async_sessionmaker[AsyncSession]):

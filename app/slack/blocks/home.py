@@ -24,6 +24,7 @@ from app.slack.blocks.brief import SEVERITY_ICON
 from app.slack.blocks.text import channel_link, mentions, safe, when
 
 LEGAL_HOLD = ":scales: *Legal hold*"
+LIST_PAGE = 45  # incidents one `/crisis list` reply shows (a message holds at most 50 blocks)
 
 
 def home_view(facts: HomeFacts) -> View:
@@ -32,8 +33,10 @@ def home_view(facts: HomeFacts) -> View:
     blocks += waiting_blocks(facts.waiting, facts.more_waiting)
     blocks.append(DividerBlock())
     blocks += active_blocks(facts.active, leads=facts.leads, now=facts.now, held=facts.held)
+    blocks += more_blocks(facts.more_active, "open", where="`/crisis list`")
     blocks.append(DividerBlock())
     blocks += resolved_blocks(facts.resolved, facts.record_links, held=facts.held)
+    blocks += more_blocks(facts.more_resolved, "resolved", where="each war room")
     return View(type="home", callback_id=ids.HOME_VIEW, blocks=blocks)
 
 
@@ -117,11 +120,23 @@ def resolved_blocks(
     return blocks
 
 
+def more_blocks(more: int, what: str, *, where: str) -> list[Block]:
+    """ "…and N more" under a list that was cut; nothing when all of it is shown."""
+    if more <= 0:
+        return []
+    return [_note(f"…and {more} more {what} incident(s); see {where}.")]
+
+
 def list_blocks(
-    incidents: Sequence[Incident], *, leads: Sequence[str], now: datetime
+    incidents: Sequence[Incident], *, leads: Sequence[str], now: datetime, more: int = 0
 ) -> list[Block]:
-    """`/crisis list`: the same overview as the Home tab's active incidents."""
-    return active_blocks(incidents[:45], leads=leads, now=now)
+    """`/crisis list`: the same overview as the Home tab's active incidents (one page of them,
+    then how many more there are)."""
+    blocks = active_blocks(incidents[:LIST_PAGE], leads=leads, now=now)
+    more += max(0, len(incidents) - LIST_PAGE)
+    if more:
+        blocks.append(_note(f"…and {more} more open incident(s) not shown."))
+    return blocks
 
 
 def _note(text: str) -> ContextBlock:

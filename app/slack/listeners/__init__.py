@@ -20,12 +20,14 @@ from app.slack.listeners import (
 
 
 def register(app: AsyncApp) -> None:
-    app_events.register(app)  # first: its middleware answers app_rate_limited
+    # Bolt tries listeners in registration order, building each one's arguments: the message
+    # listener (the hot path, every event archived) comes first, so a message matches at once.
+    messages.register(app)
+    app_events.register(app)  # the first middleware of its own: answers app_rate_limited
     crisis_command.register(app)
     open_view.register(app)
     approval_buttons.register(app)
     approval_views.register(app)
-    messages.register(app)
     reactions.register(app)
     home.register(app)
     updates.register(app)

@@ -15,7 +15,7 @@ from app.incidents.visibility import NONE_VISIBLE
 from app.roles import service as roles
 from app.roles.models import Role
 from app.slack import ids
-from app.slack.blocks.home import list_blocks
+from app.slack.blocks.home import LIST_PAGE, list_blocks
 from app.slack.blocks.review import read_review_form
 from app.slack.commands.grammar import Archive, ListIncidents, StartReview
 from app.slack.listeners.error_handler import guarded
@@ -32,15 +32,16 @@ def register(app: AsyncApp) -> None:
 async def _list(
     deps: Deps, _parsed: ListIncidents, command: dict[str, Any], reply: Replier
 ) -> None:
+    who = await viewer(deps, command["user_id"])
     async with deps.db() as session:
-        active = await incidents.active(session)
+        page = await incidents.active_page(session, viewer=who, limit=LIST_PAGE)
+        hidden = page.total == 0 and await incidents.any_active(session)
         leads = (await roles.holders(session))[Role.LEAD]
-    shown = (await viewer(deps, command["user_id"])).visible(active)
-    if active and not shown:
+    if hidden:
         await reply.send(NONE_VISIBLE)
         return
-    blocks = list_blocks(shown, leads=leads, now=deps.clock.now())
-    await reply.send(f"{len(shown)} active incident(s)", blocks)
+    blocks = list_blocks(page.shown, leads=leads, now=deps.clock.now(), more=page.more)
+    await reply.send(f"{page.total} active incident(s)", blocks)
 
 
 async def _review(deps: Deps, _parsed: StartReview, command: dict[str, Any], _r: Replier) -> None:
