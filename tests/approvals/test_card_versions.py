@@ -12,16 +12,15 @@ import pytest
 
 from app.approvals import queries
 from app.approvals.models import Action
-from app.clock import FakeClock
 from app.flows import cards
-from app.harness import Harness, start_harness
+from app.harness import Harness
 from app.harness.seed import DAVID, LISA, MARIA, ROBERT
 from app.main import CrisisRoom, create_app
 from app.roles.models import Role
 from app.slack import ids
 from app.store.engine import make_session_factory
 from tests.conftest import BACKENDS
-from tests.databases import POSTGRES_URL, fresh_engine
+from tests.databases import harness_on
 from tests.scenarios.approvals_helpers import click, copies, open_seed_incident, propose, shown
 
 ROBERTS = "approved by @Robert Chen"
@@ -29,15 +28,8 @@ ROBERTS = "approved by @Robert Chen"
 
 @pytest.fixture(params=BACKENDS)
 async def bot(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Harness]:
-    async with fresh_engine(request.param, tmp_path) as engine:
-        url = f"sqlite:///{tmp_path / 'crisis.db'}" if request.param == "sqlite" else POSTGRES_URL
-        running = await start_harness(
-            database_url=url, clock=FakeClock(), session_factory=make_session_factory(engine)
-        )
-        try:
-            yield running
-        finally:
-            await running.stop()
+    async with harness_on(request.param, tmp_path) as running:
+        yield running
 
 
 async def apology(harness: Harness) -> Action:

@@ -14,14 +14,13 @@ import pytest
 from sqlmodel import select
 
 from app.clock import FakeClock
-from app.harness import Harness, start_harness
+from app.harness import Harness
 from app.harness.seed import DAVID, MARIA
 from app.incidents.models import Incident
 from app.record.verify import verify_incident
 from app.slackdouble.workspace import Message
-from app.store.engine import make_session_factory
 from tests.conftest import BACKENDS
-from tests.databases import POSTGRES_URL, fresh_engine
+from tests.databases import harness_on
 from tests.record.scenario import by_key, open_war_room, record_of, said, settle_all
 from tests.scenarios.conftest import crisis
 
@@ -35,15 +34,8 @@ ODD = "U0ODDNAME"
 async def harness(
     request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock
 ) -> AsyncIterator[Harness]:
-    async with fresh_engine(request.param, tmp_path) as engine:
-        url = POSTGRES_URL if request.param == "postgresql" else f"sqlite:///{tmp_path / 'c.db'}"
-        running = await start_harness(
-            database_url=url, clock=clock, session_factory=make_session_factory(engine)
-        )
-        try:
-            yield running
-        finally:
-            await running.stop()
+    async with harness_on(request.param, tmp_path, clock=clock) as running:
+        yield running
 
 
 async def second_war_room(harness: Harness) -> Incident:
