@@ -14,14 +14,19 @@ from app.approvals import queries
 from app.approvals.models import Action
 from app.flows import cards
 from app.harness import Harness
-from app.harness.seed import DAVID, LISA, MARIA, ROBERT
+from app.harness.seed import DAVID, LISA, ROBERT
 from app.main import CrisisRoom, create_app
 from app.roles.models import Role
 from app.slack import ids
 from app.store.engine import make_session_factory
 from tests.conftest import BACKENDS
 from tests.databases import harness_on
-from tests.scenarios.approvals_helpers import click, copies, open_seed_incident, propose, shown
+from tests.scenarios.approvals_helpers import (
+    click,
+    copies,
+    seed_apology,
+    shown,
+)
 
 ROBERTS = "approved by @Robert Chen"
 
@@ -33,15 +38,7 @@ async def bot(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[H
 
 
 async def apology(harness: Harness) -> Action:
-    incident = await open_seed_incident(harness)
-    return await propose(
-        harness,
-        MARIA.id,
-        incident,
-        title="CEO apology",
-        details="We are sorry for how we treated a customer.",
-        category="public_statement",  # legal and exec must approve
-    )
+    return (await seed_apology(harness, details="We are sorry for how we treated a customer."))[1]
 
 
 async def version(harness: Harness, action_id: int) -> int:

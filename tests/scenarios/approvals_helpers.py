@@ -91,3 +91,17 @@ def shown(harness: Harness, copy: CardCopy) -> str:
     message = harness.double.message(copy.channel_id, copy.ts)
     assert message is not None
     return harness.double.render(message.blocks or [])
+
+
+async def seed_apology(harness: Harness, *, details: str) -> tuple[Incident, Action]:
+    """The seed incident with Maria's CEO apology proposed (legal and exec must approve)."""
+    incident = await open_seed_incident(harness)
+    action = await propose(
+        harness,
+        MARIA.id,
+        incident,
+        title="CEO apology",
+        details=details,
+        category="public_statement",
+    )
+    return incident, action

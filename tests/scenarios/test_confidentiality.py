@@ -8,13 +8,22 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
+from app.approvals.models import Action
 from app.flows.card_retire import retired_text
 from app.harness import Harness
 from app.harness.seed import ALEX, DAVID, JORDAN, MARIA, ROBERT
+from app.incidents.models import Incident
 from app.incidents.visibility import NONE_VISIBLE, NOT_VISIBLE
 from app.roles.models import Role
 from app.slack import ids
-from tests.scenarios.approvals_helpers import click, copies, open_seed_incident, propose, state
+from tests.scenarios.approvals_helpers import (
+    click,
+    copies,
+    open_seed_incident,
+    propose,
+    seed_apology,
+    state,
+)
 from tests.scenarios.conftest import crisis, last_private
 from tests.scenarios.test_home import open_home
 
@@ -53,17 +62,8 @@ async def forged_click(
     await harness.settle()
 
 
-async def apology(harness: Harness):  # type: ignore[no-untyped-def]
-    incident = await open_seed_incident(harness)
-    action = await propose(
-        harness,
-        MARIA.id,
-        incident,
-        title="CEO apology",
-        details="We are sorry.",
-        category="public_statement",
-    )
-    return incident, action
+async def apology(harness: Harness) -> tuple[Incident, Action]:
+    return await seed_apology(harness, details="We are sorry.")
 
 
 async def test_mallory_is_told_nothing_exists(harness: Harness) -> None:

@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from app.approvals.models import Action
 from app.harness import Harness
-from app.harness.seed import DAVID, MARIA, ROBERT
+from app.harness.seed import DAVID, ROBERT
 from app.incidents.models import Incident
 from app.roles.models import Role
 from app.slack import ids
@@ -26,8 +26,7 @@ from tests.databases import harness_on
 from tests.scenarios.approvals_helpers import (
     copies,
     copy_for,
-    open_seed_incident,
-    propose,
+    seed_apology,
     shown,
     state,
 )
@@ -45,15 +44,7 @@ async def bot(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[H
 
 
 async def apology(harness: Harness) -> Action:
-    incident = await open_seed_incident(harness)
-    return await propose(
-        harness,
-        MARIA.id,
-        incident,
-        title="CEO apology",
-        details="We are sorry for how we treated a customer.",
-        category="public_statement",  # legal and exec must approve
-    )
+    return (await seed_apology(harness, details="We are sorry for how we treated a customer."))[1]
 
 
 async def approve(harness: Harness, user: str, action: Action, role: Role) -> Transactions:
