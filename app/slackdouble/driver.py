@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 
-from app.slackdouble import payloads
+from app.slackdouble import clicks, payloads
 from app.slackdouble.double import SlackDouble
 from app.slackdouble.events import EventCallback
 from app.slackdouble.viewstore import APP_ID
@@ -155,10 +155,12 @@ class SlackDriver:
     ) -> DriverResponse:
         """Press a button (or pick a value) the bot showed; fails if it was not shown."""
         if channel_id and message_ts:
-            payload, blocks = self._message_click(user_id, channel_id, message_ts)
+            base = self._base_interaction("block_actions", user_id)
+            payload, blocks = clicks.on_message(self.double, base, channel_id, message_ts)
             where = f"message {message_ts} in {channel_id}"
         else:
-            payload, blocks = self._view_click(user_id, view_id)
+            base = self._base_interaction("block_actions", user_id)
+            payload, blocks = clicks.on_view(self.double, base, view_id)
             where = f"view {payload['view']['id']}"
         found_block, element = payloads.find_element(blocks, action_id, block_id, where)
         payload["actions"] = [payloads.action_entry(found_block, element, value)]
@@ -175,37 +177,6 @@ class SlackDriver:
             "enterprise": None,
             "is_enterprise_install": False,
         }
-
-    def _message_click(
-        self, user_id: str, channel_id: str, message_ts: str
-    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        payload = self._base_interaction("block_actions", user_id)
-        channel = self.double.channel(channel_id)
-        message = self.double.message(channel_id, message_ts)
-        ephemeral = next((e for e in self.double.ephemerals(user_id) if e.ts == message_ts), None)
-        if message is None and ephemeral is None:
-            raise AssertionError(f"{user_id} sees no message {message_ts} in {channel_id}")
-        container = {"type": "message", "message_ts": message_ts, "channel_id": channel_id}
-        payload["container"] = {**container, "is_ephemeral": message is None}
-        payload["channel"] = {"id": channel_id, "name": channel.name}
-        payload["state"] = {"values": {}}
-        payload["response_url"] = self.double.new_response_url(user_id, channel_id, message_ts)
-        if message is not None:
-            payload["message"] = message.to_slack()
-            return payload, message.blocks
-        assert ephemeral is not None
-        return payload, ephemeral.blocks
-
-    def _view_click(
-        self, user_id: str, view_id: str | None
-    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        view = self.double.view(view_id) if view_id else self.double.home(user_id)
-        if view is None:
-            raise AssertionError(f"click needs a message, a view or a Home tab for {user_id}")
-        payload = self._base_interaction("block_actions", user_id)
-        payload["container"] = {"type": "view", "view_id": view["id"]}
-        payload["view"] = view
-        return payload, view.get("blocks", [])
 
     async def submit_view(
         self, user_id: str, values: dict[str, Any], *, view_id: str | None = None
