@@ -115,6 +115,7 @@ class CrisisRoom:
         await self.checkpoints.stop()
         await self.retention.stop()
         await stop_recovery(self.recovery)
+        await self.deps.record.close()  # what was queued commits first
         if self.deps.scheduler.running:
             self.deps.scheduler.shutdown(wait=False)
         await self.deps.slack.close_http()
@@ -158,6 +159,8 @@ class CrisisBolt(AsyncApp):
         return self._keeping(super().command(*args, **kwargs))
 
     def event(self, *args: Any, **kwargs: Any) -> Any:
+        middleware = kwargs.get("middleware") or []
+        self.registered += [f for f in middleware if not isinstance(f, AsyncMiddleware)]
         return self._keeping(super().event(*args, **kwargs))
 
     def _keeping(self, register: Callable[..., Any]) -> Callable[..., Any]:

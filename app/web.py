@@ -50,6 +50,8 @@ def events_app(room: CrisisRoom, *, clock: WallClock | None = None) -> web.Appli
         if verdict.status:
             return _refusal(verdict.status, verdict.error)
         bolt_response = await room.bolt.async_dispatch(await to_bolt_request(request))
+        if bolt_response.status >= 500:  # not stored: Slack's retry must not count as a replay
+            await gate.unserved(request.headers)
         return await to_aiohttp_response(bolt_response)
 
     application = health_app(room)

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
-
-from sqlalchemy import Connection
 
 from app.errors import SlackFailure
 from app.flows.deps import Deps
 from app.incidents import service as incidents
 from app.record import append as chain
 from app.record import queries
+from app.record.batch import Pending
 from app.record.drafts import Draft, delete_draft, from_event
 from app.record.models import EntryKind
 from app.record.reactions import pin_draft, reaction_draft
@@ -80,7 +78,8 @@ async def incident_of(deps: Deps, channel_id: str) -> int | None:
 
 
 async def store(deps: Deps, draft: Draft, incident_id: int) -> chain.Appended | None:
-    """Resolve the author's name and any files, then append in one transaction."""
+    """Resolve the author's name and any files, then append: the entry is committed when this
+    returns (the group-commit writer's batch holding it has committed)."""
     if draft.files and await already_stored(deps, incident_id, draft.dedupe_key):
         return None
     if draft.kind == EntryKind.DELETE and not draft.content.get("previous"):
@@ -89,22 +88,11 @@ async def store(deps: Deps, draft: Draft, incident_id: int) -> chain.Appended | 
     fetched = await fetch_all(deps.slack, draft.files, cap=deps.settings.record_file_max_bytes)
     if fetched:
         draft = _with_files(draft, fetched)
-    engine = deps.db.engine
-    one_writer = engine.dialect.name == "sqlite"  # one writer at a time: one lock for all
-    lock = deps.record.locks(None if one_writer else incident_id)
-    async with lock, engine.begin() as conn:
-        return await conn.run_sync(_write, draft, incident_id, deps.clock.now(), fetched)
-
-
-def _write(
-    conn: Connection, draft: Draft, incident_id: int, now: datetime, fetched: list[Fetched]
-) -> chain.Appended | None:
-    appended = chain.append(conn, draft, incident_id=incident_id, recorded_at=now)
-    if appended is not None:
-        for item in fetched:
-            if item.content is not None:
-                chain.store_file(conn, item.meta["sha256"], item.content)
-    return appended
+    kept = tuple(
+        (item.meta["sha256"], item.content) for item in fetched if item.content is not None
+    )
+    pending = Pending(draft, incident_id, recorded_at=deps.clock.now(), files=kept)
+    return await deps.record.writer(deps.db.engine).submit(pending)
 
 
 async def already_stored(deps: Deps, incident_id: int, key: str) -> bool:

@@ -41,6 +41,11 @@ class RequestGate:
         self.verifier = SignatureVerifier(signing_secret, clock=replays.clock)
         self.replays = replays
 
+    async def unserved(self, headers: Mapping[str, str]) -> None:
+        """The bot answered this verified request with a 5xx: Slack will send it again, and
+        its retry (same body, maybe the same second, so the same signature) must run."""
+        await self.replays.forget(signature=headers.get(SIGNATURE, ""))
+
     async def check(self, body: bytes, headers: Mapping[str, str], content_type: str) -> Verdict:
         text = _utf8(body)
         shape = classify(text, content_type) if text is not None else Shape(None, "not UTF-8")

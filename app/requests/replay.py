@@ -8,16 +8,18 @@ open: a request signed more than five minutes ago (or ahead) fails the signature
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import Connection, delete
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.requests.models import SeenRequest
 from app.requests.wallclock import WallClock
 from app.store.engine import SessionFactory
+from app.store.group_commit import GroupCommit
 
 WINDOW_SECONDS = 5 * 60  # Slack's: a signature older (or newer) than this is refused
 PRUNE_EVERY_SECONDS = 60.0
@@ -31,11 +33,16 @@ def signature_key(signature: str) -> str:
 
 @dataclass
 class ReplayGuard:
-    """Remembers the signatures of requests served; `first_use` is False for a replay."""
+    """Remembers the signatures of requests served; `first_use` is False for a replay.
+
+    Signatures are written by group commit (app/store/group_commit.py): under a burst of
+    events, hundreds share one INSERT and one commit, and each request still waits for its row
+    to be committed before it runs."""
 
     db: SessionFactory
     clock: WallClock
     last_pruned: float = field(default=float("-inf"))
+    batches: GroupCommit[dict[str, Any], bool] | None = None
 
     async def first_use(self, *, signature: str, signed_at: int) -> bool:
         """Record this signature; False when it was already used (a replay)."""
@@ -45,11 +52,20 @@ class ReplayGuard:
             "signed_at": signed_at,
             "seen_at": datetime.fromtimestamp(self.clock.now(), UTC),
         }
+        if self.batches is None:
+            self.batches = GroupCommit(self.db.engine, insert_new)
+        return await self.batches.submit(row)
+
+    async def forget(self, *, signature: str) -> None:
+        """This request was not served after all (the bot answered 5xx, so Slack retries an
+        event, possibly in the same second, with the same signature): let it run again."""
+        key = _TABLE.c.signature_sha256 == signature_key(signature)
         async with self.db.begin() as session:
-            connection = await session.connection()
-            statement = _insert_new(connection.dialect.name, row)
-            result = await connection.execute(statement)
-        return bool(result.rowcount)
+            await (await session.connection()).execute(delete(_TABLE).where(key))
+
+    async def close(self) -> None:
+        if self.batches is not None:
+            await self.batches.close()
 
     async def prune(self) -> int:
         """Forget signatures whose window has closed; returns how many were forgotten."""
@@ -65,10 +81,17 @@ class ReplayGuard:
             await self.prune()
 
 
-def _insert_new(dialect: str, row: dict[str, Any]) -> Any:
-    """INSERT … ON CONFLICT DO NOTHING, on SQLite and PostgreSQL alike."""
-    if dialect == "postgresql":
-        return postgresql.insert(_TABLE).values(**row).on_conflict_do_nothing()
-    if dialect == "sqlite":
-        return sqlite.insert(_TABLE).values(**row).on_conflict_do_nothing()
-    raise ValueError(f"replay refusal does not support {dialect}")
+def insert_new(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[bool]:
+    """One INSERT … ON CONFLICT DO NOTHING RETURNING for the batch: True for each row that
+    was new (the first of two equal signatures in one batch is the new one)."""
+    first: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        first.setdefault(row["signature_sha256"], row)
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(_TABLE).values(list(first.values())).on_conflict_do_nothing()
+    key = _TABLE.c.signature_sha256
+    inserted: set[str] = set(conn.execute(statement.returning(key)).scalars())
+    return [
+        row is first[row["signature_sha256"]] and row["signature_sha256"] in inserted
+        for row in rows
+    ]

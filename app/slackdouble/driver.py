@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -64,6 +65,9 @@ class SlackDriver:
         self.signing_secret = signing_secret
         self.team_id = team_id
         self.forwarded: list[DriverResponse] = []
+        # Slack retries an event the app did not answer with 200 three times: at once, after
+        # a minute, after five. The double keeps the count and the order, in less time.
+        self.retry_delays: tuple[float, ...] = (0.0, 0.2, 1.0)
         self._http = http
         self._owns_http = http is None
         self._forwarder: EventCallback | None = None
@@ -267,10 +271,25 @@ class SlackDriver:
 
         async def forward(event: dict[str, Any]) -> None:
             if self._bot_hears(event):
-                self.forwarded.append(await self.event(event))
+                await self._deliver(event)
 
         self._forwarder = forward
         self.double.subscribe(forward)
+
+    async def _deliver(self, event: dict[str, Any]) -> None:
+        """One event, sent again (same event_id, X-Slack-Retry-Num) while the app answers
+        anything but 200, as long as Slack would keep trying."""
+        event_id = self._event_id()
+        response = await self.event(event, event_id=event_id)
+        self.forwarded.append(response)
+        for retry, delay in enumerate(self.retry_delays, start=1):
+            if response.status == 200:
+                return
+            await asyncio.sleep(delay)
+            response = await self.event(
+                event, event_id=event_id, retry_num=retry, retry_reason="http_error"
+            )
+            self.forwarded.append(response)
 
     def _bot_hears(self, event: dict[str, Any]) -> bool:
         """Slack only sends a bot the events of conversations it is a member of."""

@@ -25,6 +25,9 @@ class EventBus:
         self._queue: asyncio.Queue[dict[str, Any]] | None = None
         self._worker: asyncio.Task[None] | None = None
         self._undelivered = 0  # emitted, not yet delivered to every subscriber
+        self.emitted = 0  # ever emitted; `delivered` of them have reached every subscriber
+        self.delivered = 0
+        self._waiters: list[tuple[int, asyncio.Future[None]]] = []
 
     @property
     def idle(self) -> bool:
@@ -42,6 +45,17 @@ class EventBus:
             return
         self._ensure_worker().put_nowait(copy.deepcopy(event))
         self._undelivered += 1
+        self.emitted += 1
+
+    async def delivered_through(self, count: int) -> None:
+        """Wait until the first `count` events emitted have reached every subscriber (what a
+        call must wait for to deliver its own events first, without waiting on the event
+        being delivered now, whose subscriber may be calling the API)."""
+        if self.delivered >= count:
+            return
+        done = asyncio.get_running_loop().create_future()
+        self._waiters.append((count, done))
+        await done
 
     async def drain(self) -> None:
         """Wait until every event emitted so far has been delivered."""
@@ -55,6 +69,8 @@ class EventBus:
         self._worker = None
         self._queue = None
         self._undelivered = 0
+        self.delivered = self.emitted
+        self._wake()
 
     def _ensure_worker(self) -> asyncio.Queue[dict[str, Any]]:
         if self._queue is None or self._worker is None or self._worker.done():
@@ -70,7 +86,18 @@ class EventBus:
                     await self._deliver(callback, event)
             finally:
                 self._undelivered -= 1
+                self.delivered += 1
+                self._wake()
                 queue.task_done()
+
+    def _wake(self) -> None:
+        waiting = []
+        for count, done in self._waiters:
+            if self.delivered >= count and not done.done():
+                done.set_result(None)
+            elif not done.done():
+                waiting.append((count, done))
+        self._waiters = waiting
 
     @staticmethod
     async def _deliver(callback: EventCallback, event: dict[str, Any]) -> None:

@@ -99,9 +99,12 @@ class ApiServer:
         args = await _read_args(request)
         token = _bearer(request) or str(args.pop("token", "") or "")
         args.pop("token", None)
+        emitted = self.ws.bus.emitted
         status, body, headers = self._answer(method, args, token)
-        if self.ws.events_first:
-            await self.ws.bus.drain()  # the events this call caused reach the app first
+        if self.ws.events_first and self.ws.bus.emitted > emitted:
+            # the events this call caused reach the app before its answer (not earlier
+            # events: the one being delivered now may be waiting on this very call)
+            await self.ws.bus.delivered_through(self.ws.bus.emitted)
         self.calls.append(Call(method, args, bool(body["ok"]), body.get("error")))
         return web.json_response(body, status=status, headers=headers)
 

@@ -9,8 +9,6 @@ import re
 import sys
 from pathlib import Path
 
-import pytest
-
 VERIFIED = re.compile(r"crisisroom verify INC-1: INC-1: intact, ([\d,]+) entries, final hash (\w+)")
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,11 +33,6 @@ async def _final(folder: Path) -> tuple[str, str]:
     return found.group(1), found.group(2)
 
 
-@pytest.mark.skip(
-    reason="not yet reproducible on a loaded machine: a reminder's audit entry and the event of "
-    "its own message race into the record, because message events are acknowledged before "
-    "their record entry is committed; acknowledging after the commit (issue 12) fixes the order"
-)
 async def test_two_runs_of_the_demo_end_on_the_same_final_hash(tmp_path: Path) -> None:
     first = await _final(tmp_path / "first")
     second = await _final(tmp_path / "second")

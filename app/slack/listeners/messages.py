@@ -2,29 +2,27 @@
 
 `app.event("message")` hears every subtype (`app.message()` would miss edits and deletions),
 and the app is built with `ignoring_self_events_enabled=False` so the bot's own posts are kept.
-Bolt acknowledges events before this runs; a retried delivery (X-Slack-Retry-Num, same event)
-is stored once because the record dedupes on what the event is, not how it arrived.
+The entry is committed before Slack gets its 200 (app/slack/listeners/stored_first.py); a
+retried delivery (X-Slack-Retry-Num, same event) is stored once because the record dedupes on
+what the event is, not how it arrived.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt.async_app import AsyncApp
 
-from app.flows.deps import Deps
 from app.flows.record_ingest import ingest_event
-from app.slack.listeners.error_handler import guarded
+from app.slack.listeners.stored_first import stored_first
 
 
 def register(app: AsyncApp) -> None:
-    app.event("message")(guarded(handle_message))
+    app.event("message", middleware=[stored_first(ingest_event)])(archived)
     for membership in ("member_joined_channel", "member_left_channel"):
         app.event(membership)(ignore_membership)
 
 
-async def handle_message(event: dict[str, Any], body: dict[str, Any], deps: Deps) -> None:
-    await ingest_event(deps, event, event_id=body.get("event_id"))
+async def archived() -> None:
+    """Nothing is left to do once Bolt acknowledges: the middleware stored the event first."""
 
 
 async def ignore_membership() -> None:

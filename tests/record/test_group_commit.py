@@ -1,0 +1,139 @@
+"""Group commit: many appends share a transaction, keep their order, store duplicates once,
+and promise nothing that did not commit (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.clock import FakeClock
+from app.record.batch import Pending, append_all
+from app.record.verify import verify_incident
+from app.store.engine import SessionFactory
+from app.store.group_commit import GroupCommit
+from tests.record.helpers import content, draft_of, message, new_incident, rows
+
+Writer = GroupCommit[Pending, object]
+
+
+def pending(incident_id: int, ts: str, text_: str, clock: FakeClock) -> Pending:
+    return Pending(draft_of(message(ts, text_)), incident_id, recorded_at=clock.now())
+
+
+async def test_a_burst_shares_a_few_commits_and_keeps_the_order_it_was_sent_in(
+    db: SessionFactory, clock: FakeClock
+) -> None:
+    incident = await new_incident(db, clock)
+    writer: Writer = GroupCommit(db.engine, append_all)
+    items = [
+        pending(incident.id or 0, f"1700000000.{n:06d}", f"line {n}", clock) for n in range(200)
+    ]
+    results = await asyncio.gather(*(writer.submit(item) for item in items))
+    stored = await said(db, incident.id or 0)
+    assert [content(row)["message"]["text"] for row in stored] == [f"line {n}" for n in range(200)]
+    assert [row["seq"] for row in stored] == list(range(2, 202))  # seq 1: the incident opened
+    assert all(result is not None for result in results)
+    assert writer.batches < 20  # not one commit per entry
+    assert (await verify_incident(db, incident.id or 0)).intact
+    await writer.close()
+
+
+async def test_duplicates_in_a_batch_and_across_batches_are_stored_once(
+    db: SessionFactory, clock: FakeClock
+) -> None:
+    incident = await new_incident(db, clock)
+    writer: Writer = GroupCommit(db.engine, append_all)
+    once = pending(incident.id or 0, "1700000000.000001", "said once", clock)
+    first = await asyncio.gather(writer.submit(once), writer.submit(once))
+    again = await writer.submit(once)  # Slack's retry, a later batch
+    assert sum(result is not None for result in first) == 1
+    assert again is None
+    assert len(await said(db, incident.id or 0)) == 1
+    await writer.close()
+
+
+async def test_two_incidents_in_one_batch_each_keep_their_own_chain(
+    db: SessionFactory, clock: FakeClock
+) -> None:
+    one = await new_incident(db, clock, channel="C0ONE")
+    two = await new_incident(db, clock, channel="C0TWO")
+    writer: Writer = GroupCommit(db.engine, append_all)
+    items = [
+        pending((one if n % 2 else two).id or 0, f"1700000000.{n:06d}", f"n{n}", clock)
+        for n in range(40)
+    ]
+    await asyncio.gather(*(writer.submit(item) for item in items))
+    for incident in (one, two):
+        assert [row["seq"] for row in await said(db, incident.id or 0)] == list(range(2, 22))
+        assert (await verify_incident(db, incident.id or 0)).intact
+    await writer.close()
+
+
+async def test_a_refused_write_reaches_its_caller_and_nothing_is_half_stored(
+    db: SessionFactory, clock: FakeClock
+) -> None:
+    incident = await new_incident(db, clock)
+    writer: Writer = GroupCommit(db.engine, append_all)
+    await refuse_record_writes(db, True)
+    items = [pending(incident.id or 0, f"1700000000.{n:06d}", f"n{n}", clock) for n in range(5)]
+    outcomes = await asyncio.gather(*(writer.submit(i) for i in items), return_exceptions=True)
+    assert all(isinstance(outcome, SQLAlchemyError) for outcome in outcomes)
+    assert await said(db, incident.id or 0) == []
+    await refuse_record_writes(db, False)
+    assert all(await asyncio.gather(*(writer.submit(item) for item in items)))
+    assert len(await said(db, incident.id or 0)) == 5
+    await writer.close()
+
+
+async def test_one_bad_item_fails_alone(db: SessionFactory, clock: FakeClock) -> None:
+    incident = await new_incident(db, clock)
+    writer: Writer = GroupCommit(db.engine, append_all)
+    good = [pending(incident.id or 0, f"1700000000.{n:06d}", f"n{n}", clock) for n in range(3)]
+    bad = pending(987654, "1700000001.000000", "no such incident", clock)  # foreign key refuses
+    outcomes = await asyncio.gather(
+        writer.submit(good[0]),
+        writer.submit(bad),
+        *(writer.submit(i) for i in good[1:]),
+        return_exceptions=True,
+    )
+    assert isinstance(outcomes[1], SQLAlchemyError)
+    assert [outcome is not None for outcome in (outcomes[0], *outcomes[2:])] == [True] * 3
+    assert len(await said(db, incident.id or 0)) == 3
+    await writer.close()
+
+
+async def said(db: SessionFactory, incident_id: int) -> list[dict[str, Any]]:
+    return [row for row in await rows(db, incident_id) if row["kind"] == "message"]
+
+
+async def refuse_record_writes(db: SessionFactory, refuse: bool) -> None:
+    """A database that refuses to write the record (what an outage looks like to a writer)."""
+    async with db.begin() as session:
+        conn = await session.connection()
+        for statement in _refusal(conn.dialect.name, refuse):
+            await conn.execute(text(statement))
+
+
+def _refusal(dialect: str, refuse: bool) -> list[str]:
+    if dialect == "sqlite":
+        if not refuse:
+            return ["DROP TRIGGER outage"]
+        return [
+            "CREATE TRIGGER outage BEFORE INSERT ON record_entry "
+            "BEGIN SELECT RAISE(ABORT, 'the database refuses writes'); END"
+        ]
+    if not refuse:
+        return ["DROP TRIGGER outage ON record_entry", "DROP FUNCTION outage()"]
+    return [
+        "CREATE FUNCTION outage() RETURNS trigger AS $$ BEGIN "
+        "RAISE EXCEPTION 'the database refuses writes'; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER outage BEFORE INSERT ON record_entry "
+        "FOR EACH ROW EXECUTE FUNCTION outage()",
+    ]
+
+
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
