@@ -13,6 +13,7 @@ import sys
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.errors import CrisisError
 from app.logs import configure_logging
@@ -39,6 +40,9 @@ async def serve(settings: Settings) -> int:
     except CrisisError as error:
         await _shut(room, runner, None)
         return _fail(error)
+    except (SQLAlchemyError, OSError) as error:  # the database refused us at start
+        await _shut(room, runner, None)
+        return _fail(DatabaseUnusable(type(error).__name__))
     await _until_stopped()
     await _shut(room, runner, socket_mode)
     return 0
@@ -64,6 +68,14 @@ async def _socket_mode(room: CrisisRoom, settings: Settings) -> AsyncSocketModeH
 def _app_token(settings: Settings) -> str:
     assert settings.slack_app_token is not None
     return settings.slack_app_token.get_secret_value()
+
+
+class DatabaseUnusable(CrisisError):
+    def __init__(self, kind: str) -> None:
+        super().__init__(
+            f"couldn't use the database at DATABASE_URL ({kind}): check that it is running, "
+            "reachable and writable"
+        )
 
 
 def _fail(error: CrisisError) -> int:

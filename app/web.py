@@ -7,9 +7,12 @@ Slack's requests then arrive over the app's own WebSocket, so no HTTP door leads
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 
+from app.flows.health import HealthCheck
 from app.main import CrisisRoom
 from app.requests.gate import RequestGate
 from app.requests.replay import ReplayGuard
@@ -27,16 +30,31 @@ def web_app(room: CrisisRoom, *, clock: WallClock | None = None) -> web.Applicat
 
 
 def health_app(room: CrisisRoom) -> web.Application:
-    async def healthz(_request: web.Request) -> web.Response:
-        if room.deps.slack.stopped is not None:  # tokens_revoked / app_uninstalled
-            return web.json_response({"ok": False, "reason": room.deps.slack.stopped}, status=503)
-        if room.ready:
-            return web.json_response({"ok": True})
-        return web.json_response({"ok": False, "reason": "starting"}, status=503)
+    """GET /healthz: 200 {"ok": true} only when Slack auth is good and the database answers
+    a probe (app/flows/health.py); otherwise 503 naming the failing part and why, or
+    {"ok": false, "reason": "starting"} until the bot has started. `?verbose=1` adds when the
+    legal record was last written and when Slack auth was last checked."""
+    health = HealthCheck(room.deps)
+
+    async def healthz(request: web.Request) -> web.Response:
+        if room.deps.slack.stopped is None and not room.ready:
+            return web.json_response({"ok": False, "reason": "starting"}, status=503)
+        verdict = await health.check()
+        if not verdict.ok:
+            return web.json_response(verdict.answer(), status=503)
+        answer = verdict.answer()
+        if request.query.get("verbose") == "1":
+            answer["last_record_write"] = _iso(await health.last_record_write())
+            answer["slack_auth_checked"] = _iso(health.auth_checked)
+        return web.json_response(answer)
 
     application = web.Application()
     application.router.add_get(HEALTH_PATH, healthz)
     return application
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 def events_app(room: CrisisRoom, *, clock: WallClock | None = None) -> web.Application:

@@ -97,3 +97,17 @@ async def test_a_bad_policy_file_stops_start_up_with_one_line(tmp_path: Path) ->
     assert process.returncode == 2
     lines = err.decode().strip().splitlines()
     assert len(lines) == 1 and '"cmo" is not a role' in lines[0], lines
+
+
+async def test_a_database_that_refuses_at_start_stops_start_up_with_one_line(
+    tmp_path: Path,
+) -> None:
+    async with SlackDouble(token=BOT_TOKEN) as double:
+        closed = f"postgresql://postgres@127.0.0.1:{free_port()}/nowhere"
+        env = serve_env(tmp_path, double.api_url, DATABASE_URL=closed)
+        process = await serve(env, tmp_path)
+        _, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 2
+    lines = err.decode().strip().splitlines()
+    assert lines[-1].startswith("crisisroom: couldn't use the database at DATABASE_URL"), lines
+    assert "Traceback" not in err.decode()
