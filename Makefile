@@ -30,9 +30,9 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 bench: $(STAMP)
-	$(BIN)/python bench/ack_latency.py
-	$(BIN)/python bench/record_ingest.py
+	$(BIN)/python bench/side_by_side.py
 	$(BIN)/python bench/record_export_verify.py
+	$(BIN)/python bench/scheduler_tick.py
 
 serve: $(STAMP)
 	$(BIN)/crisisroom serve
