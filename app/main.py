@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import app.models  # noqa: F401  (every table known, so a retention purge finds all of an incident)
@@ -35,7 +37,7 @@ from app.flows.retention import purge_expired
 from app.periodic import PeriodicPass
 from app.record.hook import install_record_hook
 from app.settings import Settings
-from app.slack.clean_input import clean_input
+from app.slack.clean_input import CleanInput
 from app.slack.gateway import SlackGateway
 from app.slack.gateway_core import make_client
 from app.slack.listeners import register
@@ -115,7 +117,7 @@ class CrisisRoom:
         await self.checkpoints.stop()
         await self.retention.stop()
         await stop_recovery(self.recovery)
-        await self.deps.record.close()  # what was queued commits first
+        await self.deps.db.writer.close()  # what was queued commits first
         if self.deps.scheduler.running:
             self.deps.scheduler.shutdown(wait=False)
         await self.deps.slack.close_http()
@@ -171,6 +173,23 @@ class CrisisBolt(AsyncApp):
         return keep
 
 
+class InjectDeps(AsyncMiddleware):
+    """Puts the collaborators in Bolt's context, so listeners declare `deps` as a parameter."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    async def async_process(
+        self,
+        *,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], Awaitable[BoltResponse]],
+    ) -> BoltResponse | None:
+        req.context["deps"] = self.deps
+        return await next()
+
+
 async def _final_export(deps: Deps, incident_id: int, by: str) -> None:
     """Resolving an incident uploads its complete record to the war room."""
     await export_to_channel(deps, incident_id, by=by)
@@ -186,10 +205,6 @@ def _bolt(
             raise RuntimeError("Crisis Room has not started")
         return auth
 
-    async def inject_deps(context: Any, next: Any) -> None:
-        context["deps"] = deps
-        await next()
-
     secret = settings.slack_signing_secret
     bolt = CrisisBolt(
         client=gateway.bolt_client(),
@@ -200,8 +215,8 @@ def _bolt(
         ignoring_self_events_enabled=False,  # the legal record keeps the bot's own posts
         logger=logging.getLogger("app.bolt"),
     )
-    bolt.use(clean_input)
-    bolt.use(inject_deps)
+    bolt.use(CleanInput())
+    bolt.use(InjectDeps(deps))
     register(bolt)
     return bolt
 

@@ -9,18 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.approvals.policy import ApprovalPolicy
 from app.clock import Clock
 from app.flows.home_refresher import HomeRefresher
 from app.locks import KeyedLocks
-from app.record.append import Appended
-from app.record.batch import Pending, append_all
 from app.settings import Settings
 from app.slack.gateway import SlackGateway
 from app.store.engine import SessionFactory
-from app.store.group_commit import GroupCommit
 
 ResolvedHook = Callable[["Deps", int, str], Awaitable[None]]
 T = TypeVar("T")
@@ -56,21 +52,9 @@ class Work:
 @dataclass
 class RecordCache:
     """What the legal record's ingest keeps per process: the incident of each war-room
-    channel (a channel never changes incident) and the one group-commit writer that appends
-    every message, reaction and pin (one transaction per batch)."""
+    channel (a channel never changes incident)."""
 
     incidents: dict[str, int] = field(default_factory=dict)
-    batches: GroupCommit[Pending, Appended | None] | None = None
-
-    def writer(self, engine: AsyncEngine) -> GroupCommit[Pending, Appended | None]:
-        if self.batches is None:
-            self.batches = GroupCommit(engine, append_all)
-        return self.batches
-
-    async def close(self) -> None:
-        """Commit what is queued, then stop the writer."""
-        if self.batches is not None:
-            await self.batches.close()
 
 
 @dataclass

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.record.chain import GENESIS, canonical, entry_hash
 from app.record.drafts import Draft
 from app.record.models import RecordEntry, RecordFile, RecordHead
-from app.record.sanitize import clean_row
+from app.record.sanitize import clean_row, is_clean
 
 ENTRY = RecordEntry.__table__  # type: ignore[attr-defined]
 HEAD = RecordHead.__table__  # type: ignore[attr-defined]
@@ -45,11 +45,7 @@ def append(
     inserted = conn.execute(_insert_unless_duplicate(conn, row))
     if not inserted.rowcount:
         return None
-    conn.execute(
-        update(HEAD)
-        .where(HEAD.c.incident_id == incident_id)
-        .values(seq=row["seq"], hash=row["hash"])
-    )
+    conn.execute(MOVE_HEAD, {"incident": incident_id, "seq": row["seq"], "hash": row["hash"]})
     return Appended(incident_id, row["seq"], row["hash"])
 
 
@@ -65,13 +61,22 @@ def lock_head(conn: Connection, incident_id: int) -> tuple[int, str]:
 
 
 def _touch(conn: Connection, incident_id: int) -> tuple[int, str] | None:
-    row = conn.execute(
-        update(HEAD)
-        .where(HEAD.c.incident_id == incident_id)
-        .values(seq=HEAD.c.seq)
-        .returning(HEAD.c.seq, HEAD.c.hash)
-    ).first()
+    row = conn.execute(_TOUCH, {"incident": incident_id}).first()
     return (int(row.seq), str(row.hash)) if row else None
+
+
+# Built once (statements are immutable): the hot path only binds values.
+_TOUCH = (
+    update(HEAD)
+    .where(HEAD.c.incident_id == bindparam("incident"))
+    .values(seq=HEAD.c.seq)
+    .returning(HEAD.c.seq, HEAD.c.hash)
+)
+MOVE_HEAD = (
+    update(HEAD)
+    .where(HEAD.c.incident_id == bindparam("incident"))
+    .values(seq=bindparam("seq"), hash=bindparam("hash"))
+)
 
 
 def _insert_unless_duplicate(conn: Connection, row: dict[str, Any]) -> Any:
@@ -118,7 +123,19 @@ def build_row(
         "content": draft.content,
         "prev_hash": prev,
     }
-    row = clean_row(row)  # the one door into the record: nothing unstorable gets past it
-    row["content"] = canonical(row["content"])
+    text = canonical(row["content"])
+    if not storable(row, text):  # the one door into the record: nothing unstorable gets past
+        row = clean_row(row)
+        text = canonical(row["content"])
+    row["content"] = text
     row["hash"] = entry_hash(row)
     return row
+
+
+def storable(row: dict[str, Any], content: str) -> bool:
+    """True when nothing in the row needs `clean_row` (the common case, checked in one pass
+    over the canonical content: JSON spells a NUL `\\u0000` and keeps a lone surrogate as it
+    is; a false alarm only costs the full walk)."""
+    if "\\u0000" in content or not is_clean(content):
+        return False
+    return all(is_clean(value) for value in row.values() if isinstance(value, str))

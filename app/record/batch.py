@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select
 
-from app.record.append import ENTRY, HEAD, Appended, build_row, lock_head, store_file
+from app.record.append import ENTRY, MOVE_HEAD, Appended, build_row, lock_head, store_file
 from app.record.drafts import Draft
 
 
@@ -72,15 +72,20 @@ def _stored_keys(conn: Connection, items: Sequence[Pending]) -> set[tuple[int, s
     taken: set[tuple[int, str]] = set()
     for incident in _incidents(items):
         keys = {item.draft.dedupe_key for item in items if item.incident_id == incident}
-        query = select(ENTRY.c.dedupe_key).where(
-            ENTRY.c.incident_id == incident, ENTRY.c.dedupe_key.in_(keys)
+        found: list[str] = list(
+            conn.execute(_STORED, {"incident": incident, "keys": list(keys)}).scalars()
         )
-        found: list[str] = list(conn.execute(query).scalars())
         taken.update((incident, key) for key in found)
     return taken
+
+
+_STORED = select(ENTRY.c.dedupe_key).where(
+    ENTRY.c.incident_id == bindparam("incident"),
+    ENTRY.c.dedupe_key.in_(bindparam("keys", expanding=True)),
+)
 
 
 def _move_heads(conn: Connection, heads: dict[int, tuple[int, str]], *, moved: set[int]) -> None:
     for incident in sorted(moved):
         seq, last = heads[incident]
-        conn.execute(update(HEAD).where(HEAD.c.incident_id == incident).values(seq=seq, hash=last))
+        conn.execute(MOVE_HEAD, {"incident": incident, "seq": seq, "hash": last})

@@ -19,7 +19,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.requests.models import SeenRequest
 from app.requests.wallclock import WallClock
 from app.store.engine import SessionFactory
-from app.store.group_commit import GroupCommit
 
 WINDOW_SECONDS = 5 * 60  # Slack's: a signature older (or newer) than this is refused
 PRUNE_EVERY_SECONDS = 60.0
@@ -35,14 +34,14 @@ def signature_key(signature: str) -> str:
 class ReplayGuard:
     """Remembers the signatures of requests served; `first_use` is False for a replay.
 
-    Signatures are written by group commit (app/store/group_commit.py): under a burst of
-    events, hundreds share one INSERT and one commit, and each request still waits for its row
-    to be committed before it runs."""
+    Signatures are written by the database's group-commit writer (app/store/group_commit.py):
+    under a burst of events, hundreds share one INSERT and one commit (the same commit as the
+    record entries of the events before them), and each request still waits for its row to be
+    committed before it runs."""
 
     db: SessionFactory
     clock: WallClock
     last_pruned: float = field(default=float("-inf"))
-    batches: GroupCommit[dict[str, Any], bool] | None = None
 
     async def first_use(self, *, signature: str, signed_at: int) -> bool:
         """Record this signature; False when it was already used (a replay)."""
@@ -52,9 +51,7 @@ class ReplayGuard:
             "signed_at": signed_at,
             "seen_at": datetime.fromtimestamp(self.clock.now(), UTC),
         }
-        if self.batches is None:
-            self.batches = GroupCommit(self.db.engine, insert_new)
-        return await self.batches.submit(row)
+        return await self.db.writer.submit(insert_new, row)
 
     async def forget(self, *, signature: str) -> None:
         """This request was not served after all (the bot answered 5xx, so Slack retries an
@@ -62,10 +59,6 @@ class ReplayGuard:
         key = _TABLE.c.signature_sha256 == signature_key(signature)
         async with self.db.begin() as session:
             await (await session.connection()).execute(delete(_TABLE).where(key))
-
-    async def close(self) -> None:
-        if self.batches is not None:
-            await self.batches.close()
 
     async def prune(self) -> int:
         """Forget signatures whose window has closed; returns how many were forgotten."""
@@ -82,15 +75,16 @@ class ReplayGuard:
 
 
 def insert_new(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[bool]:
-    """One INSERT … ON CONFLICT DO NOTHING RETURNING for the batch: True for each row that
-    was new (the first of two equal signatures in one batch is the new one)."""
+    """INSERT … ON CONFLICT DO NOTHING RETURNING, one executemany for the batch (one compiled
+    statement, whatever the batch's size): True for each row that was new (of two equal
+    signatures in one batch, the first)."""
     first: dict[str, dict[str, Any]] = {}
     for row in rows:
         first.setdefault(row["signature_sha256"], row)
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(_TABLE).values(list(first.values())).on_conflict_do_nothing()
     key = _TABLE.c.signature_sha256
-    inserted: set[str] = set(conn.execute(statement.returning(key)).scalars())
+    statement = dialect.insert(_TABLE).on_conflict_do_nothing().returning(key)
+    inserted: set[str] = set(conn.execute(statement, list(first.values())).scalars())
     return [
         row is first[row["signature_sha256"]] and row["signature_sha256"] in inserted
         for row in rows

@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.store.group_commit import GroupCommit
+
 # PostgreSQL connections are replaced after this long, before a server or proxy drops them.
 RECYCLE_SECONDS = 1800
 # A pooled PostgreSQL connection idle this long is pinged before use (a busy one never is).
@@ -97,6 +99,8 @@ class SessionFactory(async_sessionmaker[AsyncSession]):
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        # the one group-commit writer of this database (app/store/group_commit.py)
+        self.writer = GroupCommit(engine)
         self.session_class: type[Session] = type("FactorySession", (Session,), {})
         super().__init__(
             engine,

@@ -1,13 +1,18 @@
 """Group commit: many small writes, one transaction per batch.
 
-Each caller submits one item and awaits its result; one writer task per GroupCommit drains the
-queue and hands every item waiting (at most `max_batch`) to `write` inside a single
-transaction. While one batch commits, the next one fills, so a batch never waits longer than
-the commit before it: under load, hundreds of writes share one commit; alone, a write goes at
-once. A caller's result arrives only after its batch has committed, so whoever awaited it may
-promise that the write is durable.
+Callers submit a write (a batch function and one item for it) and await its result; one writer
+task per GroupCommit drains the queue and runs every write waiting (at most `max_batch`) in a
+single transaction, each batch function once with all of its items, in the order they came.
+The first write of a batch waits `linger` (2 ms) for the requests already arriving to join it;
+while one batch commits, the next one fills. Under load hundreds of writes share one commit;
+alone, a write waits 2 ms. A caller's result arrives only after its batch has committed, so
+whoever awaited it may promise that the write is durable.
 
-If a batch fails, each of its items is written again in a transaction of its own, so one bad
+Different kinds of write share the batches (one GroupCommit per database: a request's replay
+mark and a message's record entry ride the same commit), so SQLite's single writer is never
+contended by two writers of our own.
+
+If a batch fails, each of its writes is tried again in a transaction of its own, so one bad
 item fails alone and a failure the database gives everyone (an outage, a full disk) reaches
 every caller as the exception it raised.
 """
@@ -18,7 +23,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -29,35 +34,41 @@ BatchWrite = Callable[[Connection, Sequence[Item]], list[Result]]
 
 logger = logging.getLogger(__name__)
 MAX_BATCH = 500
+LINGER_SECONDS = 0.002
 
 
 @dataclass
-class _Waiting(Generic[Item, Result]):
-    item: Item
-    done: asyncio.Future[Result] = field(
+class _Job:
+    write: BatchWrite[Any, Any]
+    item: Any
+    done: asyncio.Future[Any] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
 
 
-class GroupCommit(Generic[Item, Result]):
-    """Submit items from any task; `write(connection, items)` returns one result per item, in
-    order, and runs in one transaction per batch on a pooled connection of `engine`."""
+class GroupCommit:
+    """Runs submitted writes in shared transactions on pooled connections of `engine`."""
 
     def __init__(
-        self, engine: AsyncEngine, write: BatchWrite[Item, Result], *, max_batch: int = MAX_BATCH
+        self,
+        engine: AsyncEngine,
+        *,
+        max_batch: int = MAX_BATCH,
+        linger: float = LINGER_SECONDS,
     ) -> None:
         self.engine = engine
-        self.write = write
         self.max_batch = max_batch
+        self.linger = linger
         self.batches = 0  # committed, for tests and benches
-        self._queue: asyncio.Queue[_Waiting[Item, Result]] | None = None
+        self._queue: asyncio.Queue[_Job] | None = None
         self._worker: asyncio.Task[None] | None = None
 
-    async def submit(self, item: Item) -> Result:
-        """The item's result, once the transaction holding it has committed."""
-        waiting: _Waiting[Item, Result] = _Waiting(item)
-        self._ensure_worker().put_nowait(waiting)
-        return await asyncio.shield(waiting.done)  # a cancelled caller's write still lands
+    async def submit(self, write: BatchWrite[Item, Result], item: Item) -> Result:
+        """`write(connection, [item, …])`'s result for `item`, once its batch has committed.
+        `write` returns one result per item, in order."""
+        job = _Job(write, item)
+        self._ensure_worker().put_nowait(job)
+        return cast(Result, await asyncio.shield(job.done))  # a cancelled caller's write lands
 
     async def close(self) -> None:
         """Finish what was submitted, then stop the writer."""
@@ -67,15 +78,17 @@ class GroupCommit(Generic[Item, Result]):
             await asyncio.gather(self._worker, return_exceptions=True)
         self._queue, self._worker = None, None
 
-    def _ensure_worker(self) -> asyncio.Queue[_Waiting[Item, Result]]:
+    def _ensure_worker(self) -> asyncio.Queue[_Job]:
         if self._queue is None or self._worker is None or self._worker.done():
             self._queue = asyncio.Queue()
             self._worker = asyncio.create_task(self._run(self._queue), name="group-commit")
         return self._queue
 
-    async def _run(self, queue: asyncio.Queue[_Waiting[Item, Result]]) -> None:
+    async def _run(self, queue: asyncio.Queue[_Job]) -> None:
         while True:
             batch = [await queue.get()]
+            if self.linger and queue.qsize() < self.max_batch:
+                await asyncio.sleep(self.linger)  # let the requests already arriving join
             while len(batch) < self.max_batch and not queue.empty():
                 batch.append(queue.get_nowait())
             try:
@@ -84,9 +97,10 @@ class GroupCommit(Generic[Item, Result]):
                 for _ in batch:
                     queue.task_done()
 
-    async def _commit(self, batch: list[_Waiting[Item, Result]]) -> None:
+    async def _commit(self, batch: list[_Job]) -> None:
         try:
-            results = await self._transaction([waiting.item for waiting in batch])
+            async with self.engine.begin() as conn:
+                results = await conn.run_sync(write_all, batch)
         except Exception as error:
             if len(batch) == 1:
                 _fail(batch[0].done, error)
@@ -94,23 +108,31 @@ class GroupCommit(Generic[Item, Result]):
             # the type only: a database error's text can quote the values (message contents)
             kind = type(error).__name__
             logger.warning("a batch of %d writes failed (%s); writing each alone", len(batch), kind)
-            for waiting in batch:
-                await self._commit([waiting])
+            for job in batch:
+                await self._commit([job])
             return
-        for waiting, result in zip(batch, results, strict=True):
-            if not waiting.done.done():  # (done: its caller was cancelled)
-                waiting.done.set_result(result)
-
-    async def _transaction(self, items: list[Item]) -> list[Result]:
-        async with self.engine.begin() as conn:
-            results = await conn.run_sync(self.write, items)
-            if len(results) != len(items):  # (before the commit: nothing half-promised)
-                raise RuntimeError(f"a batch write gave {len(results)} results for {len(items)}")
         self.batches += 1
-        return results
+        for job, result in zip(batch, results, strict=True):
+            if not job.done.done():  # (done: its caller was cancelled)
+                job.done.set_result(result)
 
 
-def _fail(done: asyncio.Future[Result], error: BaseException) -> None:
+def write_all(conn: Connection, batch: Sequence[_Job]) -> list[Any]:
+    """Each kind of write once, with its items in the order they came; results in batch order."""
+    positions: dict[BatchWrite[Any, Any], list[int]] = {}
+    for position, job in enumerate(batch):
+        positions.setdefault(job.write, []).append(position)
+    results: list[Any] = [None] * len(batch)
+    for write, where in positions.items():
+        found = write(conn, [batch[position].item for position in where])
+        if len(found) != len(where):  # (before the commit: nothing half-promised)
+            raise RuntimeError(f"a batch write gave {len(found)} results for {len(where)}")
+        for position, result in zip(where, found, strict=True):
+            results[position] = result
+    return results
+
+
+def _fail(done: asyncio.Future[Any], error: BaseException) -> None:
     if not done.done():
         done.set_exception(error)
         done.exception()  # retrieved: a cancelled caller leaves no "never retrieved" warning

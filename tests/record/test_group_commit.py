@@ -17,8 +17,6 @@ from app.store.engine import SessionFactory
 from app.store.group_commit import GroupCommit
 from tests.record.helpers import content, draft_of, message, new_incident, rows
 
-Writer = GroupCommit[Pending, object]
-
 
 def pending(incident_id: int, ts: str, text_: str, clock: FakeClock) -> Pending:
     return Pending(draft_of(message(ts, text_)), incident_id, recorded_at=clock.now())
@@ -28,11 +26,11 @@ async def test_a_burst_shares_a_few_commits_and_keeps_the_order_it_was_sent_in(
     db: SessionFactory, clock: FakeClock
 ) -> None:
     incident = await new_incident(db, clock)
-    writer: Writer = GroupCommit(db.engine, append_all)
+    writer = GroupCommit(db.engine)
     items = [
         pending(incident.id or 0, f"1700000000.{n:06d}", f"line {n}", clock) for n in range(200)
     ]
-    results = await asyncio.gather(*(writer.submit(item) for item in items))
+    results = await asyncio.gather(*(writer.submit(append_all, item) for item in items))
     stored = await said(db, incident.id or 0)
     assert [content(row)["message"]["text"] for row in stored] == [f"line {n}" for n in range(200)]
     assert [row["seq"] for row in stored] == list(range(2, 202))  # seq 1: the incident opened
@@ -46,10 +44,10 @@ async def test_duplicates_in_a_batch_and_across_batches_are_stored_once(
     db: SessionFactory, clock: FakeClock
 ) -> None:
     incident = await new_incident(db, clock)
-    writer: Writer = GroupCommit(db.engine, append_all)
+    writer = GroupCommit(db.engine)
     once = pending(incident.id or 0, "1700000000.000001", "said once", clock)
-    first = await asyncio.gather(writer.submit(once), writer.submit(once))
-    again = await writer.submit(once)  # Slack's retry, a later batch
+    first = await asyncio.gather(writer.submit(append_all, once), writer.submit(append_all, once))
+    again = await writer.submit(append_all, once)  # Slack's retry, a later batch
     assert sum(result is not None for result in first) == 1
     assert again is None
     assert len(await said(db, incident.id or 0)) == 1
@@ -61,12 +59,12 @@ async def test_two_incidents_in_one_batch_each_keep_their_own_chain(
 ) -> None:
     one = await new_incident(db, clock, channel="C0ONE")
     two = await new_incident(db, clock, channel="C0TWO")
-    writer: Writer = GroupCommit(db.engine, append_all)
+    writer = GroupCommit(db.engine)
     items = [
         pending((one if n % 2 else two).id or 0, f"1700000000.{n:06d}", f"n{n}", clock)
         for n in range(40)
     ]
-    await asyncio.gather(*(writer.submit(item) for item in items))
+    await asyncio.gather(*(writer.submit(append_all, item) for item in items))
     for incident in (one, two):
         assert [row["seq"] for row in await said(db, incident.id or 0)] == list(range(2, 22))
         assert (await verify_incident(db, incident.id or 0)).intact
@@ -77,27 +75,29 @@ async def test_a_refused_write_reaches_its_caller_and_nothing_is_half_stored(
     db: SessionFactory, clock: FakeClock
 ) -> None:
     incident = await new_incident(db, clock)
-    writer: Writer = GroupCommit(db.engine, append_all)
+    writer = GroupCommit(db.engine)
     await refuse_record_writes(db, True)
     items = [pending(incident.id or 0, f"1700000000.{n:06d}", f"n{n}", clock) for n in range(5)]
-    outcomes = await asyncio.gather(*(writer.submit(i) for i in items), return_exceptions=True)
+    outcomes = await asyncio.gather(
+        *(writer.submit(append_all, i) for i in items), return_exceptions=True
+    )
     assert all(isinstance(outcome, SQLAlchemyError) for outcome in outcomes)
     assert await said(db, incident.id or 0) == []
     await refuse_record_writes(db, False)
-    assert all(await asyncio.gather(*(writer.submit(item) for item in items)))
+    assert all(await asyncio.gather(*(writer.submit(append_all, item) for item in items)))
     assert len(await said(db, incident.id or 0)) == 5
     await writer.close()
 
 
 async def test_one_bad_item_fails_alone(db: SessionFactory, clock: FakeClock) -> None:
     incident = await new_incident(db, clock)
-    writer: Writer = GroupCommit(db.engine, append_all)
+    writer = GroupCommit(db.engine)
     good = [pending(incident.id or 0, f"1700000000.{n:06d}", f"n{n}", clock) for n in range(3)]
     bad = pending(987654, "1700000001.000000", "no such incident", clock)  # foreign key refuses
     outcomes = await asyncio.gather(
-        writer.submit(good[0]),
-        writer.submit(bad),
-        *(writer.submit(i) for i in good[1:]),
+        writer.submit(append_all, good[0]),
+        writer.submit(append_all, bad),
+        *(writer.submit(append_all, i) for i in good[1:]),
         return_exceptions=True,
     )
     assert isinstance(outcomes[1], SQLAlchemyError)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.record.export.mrkdwn import Node
+if TYPE_CHECKING:  # (the parser, and the emoji table it loads, only when exporting)
+    from app.record.export.mrkdwn import Node
+
 
 SHORT_HASH = 10
 

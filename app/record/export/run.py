@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TextIO
@@ -15,11 +14,7 @@ from app.errors import NotFound
 from app.incidents.models import Incident
 from app.record import queries
 from app.record.chain import GENESIS, Verdict, Walk
-from app.record.export.build import Builder
-from app.record.export.html import render_html
-from app.record.export.markdown import render_markdown
 from app.record.export.model import Facts
-from app.record.export.pdf import pdf_bytes, write_pdf
 from app.record.export.rows import CsvWriter, jsonl_line
 from app.record.verify import head_problems
 from app.roles.models import RoleAssignment
@@ -158,7 +153,11 @@ def _sink(fmt: str, out: TextIO, names: dict[str, str], tz: str) -> Sink:
         writer = CsvWriter(out, names)
         return LineSink(out, writer.write)
     if fmt in ("html", "md", "pdf"):
-        return DocumentSink(out, fmt, Builder(names=dict(names)), tz)
+        # Imported when a document is first exported: its renderers (Jinja2, the emoji table,
+        # WeasyPrint) would otherwise sit in every bot's memory from start.
+        from app.record.export.documents import document_sink
+
+        return document_sink(out, fmt, names, tz)
     raise ValueError(f"unknown export format {fmt!r}")
 
 
@@ -187,31 +186,3 @@ class JsonlSink(LineSink):
     def feed(self, row: dict[str, Any]) -> None:
         matched = self.walk.feed(row)
         self.out.write(jsonl_line(row, self.walk.text if matched else None))
-
-
-class DocumentSink:
-    """HTML and Markdown: entries gathered into a document, rendered off the event loop."""
-
-    def __init__(self, out: TextIO, fmt: str, builder: Builder, tz: str) -> None:
-        self.out, self.fmt, self.builder, self.tz = out, fmt, builder, tz
-        self.walk = builder.walk
-
-    def feed(self, row: dict[str, Any]) -> None:
-        self.builder.feed(row)
-
-    async def finish(
-        self, facts: Facts, roles: Mapping[str, list[str]], now: datetime, integrity: str
-    ) -> None:
-        doc = self.builder.document(facts, roles, self.tz, now)
-        doc.intact, doc.integrity = integrity == "intact", integrity
-        if self.fmt == "pdf":
-            data = await asyncio.to_thread(pdf_bytes, "".join(render_html(doc)))
-            write_pdf(data, self.out)
-            return
-        render = render_html if self.fmt == "html" else render_markdown
-        await asyncio.to_thread(_write_all, self.out, render(doc))
-
-
-def _write_all(out: TextIO, chunks: Iterator[str]) -> None:
-    for chunk in chunks:
-        out.write(chunk)

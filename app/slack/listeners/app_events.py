@@ -11,9 +11,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from app.flows.deps import Deps
@@ -25,30 +28,38 @@ RATE_LIMITED = "app_rate_limited"
 
 
 def register(app: AsyncApp) -> None:
-    app.use(on_rate_limited)
+    app.use(OnRateLimited())
     app.event("tokens_revoked")(handle_tokens_revoked)
     app.event("app_uninstalled")(handle_app_uninstalled)
 
 
-async def on_rate_limited(
-    body: dict[str, Any], context: dict[str, Any], next: Any
-) -> BoltResponse | None:
+class OnRateLimited(AsyncMiddleware):
     """A middleware, because Bolt's listeners only match event callbacks: answers 200 to
-    `app_rate_limited` and passes every other request on."""
-    if body.get("type") != RATE_LIMITED:
-        await next()
-        return None
-    minute = body.get("minute_rate_limited")
+    `app_rate_limited` and passes every other request on (a middleware class: Bolt calls it
+    directly, with no per-request argument building)."""
+
+    async def async_process(
+        self,
+        *,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], Awaitable[BoltResponse]],
+    ) -> BoltResponse | None:
+        if req.body.get("type") != RATE_LIMITED:
+            return await next()
+        rate_limited(req.body, req.context.get("deps"))
+        return BoltResponse(status=200, body="")
+
+
+def rate_limited(body: dict[str, Any], deps: Deps | None) -> None:
     logger.warning(
         "Slack is rate-limiting this app's events (since minute %s, team %s): events are being "
         "dropped; reconciling the open incidents from history",
-        minute,
+        body.get("minute_rate_limited"),
         body.get("team_id"),
     )
-    deps = context.get("deps")
     if isinstance(deps, Deps):
         start_recovery(deps)
-    return BoltResponse(status=200, body="")
 
 
 async def handle_tokens_revoked(event: dict[str, Any], deps: Deps) -> None:

@@ -12,11 +12,11 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from app.flows.record_ingest import ingest_event
-from app.slack.listeners.stored_first import stored_first
+from app.slack.listeners.stored_first import StoredFirst
 
 
 def register(app: AsyncApp) -> None:
-    app.event("message", middleware=[stored_first(ingest_event)])(archived)
+    app.event("message", middleware=[StoredFirst(ingest_event)])(archived)
     for membership in ("member_joined_channel", "member_left_channel"):
         app.event(membership)(ignore_membership)
 

@@ -2,7 +2,7 @@
 
 Slack sends `reaction_added` / `reaction_removed` (scope reactions:read) and `pin_added` /
 `pin_removed` (scope pins:read) for the channels the bot is in; anything outside a war room is
-ignored by the flow. Each is stored before it is acknowledged (`stored_first`).
+ignored by the flow. Each is stored before it is acknowledged (`StoredFirst`).
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from app.flows.record_ingest import ingest_reaction
-from app.slack.listeners.stored_first import stored_first
+from app.slack.listeners.stored_first import StoredFirst
 
 EVENTS = ("reaction_added", "reaction_removed", "pin_added", "pin_removed")
 
 
 def register(app: AsyncApp) -> None:
     for name in EVENTS:
-        app.event(name, middleware=[stored_first(ingest_reaction)])(archived)
+        app.event(name, middleware=[StoredFirst(ingest_reaction)])(archived)
 
 
 async def archived() -> None:

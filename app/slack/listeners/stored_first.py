@@ -16,36 +16,43 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from slack_bolt.middleware.async_middleware import AsyncMiddleware
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.flows.deps import Deps
 from app.slack.listeners.error_handler import report
 
 logger = logging.getLogger(__name__)
 
 Ingest = Callable[..., Awaitable[Any]]
-Middleware = Callable[..., Awaitable[BoltResponse | None]]
 WRITE_FAILURES = (SQLAlchemyError, OSError)  # the database refused or could not be reached
 
 
-def stored_first(ingest: Ingest) -> Middleware:
-    """Listener middleware that runs `ingest(deps, event, event_id=…)` before the ack."""
+class StoredFirst(AsyncMiddleware):
+    """Listener middleware that runs `ingest(deps, event, event_id=…)` before the ack (a
+    middleware class: Bolt calls it directly, with no per-event argument building)."""
 
-    async def store_then_ack(
-        body: dict[str, Any], next: Callable[[], Awaitable[None]], deps: Deps
+    def __init__(self, ingest: Ingest) -> None:
+        self.ingest = ingest
+
+    async def async_process(
+        self,
+        *,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
+        next: Callable[[], Awaitable[BoltResponse | None]],
     ) -> BoltResponse | None:
+        body, deps = req.body, req.context["deps"]
         with deps.work.running():
             try:
-                await ingest(deps, body.get("event") or {}, event_id=body.get("event_id"))
+                await self.ingest(deps, body.get("event") or {}, event_id=body.get("event_id"))
             except WRITE_FAILURES as error:
                 return _not_stored(body, error)
             except Exception as error:
                 await report(error, body, deps)
         await next()
         return None
-
-    return store_then_ack
 
 
 def _not_stored(body: dict[str, Any], error: Exception) -> BoltResponse:
