@@ -60,8 +60,18 @@ class PeriodicPass:
                 self._running.discard(task)
 
     async def _scheduled(self) -> None:
+        """Start a pass in the background unless one is still at work (it sees whatever is
+        due, so nothing is skipped). Returning at once keeps APScheduler from warning every
+        tick that the job is still running while a long pass (a catch-up) goes on."""
+        if any(not task.done() for task in self._running):
+            return
+        task = asyncio.create_task(self._logged(), name=f"{self.job_id} pass")
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+
+    async def _logged(self) -> None:
         try:
-            await self.run()
+            await self.work()
         except Exception:
             logger.exception("the %s pass failed; the next one tries again", self.job_id)
 
