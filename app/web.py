@@ -17,6 +17,7 @@ from app.main import CrisisRoom
 from app.requests.gate import RequestGate
 from app.requests.replay import ReplayGuard
 from app.requests.wallclock import WallClock
+from app.slack.listeners.stored_first import STORED_EVENTS
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -60,14 +61,22 @@ def _iso(moment: datetime | None) -> str | None:
 def events_app(room: CrisisRoom, *, clock: WallClock | None = None) -> web.Application:
     secret = room.deps.settings.slack_signing_secret
     replays = ReplayGuard(db=room.deps.db, clock=clock or WallClock())
-    gate = RequestGate(signing_secret=secret.get_secret_value() if secret else "", replays=replays)
+    gate = RequestGate(
+        signing_secret=secret.get_secret_value() if secret else "",
+        replays=replays,
+        idempotent_events=STORED_EVENTS,
+    )
 
     async def slack_events(request: web.Request) -> web.Response:
         body = await request.read()
         verdict = await gate.check(body, request.headers, request.headers.get("Content-Type", ""))
         if verdict.status:
             return _refusal(verdict.status, verdict.error)
-        bolt_response = await room.bolt.async_dispatch(await to_bolt_request(request))
+        try:
+            bolt_response = await room.bolt.async_dispatch(await to_bolt_request(request))
+        finally:
+            if verdict.marked is not None:  # nothing is answered before its mark is stored
+                await verdict.marked
         if bolt_response.status >= 500:  # not stored: Slack's retry must not count as a replay
             await gate.unserved(request.headers)
         return await to_aiohttp_response(bolt_response)

@@ -2,13 +2,17 @@
 
 Order matters: the signature is checked first (so unsigned junk gets 401 and never touches
 the database), then the shape (400 for what Slack never sends), then the replay memory (one
-small INSERT). Only a request that passes all three is handed to Bolt.
+small INSERT). Only a request that passes all three is handed to Bolt. An event whose only
+effect is a write the database deduplicates (a message, reaction or pin for the record) is
+handed to Bolt while its replay mark is written, so both ride one group commit; its answer
+still waits for the mark.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
 
 from slack_sdk.signature import SignatureVerifier
@@ -30,16 +34,27 @@ class Verdict:
     status: int = 0
     error: str = ""
     kind: Kind | None = None
+    # An idempotent event runs while its replay mark is written: await this before answering.
+    marked: Awaitable[bool] | None = None
 
 
 class RequestGate:
     """Checks each request at POST /slack/events before Bolt dispatches it."""
 
-    def __init__(self, *, signing_secret: str, replays: ReplayGuard) -> None:
+    def __init__(
+        self,
+        *,
+        signing_secret: str,
+        replays: ReplayGuard,
+        idempotent_events: frozenset[str] = frozenset(),
+    ) -> None:
         if not signing_secret.strip():
             raise CrisisError("SLACK_SIGNING_SECRET is empty: HTTP mode needs the app's secret")
         self.verifier = SignatureVerifier(signing_secret, clock=replays.clock)
         self.replays = replays
+        # Events whose only effect is a write the database deduplicates (a message stored
+        # twice is stored once): they need not wait for their replay mark before running.
+        self.idempotent_events = idempotent_events
 
     async def unserved(self, headers: Mapping[str, str]) -> None:
         """The bot answered this verified request with a 5xx: Slack will send it again, and
@@ -58,7 +73,11 @@ class RequestGate:
         if not shape.ok:
             logger.warning("refused a malformed Slack request: %s", shape.problem)
             return Verdict(400, "malformed request")
-        if await self.replays.first_use(signature=signature, signed_at=int(timestamp)):
+        first_use = self.replays.first_use(signature=signature, signed_at=int(timestamp))
+        if shape.event_type in self.idempotent_events:
+            marked = asyncio.ensure_future(_noted(first_use, shape.event_type, timestamp))
+            return Verdict(kind=shape.kind, marked=marked)
+        if await first_use:
             return Verdict(kind=shape.kind)
         logger.warning("refused a replayed Slack %s signed at %s", shape.kind, timestamp)
         if shape.kind is Kind.EVENT:
@@ -69,6 +88,17 @@ class RequestGate:
         if not timestamp.isdigit() or len(timestamp) > 12 or not signature:
             return False
         return self.verifier.is_valid(text, timestamp, signature)
+
+
+async def _noted(first_use: Awaitable[bool], event_type: str | None, timestamp: str) -> bool:
+    if not await first_use:
+        logger.warning(
+            "a replayed Slack %s event signed at %s ran again and stored nothing new",
+            event_type,
+            timestamp,
+        )
+        return False
+    return True
 
 
 def _utf8(body: bytes) -> str | None:

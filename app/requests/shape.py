@@ -31,6 +31,7 @@ class Shape:
 
     kind: Kind | None
     problem: str | None = None
+    event_type: str | None = None  # an event callback's inner event type
 
     @property
     def ok(self) -> bool:
@@ -51,9 +52,12 @@ def _event(body: str) -> Shape:
     parsed, problem = _json_object(body, "body")
     if parsed is None:
         return Shape(None, problem)
-    if parsed["type"] == "event_callback" and not _typed(parsed.get("event")):
+    if parsed["type"] != "event_callback":
+        return Shape(Kind.EVENT)
+    event = parsed.get("event")
+    if not isinstance(event, dict) or not _typed(event):
         return Shape(None, "the event callback has no event object with a type")
-    return Shape(Kind.EVENT)
+    return Shape(Kind.EVENT, event_type=str(event["type"]))
 
 
 def _form(body: str) -> Shape:

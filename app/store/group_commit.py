@@ -68,7 +68,8 @@ class GroupCommit:
         `write` returns one result per item, in order."""
         job = _Job(write, item)
         self._ensure_worker().put_nowait(job)
-        return cast(Result, await asyncio.shield(job.done))  # a cancelled caller's write lands
+        # (a cancelled caller's write still lands: the writer task owns it, not the caller)
+        return cast(Result, await job.done)
 
     async def close(self) -> None:
         """Finish what was submitted, then stop the writer."""

@@ -137,3 +137,16 @@ def _refusal(dialect: str, refuse: bool) -> list[str]:
 
 
 pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+
+
+async def test_a_cancelled_callers_write_still_lands(db: SessionFactory, clock: FakeClock) -> None:
+    """Slack hanging up (the request task is cancelled) does not take the write with it."""
+    incident = await new_incident(db, clock)
+    writer = GroupCommit(db.engine)
+    caller = asyncio.ensure_future(
+        writer.submit(append_all, pending(incident.id or 0, "1700000000.000001", "kept", clock))
+    )
+    await asyncio.sleep(0)  # submitted
+    caller.cancel()
+    await writer.close()  # everything submitted is committed first
+    assert [content(row)["message"]["text"] for row in await said(db, incident.id or 0)] == ["kept"]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
+import json
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -20,10 +23,12 @@ from app.harness import Harness
 from app.harness.seed import MARIA
 from app.incidents.models import Incident
 from app.main import create_app
+from app.requests.gate import RequestGate, Verdict
 from app.requests.models import SeenRequest
 from app.requests.replay import ReplayGuard, signature_key
 from app.requests.wallclock import SteppedClock
 from app.slack import ids
+from app.slack.listeners.stored_first import STORED_EVENTS
 from app.slackdouble import SlackDriver
 from app.store.engine import SessionFactory
 from app.web import EVENTS_PATH, web_app
@@ -110,7 +115,7 @@ async def test_a_replayed_event_is_acknowledged_but_recorded_once(
         replay = await harness.driver.resend(first.sent)
     signed_at = first.sent.headers["X-Slack-Request-Timestamp"]
     assert [r.getMessage() for r in warnings_about_replays(caplog)] == [
-        f"refused a replayed Slack event signed at {signed_at}"
+        f"a replayed Slack message event signed at {signed_at} ran again and stored nothing new"
     ]
     retry = await harness.driver.event(event, event_id="Ev0REPLAY", retry_num=1)
     await harness.settle()
@@ -242,3 +247,31 @@ async def test_http_mode_will_not_start_with_an_empty_signing_secret(tmp_path: P
     assert err.decode().strip().splitlines()[-1] == (
         "crisisroom: SLACK_SIGNING_SECRET is required unless SLACK_APP_TOKEN is set"
     )
+
+
+async def test_only_events_the_record_deduplicates_run_before_their_replay_mark(
+    db: SessionFactory,
+) -> None:
+    """A message event runs while its mark is written (storing it twice stores it once); any
+    other event waits for its mark, and a replay of it runs nothing."""
+    guard = ReplayGuard(db=db, clock=SteppedClock())
+    gate = RequestGate(signing_secret="s3cret", replays=guard, idempotent_events=STORED_EVENTS)
+
+    async def check(event_type: str) -> Verdict:
+        body = json.dumps({"type": "event_callback", "event": {"type": event_type}})
+        at = str(int(guard.clock.now()))
+        headers = {"X-Slack-Request-Timestamp": at, "X-Slack-Signature": _sign(body, at)}
+        return await gate.check(body.encode(), headers, JSON)
+
+    message = await check("message")
+    assert message.status == 0 and message.marked is not None and await message.marked
+    again = await check("message")
+    assert again.status == 0 and again.marked is not None and not await again.marked
+    first, replay = await check("app_uninstalled"), await check("app_uninstalled")
+    assert (first.status, first.marked) == (0, None)
+    assert (replay.status, replay.marked) == (200, None)  # acknowledged, runs nothing
+
+
+def _sign(body: str, timestamp: str) -> str:
+    base = f"v0:{timestamp}:{body}".encode()
+    return "v0=" + hmac.new(b"s3cret", base, hashlib.sha256).hexdigest()

@@ -27,6 +27,11 @@ logger = logging.getLogger(__name__)
 
 Ingest = Callable[..., Awaitable[Any]]
 WRITE_FAILURES = (SQLAlchemyError, OSError)  # the database refused or could not be reached
+# The events whose only effect is a record entry its dedupe key keeps single (the HTTP gate
+# lets them run while their replay mark is written: a replay of one stores nothing new).
+STORED_EVENTS = frozenset(
+    {"message", "reaction_added", "reaction_removed", "pin_added", "pin_removed"}
+)
 
 
 class StoredFirst(AsyncMiddleware):
