@@ -31,6 +31,7 @@ from app.flows.home_refresher import HomeRefresher
 from app.flows.reconcile import start_recovery, stop_recovery
 from app.flows.record_export import export_to_channel
 from app.flows.reminder_pass import JOB_ID as REMINDERS_JOB
+from app.flows.reminder_pass import PASSES_AT_ONCE as REMINDER_PASSES_AT_ONCE
 from app.flows.reminder_pass import tick as remind_due
 from app.flows.retention import JOB_ID as RETENTION_JOB
 from app.flows.retention import purge_expired
@@ -60,8 +61,12 @@ class CrisisRoom:
         self.ready = False
         self.auth: AuthorizeResult | None = None
         seconds = deps.settings.tick_seconds
-        self.reminders = PeriodicPass(  # update nudges and escalations
-            deps.scheduler, lambda: remind_due(deps), job_id=REMINDERS_JOB, seconds=seconds
+        self.reminders = PeriodicPass(  # update nudges and escalations (leased: may overlap)
+            deps.scheduler,
+            lambda: remind_due(deps),
+            job_id=REMINDERS_JOB,
+            seconds=seconds,
+            at_once=REMINDER_PASSES_AT_ONCE,
         )
         self.checkpoints = PeriodicPass(  # record hashes to CRISIS_CHECKPOINT_CHANNEL
             deps.scheduler,

@@ -26,11 +26,15 @@ class PeriodicPass:
         *,
         job_id: str,
         seconds: float,
+        at_once: int = 1,
     ) -> None:
         self.scheduler = scheduler
         self.work = work
         self.job_id = job_id
         self.seconds = seconds
+        # How many passes may run at the same time: 1 unless the work leases what it takes
+        # (the reminders do), so a pass stuck on one slow Slack call never holds the others.
+        self.at_once = at_once
         self._running: set[asyncio.Task[object]] = set()
 
     def start(self) -> None:
@@ -60,10 +64,10 @@ class PeriodicPass:
                 self._running.discard(task)
 
     async def _scheduled(self) -> None:
-        """Start a pass in the background unless one is still at work (it sees whatever is
-        due, so nothing is skipped). Returning at once keeps APScheduler from warning every
-        tick that the job is still running while a long pass (a catch-up) goes on."""
-        if any(not task.done() for task in self._running):
+        """Start a pass in the background unless `at_once` are still at work (they see
+        whatever is due, so nothing is skipped). Returning at once keeps APScheduler from
+        warning every tick that the job is still running while a long pass goes on."""
+        if sum(not task.done() for task in self._running) >= self.at_once:
             return
         task = asyncio.create_task(self._logged(), name=f"{self.job_id} pass")
         self._running.add(task)

@@ -24,6 +24,9 @@ logger = logging.getLogger(__name__)
 JOB_ID = "crisis-update-reminders"
 REMIND_TIMEOUT_SECONDS = 30.0
 CONCURRENCY = 20
+# Passes that may run at once: each takes (leases) only what is due and not taken, so while
+# one waits on a slow Slack call, the next tick's pass sends what fell due meanwhile.
+PASSES_AT_ONCE = 4
 
 
 async def tick(deps: Deps) -> int:

@@ -35,3 +35,26 @@ async def test_a_long_pass_is_not_started_twice_and_the_scheduler_stays_quiet(
         await periodic.stop()
         scheduler.shutdown(wait=False)
     assert not [r for r in caplog.records if r.name.startswith("apscheduler")]
+
+
+async def test_a_leasing_pass_stuck_on_slack_does_not_hold_the_next_one() -> None:
+    """Reminders lease what they take, so up to `at_once` passes may run: one stuck on a hung
+    Slack call leaves the next tick free to send what fell due meanwhile."""
+    started, release = 0, asyncio.Event()
+
+    async def work() -> int:
+        nonlocal started
+        started += 1
+        if started == 1:
+            await release.wait()  # the first pass hangs
+        return 0
+
+    scheduler = AsyncIOScheduler(timezone="UTC")
+    periodic = PeriodicPass(scheduler, work, job_id="leasing-pass", seconds=0.05, at_once=2)
+    periodic.start()
+    scheduler.start()
+    await asyncio.sleep(0.4)
+    assert started >= 4  # later passes kept running beside the stuck one
+    release.set()
+    await periodic.stop()
+    scheduler.shutdown(wait=False)
