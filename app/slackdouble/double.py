@@ -1,15 +1,24 @@
-"""SlackDouble: a local Slack Web API for tests and the demo, plus the people using it."""
+"""SlackDouble: a local Slack Web API for tests and the demo, plus the people using it.
+
+Fault modes (details in app/slackdouble/faults.py): `double.fault(method, kind, times=N)` or
+`seconds=S` (real time, not the bot's clock) makes calls of `method` answer with kind
+"rate_limited" (429 + Retry-After), "server_error" (5xx, HTML or empty body), "error"
+(ok:false), "hang" (no answer until the double stops), "late" (the work is done, the answer
+comes after `delay` s) or "drop" (the work is done, the connection closes with no answer).
+`double.clear_faults()` removes them; `double.calls` notes each faulted call's `fault`.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, Unpack
 
 from app.slackdouble import human, viewstore
 from app.slackdouble.errors import SlackError
 from app.slackdouble.events import EventCallback
+from app.slackdouble.faults import FaultKind, FaultOptions
 from app.slackdouble.render import format_timeline, render_blocks
 from app.slackdouble.responses import ResponseUrls
 from app.slackdouble.server import ApiServer, Call
@@ -158,6 +167,21 @@ class SlackDouble:
 
     def rate_limit_next(self, method: str, times: int = 1, retry_after: int = 1) -> None:
         self._server.rate_limit_next(method, times, retry_after)
+
+    def fault(
+        self,
+        method: str,
+        kind: FaultKind,
+        *,
+        times: int | None = None,
+        seconds: float | None = None,
+        **options: Unpack[FaultOptions],
+    ) -> None:
+        """Answer the next `times` calls of `method`, or all for `seconds`, with a fault."""
+        self._server.fault(method, kind, times=times, seconds=seconds, **options)
+
+    def clear_faults(self) -> None:
+        self._server.faults.clear()
 
     def redirect_download(self, file_id: str, location: str) -> None:
         """From now on, an authorised download of `file_id` answers 302 to `location`."""

@@ -1,4 +1,4 @@
-"""The HTTP side of the double: routing, auth, latency, rate limits, failures, recording."""
+"""The HTTP side of the double: routing, auth, latency, scripted faults, recording."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 from aiohttp import web
 
@@ -20,6 +20,7 @@ from app.slackdouble import (
 )
 from app.slackdouble.args import Handler, decode_json_fields
 from app.slackdouble.errors import SlackError
+from app.slackdouble.faults import INSTEAD_OF_WORK, Fault, FaultKind, FaultOptions, Faults
 from app.slackdouble.responses import ResponseUrls
 from app.slackdouble.socket_mode import LINK_PATH, OPEN_METHOD, SocketModeServer
 from app.slackdouble.workspace import Workspace
@@ -44,6 +45,7 @@ class Call:
     args: dict[str, Any]
     ok: bool
     error: str | None
+    fault: str | None = None  # the scripted fault that answered it (app/slackdouble/faults.py)
 
 
 class ApiServer:
@@ -61,16 +63,26 @@ class ApiServer:
         self.latency = latency
         self.sockets = sockets or SocketModeServer(bot_token=ws.token, ids=ws.ids)
         self.calls: list[Call] = []
-        self._failures: dict[str, list[str]] = {}
-        self._rate_limits: dict[str, list[int]] = {}
+        self.faults = Faults()
         self.redirects: dict[str, str] = {}  # file id -> where its download redirects
         self._runner: web.AppRunner | None = None
 
+    def fault(
+        self,
+        method: str,
+        kind: FaultKind,
+        *,
+        times: int | None = None,
+        seconds: float | None = None,
+        **options: Unpack[FaultOptions],
+    ) -> Fault:
+        return self.faults.add(method, kind, times=times, seconds=seconds, **options)
+
     def fail_next(self, method: str, error: str, times: int = 1) -> None:
-        self._failures.setdefault(method, []).extend([error] * times)
+        self.faults.add(method, "error", times=times, error=error)
 
     def rate_limit_next(self, method: str, times: int = 1, retry_after: int = 1) -> None:
-        self._rate_limits.setdefault(method, []).extend([retry_after] * times)
+        self.faults.add(method, "rate_limited", times=times, retry_after=retry_after)
 
     async def start(self, host: str, port: int) -> str:
         app = web.Application()
@@ -81,52 +93,59 @@ class ApiServer:
         app.router.add_get(LINK_PATH, self.sockets.serve_link)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
+        self.faults.open()
         await web.TCPSite(self._runner, host, port).start()
         bound_port = self._runner.addresses[0][1]
         self.sockets.base_url = f"http://{host}:{bound_port}"
         return self.sockets.base_url
 
     async def stop(self) -> None:
+        self.faults.release()  # hanging and late calls end, so cleanup does not wait on them
         await self.sockets.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
 
-    async def _api(self, request: web.Request) -> web.Response:
+    async def _api(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         if self.latency:
             await asyncio.sleep(self.latency)
         args = await _read_args(request)
         token = _bearer(request) or str(args.pop("token", "") or "")
         args.pop("token", None)
+        refused = self._refused(method, token)
+        fault = None if refused else self.faults.take(method)
+        if fault is not None and fault.kind in INSTEAD_OF_WORK:
+            self.calls.append(Call(method, args, False, fault.recorded_error(), fault.kind))
+            return await self.faults.instead_of_work(request, fault)
+        body = refused or await self._work(method, args)
+        kind = fault.kind if fault else None
+        self.calls.append(Call(method, args, bool(body["ok"]), body.get("error"), kind))
+        if fault is not None:
+            return await self.faults.after_work(request, fault, body)
+        return web.json_response(body)
+
+    def _refused(self, method: str, token: str) -> dict[str, Any] | None:
+        if not token:
+            return {"ok": False, "error": "not_authed"}
+        refused = self.sockets.token_problem(method, token)  # app-level tokens (Socket Mode)
+        if refused is not None:
+            return {"ok": False, "error": refused}
+        if token != self.ws.token and method != OPEN_METHOD:
+            return {"ok": False, "error": "invalid_auth"}
+        return None
+
+    async def _work(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         emitted = self.ws.bus.emitted
-        status, body, headers = self._answer(method, args, token)
+        if method == OPEN_METHOD:
+            body = {"ok": True, **self.sockets.open()}
+        else:
+            body = self._dispatch(method, args)
         if self.ws.events_first and self.ws.bus.emitted > emitted:
             # the events this call caused reach the app before its answer (not earlier
             # events: the one being delivered now may be waiting on this very call)
             await self.ws.bus.delivered_through(self.ws.bus.emitted)
-        self.calls.append(Call(method, args, bool(body["ok"]), body.get("error")))
-        return web.json_response(body, status=status, headers=headers)
-
-    def _answer(
-        self, method: str, args: dict[str, Any], token: str
-    ) -> tuple[int, dict[str, Any], dict[str, str]]:
-        if not token:
-            return 200, {"ok": False, "error": "not_authed"}, {}
-        refused = self.sockets.token_problem(method, token)  # app-level tokens (Socket Mode)
-        if refused is not None:
-            return 200, {"ok": False, "error": refused}, {}
-        if token != self.ws.token and method != OPEN_METHOD:
-            return 200, {"ok": False, "error": "invalid_auth"}, {}
-        if self._rate_limits.get(method):
-            retry_after = self._rate_limits[method].pop(0)
-            headers = {"Retry-After": str(retry_after)}
-            return 429, {"ok": False, "error": "ratelimited"}, headers
-        if self._failures.get(method):
-            return 200, {"ok": False, "error": self._failures[method].pop(0)}, {}
-        if method == OPEN_METHOD:
-            return 200, {"ok": True, **self.sockets.open()}, {}
-        return 200, self._dispatch(method, args), {}
+        return body
 
     def _dispatch(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         handler = HANDLERS.get(method)
