@@ -18,7 +18,9 @@ HOOK = re.compile(r"(https://hooks\.slack(?:-gov)?\.com/)[^\s'\",]+")  # respons
 MASK = "[redacted]"
 HIDDEN = "[content hidden: set CRISIS_LOG_CONTENT=true to log it]"
 SLACK_LOGGERS = ("slack_sdk", "slack_bolt", "app.bolt")
-QUIET = ("aiosqlite", "asyncio", "apscheduler.executors")
+QUIET = ("aiosqlite", "asyncio")
+# Loggers that say something at INFO on every tick ("Running job …"): warnings only.
+TICKING = ("apscheduler.executors",)
 _TIMED_BODY = re.compile(r"(\bbody: ).*?( \(\d+ millis\))$", re.DOTALL)
 _BODY_START = re.compile(r"[{\[\"']")
 
@@ -87,3 +89,5 @@ def configure_logging(level: str, secrets: Iterable[str], *, log_content: bool =
     root.setLevel(level)
     for noisy in QUIET:
         logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLevelName(level)))
+    for ticking in TICKING:
+        logging.getLogger(ticking).setLevel(max(logging.WARNING, logging.getLevelName(level)))

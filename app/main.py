@@ -32,6 +32,7 @@ from app.flows.reconcile import start_recovery, stop_recovery
 from app.flows.record_export import export_to_channel
 from app.flows.reminder_pass import JOB_ID as REMINDERS_JOB
 from app.flows.reminder_pass import PASSES_AT_ONCE as REMINDER_PASSES_AT_ONCE
+from app.flows.reminder_pass import adopt_unscheduled
 from app.flows.reminder_pass import tick as remind_due
 from app.flows.retention import JOB_ID as RETENTION_JOB
 from app.flows.retention import purge_expired
@@ -90,6 +91,7 @@ class CrisisRoom:
 
     async def start(self) -> None:
         await upgrade(self.engine)
+        await adopt_unscheduled(self.deps)  # (rolling upgrades: see the README's "Upgrades")
         await self.deps.slack.open_http()  # one HTTP session for every Web API call
         identity = await self.deps.slack.identify()
         self.auth = AuthorizeResult(

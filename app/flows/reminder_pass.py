@@ -29,6 +29,14 @@ CONCURRENCY = 20
 PASSES_AT_ONCE = 4
 
 
+async def adopt_unscheduled(deps: Deps) -> None:
+    """At start: incidents an older release changed without a next look get one now."""
+    async with deps.db.begin() as session:
+        adopted = await schedule.adopt_unscheduled(session, now=deps.clock.now())
+    if adopted:
+        logger.info("%d open incidents had no reminder time; they are looked at now", adopted)
+
+
 async def tick(deps: Deps) -> int:
     """Send every reminder due now; returns how many incidents were due."""
     async with deps.db.begin() as session:

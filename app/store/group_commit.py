@@ -3,9 +3,10 @@
 Callers submit a write (a batch function and one item for it) and await its result; one writer
 task per GroupCommit drains the queue and runs every write waiting (at most `max_batch`) in a
 single transaction, each batch function once with all of its items, in the order they came.
-The first write of a batch waits `linger` (2 ms) for the requests already arriving to join it;
-while one batch commits, the next one fills. Under load hundreds of writes share one commit;
-alone, a write waits 2 ms. A caller's result arrives only after its batch has committed, so
+Under load (the last batch held several writes) the first write of a batch waits `linger`
+(2 ms) for the requests already arriving to join it; while one batch commits, the next one
+fills. Under load hundreds of writes share one commit; a lone write (a command's replay mark
+on a quiet bot) goes at once. A caller's result arrives only after its batch has committed, so
 whoever awaited it may promise that the write is durable.
 
 Different kinds of write share the batches (one GroupCommit per database: a request's replay
@@ -22,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
@@ -55,11 +57,14 @@ class GroupCommit:
         *,
         max_batch: int = MAX_BATCH,
         linger: float = LINGER_SECONDS,
+        turn: Callable[[], AbstractAsyncContextManager[object]] = nullcontext,
     ) -> None:
         self.engine = engine
+        self.turn = turn  # (SQLite: the process's writers take turns, see store/engine.py)
         self.max_batch = max_batch
         self.linger = linger
         self.batches = 0  # committed, for tests and benches
+        self._busy = False  # the last batch held several writes: under load, so linger
         self._queue: asyncio.Queue[_Job] | None = None
         self._worker: asyncio.Task[None] | None = None
 
@@ -88,10 +93,11 @@ class GroupCommit:
     async def _run(self, queue: asyncio.Queue[_Job]) -> None:
         while True:
             batch = [await queue.get()]
-            if self.linger and queue.qsize() < self.max_batch:
+            if self.linger and self._busy and queue.qsize() < self.max_batch:
                 await asyncio.sleep(self.linger)  # let the requests already arriving join
             while len(batch) < self.max_batch and not queue.empty():
                 batch.append(queue.get_nowait())
+            self._busy = len(batch) > 1  # a lone write (a command's mark) never lingers
             try:
                 await self._commit(batch)
             finally:
@@ -100,7 +106,7 @@ class GroupCommit:
 
     async def _commit(self, batch: list[_Job]) -> None:
         try:
-            async with self.engine.begin() as conn:
+            async with self.turn(), self.engine.begin() as conn:
                 results = await conn.run_sync(write_all, batch)
         except Exception as error:
             if len(batch) == 1:

@@ -22,9 +22,12 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.util.exc import CommandError
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.errors import CrisisError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The advisory lock every Crisis Room process takes to migrate: b"crisisrm" as a bigint.
@@ -44,9 +47,26 @@ def _upgrade(connection: Connection, revision: str) -> None:
     command.upgrade(alembic_config(connection), revision)
 
 
+class SchemaAhead(CrisisError):
+    """The database was migrated by a newer version of Crisis Room than this one."""
+
+
 async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
     """Bring the schema to `revision` under the migration lock; safe to run at every start,
-    from any number of processes at once."""
+    from any number of processes at once. Raises SchemaAhead if the database is at a revision
+    this code does not know (a newer release migrated it)."""
+    try:
+        await _locked_upgrade(engine, revision)
+    except CommandError as error:
+        if "Can't locate revision" not in str(error):
+            raise
+        raise SchemaAhead(
+            "the database schema is newer than this version of Crisis Room "
+            f"({error}): run the newer release, or restore a backup taken before it"
+        ) from None
+
+
+async def _locked_upgrade(engine: AsyncEngine, revision: str) -> None:
     if engine.dialect.name == "sqlite":
         await _upgrade_sqlite(engine, revision)
         return

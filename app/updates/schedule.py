@@ -80,6 +80,25 @@ async def take_due(session: AsyncSession, *, now: datetime, limit: int = TAKE_LI
     return sorted(taken.scalars().all())
 
 
+async def adopt_unscheduled(session: AsyncSession, *, now: datetime) -> int:
+    """Open incidents with no next look (changed by a release older than that column, during
+    a rolling upgrade) get one now; the look sets their real time. Returns how many."""
+    unscheduled = (
+        col(Incident.status) != Status.RESOLVED,
+        col(Incident.next_update_due).is_not(None),
+        col(Incident.next_reminder_at).is_(None),
+    )
+    if (await session.exec(select(Incident.id).where(*unscheduled).limit(1))).first() is None:
+        return 0  # (the usual case: nothing written, so a read-only database still starts)
+    adopted = await session.exec(
+        update(Incident)
+        .where(*unscheduled)
+        .values(next_reminder_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(adopted.rowcount or 0)
+
+
 async def reschedule(session: AsyncSession, *, incident_id: int) -> datetime | None:
     """Set the incident's next look from its current due period (locks the incident first)."""
     if not await lock_row(session, Incident, incident_id, column=Incident.status):

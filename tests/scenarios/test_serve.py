@@ -10,9 +10,12 @@ import sys
 from pathlib import Path
 
 import aiohttp
+from sqlalchemy import text
 
 from app.harness import BOT_TOKEN
 from app.slackdouble import SlackDouble
+from app.store.engine import make_engine
+from app.store.migrate import upgrade
 
 
 def serve_env(tmp_path: Path, api_url: str, **extra: str) -> dict[str, str]:
@@ -110,4 +113,21 @@ async def test_a_database_that_refuses_at_start_stops_start_up_with_one_line(
     assert process.returncode == 2
     lines = err.decode().strip().splitlines()
     assert lines[-1].startswith("crisisroom: couldn't use the database at DATABASE_URL"), lines
+    assert "Traceback" not in err.decode()
+
+
+async def test_a_schema_from_a_newer_release_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    """An old replica restarting after a newer one migrated: one line, exit 2, no traceback."""
+    database = tmp_path / "served.db"
+    engine = make_engine(f"sqlite:///{database}")
+    await upgrade(engine)
+    async with engine.begin() as conn:
+        await conn.execute(text("UPDATE alembic_version SET version_num = '0099_future'"))
+    await engine.dispose()
+    async with SlackDouble(token=BOT_TOKEN) as double:
+        process = await serve(serve_env(tmp_path, double.api_url), tmp_path)
+        _, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 2
+    lines = err.decode().strip().splitlines()
+    assert "the database schema is newer than this version of Crisis Room" in lines[-1], lines
     assert "Traceback" not in err.decode()

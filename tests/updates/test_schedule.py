@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlmodel import col, update
+
 from app.clock import FakeClock
 from app.flows.reminder_pass import tick
 from app.incidents.models import Incident, Status
@@ -12,6 +14,7 @@ from app.updates import schedule, service
 from app.updates.claims import CLAIM_LEASE
 from app.updates.models import Reminder, ReminderKind
 from app.updates.service import UpdateDraft
+from tests.factories import stored_incident
 from tests.updates.processes import MARIA, RecordingSlack, open_incident, process
 
 CADENCE = timedelta(minutes=30)
@@ -119,3 +122,29 @@ async def _next_look(db: SessionFactory, incident_id: int | None) -> object:
         incident = await session.get(Incident, incident_id or 0, populate_existing=True)
     assert incident is not None
     return incident.next_reminder_at
+
+
+async def test_incidents_an_older_release_left_unscheduled_are_adopted_at_once(
+    db: SessionFactory, clock: FakeClock
+) -> None:
+    """A rolling upgrade across migration 0010: an incident opened on an old replica has no
+    `next_reminder_at`; the new release's start gives it one, resolved incidents stay as is."""
+    open_ = await stored_incident(db, at=clock.now(), channel="C0OLD1")
+    closed = await stored_incident(db, at=clock.now(), channel="C0OLD2")
+    async with db.begin() as session:
+        await session.exec(
+            update(Incident)
+            .where(col(Incident.id).in_([open_.id, closed.id]))
+            .values(next_reminder_at=None)
+        )
+        await session.exec(
+            update(Incident).where(col(Incident.id) == closed.id).values(status=Status.RESOLVED)
+        )
+    clock.advance(60)
+    async with db.begin() as session:
+        assert await schedule.adopt_unscheduled(session, now=clock.now()) == 1
+    async with db() as session:
+        adopted = await session.get(Incident, open_.id)
+        untouched = await session.get(Incident, closed.id)
+    assert adopted is not None and adopted.next_reminder_at == clock.now()
+    assert untouched is not None and untouched.next_reminder_at is None
