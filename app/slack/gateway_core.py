@@ -13,6 +13,9 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from app.clock import Clock
@@ -22,17 +25,51 @@ from app.slack.users import SlackUser, UserDirectory
 
 
 def make_client(*, token: str, base_url: str) -> AsyncWebClient:
-    """The bot's Web API client: rate limits, dropped connections and 5xx are retried."""
+    """The bot's Web API client: rate limits and 5xx are retried, dropped connections too,
+    except for calls that create something (`NoRepeatConnectionRetry`)."""
     return AsyncWebClient(
         token=token,
         base_url=base_url,
         timeout=30,
         retry_handlers=[
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            NoRepeatConnectionRetry(max_retry_count=2),
             AsyncServerErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+# Calls that make something new each time they run: sent twice, they make it twice.
+CREATES = frozenset(
+    {
+        "chat.postMessage",
+        "chat.postEphemeral",
+        "chat.scheduleMessage",
+        "conversations.create",
+        "files.getUploadURLExternal",
+        "files.completeUploadExternal",
+    }
+)
+
+
+class NoRepeatConnectionRetry(AsyncConnectionErrorRetryHandler):
+    """slack-sdk's retry of a call whose connection broke, except for calls in CREATES: a
+    connection dropped after Slack did the work would have it done twice (a nudge posted
+    twice, a second war room). Those fail instead, and their callers decide."""
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if request.url.rsplit("/", 1)[-1] in CREATES:
+            return False
+        return await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
 
 
 def slack_error(error: SlackApiError) -> str:
