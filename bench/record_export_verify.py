@@ -3,10 +3,12 @@
 Seeds one incident with a realistic mix (posts, thread replies, edits, deletions, joins, files,
 and approval decisions), chained exactly as the bot chains them but inserted in bulk, then times
 `verify` and an export in each format (html, md, jsonl, csv) to files, beside references
-measured in the same run on the same file: a stdlib sqlite3 + json + hashlib verify and a
-minimal JSONL writer (SQLite only).
+measured in the same run on the same file (SQLite only): a stdlib sqlite3 + json + hashlib
+verify, the same with the canonical form built as a string, and a minimal JSONL writer. Ends
+with issue 12's goals, each met or not.
 
     .venv/bin/python bench/record_export_verify.py [--entries 100000] [--database URL]
+        [--rounds 2]
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import inspect
 import json
 import platform
 import sqlite3
@@ -177,6 +180,34 @@ def stdlib_verify(path: Path, incident_id: int) -> int:
     return count
 
 
+def stdlib_verify_text(path: Path, incident_id: int) -> int:
+    """Reference: the canonical form built as one string per entry (no dict, no sorted dumps),
+    as a careful hand-written verifier would: the floor a verify in Python can reach."""
+    esc, previous, count = json.encoder.encode_basestring, GENESIS, 0
+    with closing(sqlite3.connect(path)) as conn:
+        query = f"SELECT {COLUMNS} FROM record_entry WHERE incident_id = ? ORDER BY seq"
+        for row in conn.execute(query, (incident_id,)):
+            (incident, seq, kind, key, channel, ts, thread, user, name, event, client) = row[:11]
+            occurred, recorded, recovered, content, prev, digest = row[11:]
+            text = (
+                f'{{"channel_id":{_n(channel)},"client_msg_id":{_n(client)},"content":{content},'
+                f'"dedupe_key":{esc(key)},"event_id":{_n(event)},"incident_id":{incident},'
+                f'"kind":{esc(kind)},"occurred_at":"{occurred[:10]}T{occurred[11:]}Z",'
+                f'"prev_hash":{esc(prev)},"recorded_at":"{recorded[:10]}T{recorded[11:]}Z",'
+                f'"recovered":{"true" if recovered else "false"},"seq":{seq},'
+                f'"thread_ts":{_n(thread)},"ts":{_n(ts)},"user_id":{_n(user)},'
+                f'"user_name":{_n(name)}}}'
+            )
+            assert prev == previous, seq
+            assert hashlib.sha256(text.encode("utf-8")).hexdigest() == digest, seq
+            previous, count = digest, count + 1
+    return count
+
+
+def _n(value: str | None) -> str:
+    return "null" if value is None else json.encoder.encode_basestring(value)
+
+
 def stdlib_jsonl(path: Path, incident_id: int, out: Path) -> int:
     """Reference: a minimal JSONL writer, every row as it comes, no checking."""
     count = 0
@@ -188,11 +219,14 @@ def stdlib_jsonl(path: Path, incident_id: int, out: Path) -> int:
     return count
 
 
-def best(run: Callable[[], Any], rounds: int = 2) -> float:
+async def best(run: Callable[[], Any], rounds: int = 2) -> float:
+    """The shortest of `rounds` runs (`run` may return an awaitable: it is awaited)."""
     times = []
     for _ in range(rounds):
         started = time.perf_counter()
-        run()
+        done = run()
+        if inspect.isawaitable(done):
+            await done
         times.append(time.perf_counter() - started)
     return min(times)
 
@@ -202,7 +236,14 @@ def show(label: str, seconds: float, reference: float | None, name: str, note: s
     print(f"  {label:<18} {seconds:6.2f} s  {ratio}  {note}")
 
 
-async def main(count: int, url: str | None) -> None:
+def goal(label: str, seconds: float, most: float, reference: float | None, ratio: float) -> str:
+    """Issue 12's goal for this figure: met or not (the ratio only where a reference ran)."""
+    met = seconds <= most and (reference is None or seconds <= ratio * reference)
+    versus = f" and <= {ratio}x the reference" if reference else ""
+    return f"  {'met' if met else 'NOT MET':<8} {label}: <= {most} s{versus}"
+
+
+async def main(count: int, url: str | None, rounds: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"
         engine = make_engine(url or f"sqlite:///{path}")
@@ -210,36 +251,58 @@ async def main(count: int, url: str | None) -> None:
         db = make_session_factory(engine)
         started = time.perf_counter()
         incident_id = await seed(db, count)
-        sqlite = engine.dialect.name == "sqlite"
         print(f"Legal record of {count:,} entries on {engine.dialect.name} ({platform.node()})")
-        print(f"  seeded in          {time.perf_counter() - started:6.2f} s")
-        verify_ref = best(lambda: stdlib_verify(path, incident_id)) if sqlite else None
-        jsonl_ref = (
-            best(lambda: stdlib_jsonl(path, incident_id, Path(folder) / "ref.jsonl"))
-            if sqlite
-            else None
-        )
-        started = time.perf_counter()
-        report = await verify_incident(db, incident_id)
-        elapsed = time.perf_counter() - started
-        assert report.intact and report.verdict.entries == count, report.describe()
-        entries = f"({report.verdict.entries:,} intact)"
-        show("verify", elapsed, verify_ref, "stdlib sqlite3+json+hashlib", entries)
+        print(f"  seeded in          {time.perf_counter() - started:6.2f} s; best of {rounds}:")
+        sqlite = engine.dialect.name == "sqlite"
+        refs = await references(path, incident_id, Path(folder)) if sqlite else {}
+        goals = [await time_verify(db, incident_id, count, refs, rounds)]
         for fmt in EXPORT_FORMATS:
             out = Path(folder) / f"record.{fmt}"
-            started = time.perf_counter()
-            with out.open("w", encoding="utf-8", newline="") as handle:
-                result = await export_record(db, incident_id, fmt, handle, now=FakeClock().now())
-            elapsed = time.perf_counter() - started
-            assert result.intact and result.entries == count
-            size = f"({out.stat().st_size / 1_000_000:,.1f} MB)"
-            show(f"export {fmt}", elapsed, jsonl_ref, "minimal JSONL writer", size)
+            goals.append(await time_export(db, incident_id, fmt, out, refs, rounds))
+        print("Goals (issue 12):", *goals, sep="\n")
         await engine.dispose()
+
+
+async def references(path: Path, incident_id: int, folder: Path) -> dict[str, float]:
+    refs = {
+        "verify": await best(lambda: stdlib_verify(path, incident_id)),
+        "text": await best(lambda: stdlib_verify_text(path, incident_id)),
+        "jsonl": await best(lambda: stdlib_jsonl(path, incident_id, folder / "ref.jsonl")),
+    }
+    show("stdlib, as text", refs["text"], refs["verify"], "stdlib", "(canonical form as a string)")
+    return refs
+
+
+async def time_verify(
+    db: SessionFactory, incident_id: int, count: int, refs: dict[str, float], rounds: int
+) -> str:
+    async def verify() -> None:
+        report = await verify_incident(db, incident_id)
+        assert report.intact and report.verdict.entries == count, report.describe()
+
+    elapsed = await best(verify, rounds)
+    show("verify", elapsed, refs.get("verify"), "stdlib sqlite3+json+hashlib", "(intact)")
+    return goal("verify", elapsed, 0.8, refs.get("verify"), 0.6)
+
+
+async def time_export(
+    db: SessionFactory, incident_id: int, fmt: str, out: Path, refs: dict[str, float], rounds: int
+) -> str:
+    async def export() -> None:
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            result = await export_record(db, incident_id, fmt, handle, now=FakeClock().now())
+        assert result.intact
+
+    elapsed = await best(export, rounds)
+    size = f"({out.stat().st_size / 1_000_000:,.1f} MB)"
+    show(f"export {fmt}", elapsed, refs.get("jsonl"), "minimal JSONL writer", size)
+    return goal(f"export {fmt}", elapsed, 3.0, refs.get("jsonl"), 2.0)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--database", help="a database URL (default: a fresh SQLite file)")
+    parser.add_argument("--rounds", type=int, default=2, help="runs of each, the best shown")
     args = parser.parse_args()
-    asyncio.run(main(args.entries, args.database))
+    asyncio.run(main(args.entries, args.database, args.rounds))

@@ -6,9 +6,10 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, String, func, select, type_coerce
 
 from app.record.append import ENTRY, FILE, HEAD
+from app.record.chain import STORED_FIELDS
 from app.record.models import EntryKind
 
 POST_KINDS = [kind.value for kind in EntryKind if kind.is_post]
@@ -72,14 +73,42 @@ def entries_query(incident_id: int, upto: int | None = None) -> Select[Any]:
     return query.order_by(ENTRY.c.seq)
 
 
+def stored_query(incident_id: int, upto: int | None = None) -> Select[Any]:
+    """`entries_query` for verify and the exports: the columns of `chain.STORED_FIELDS` in
+    that order, each as the driver returns it (times not made datetimes: SQLite's text is
+    respelled canonical by `chain.stored_time` without ever becoming one)."""
+    columns = [
+        type_coerce(ENTRY.c[name], String).label(name) if name in _TIMES else ENTRY.c[name]
+        for name in STORED_FIELDS
+    ]
+    query = select(*columns).where(ENTRY.c.incident_id == incident_id)
+    if upto is not None:
+        query = query.where(ENTRY.c.seq <= upto)
+    return query.order_by(ENTRY.c.seq)
+
+
+_TIMES = ("occurred_at", "recorded_at")
+
+
 def names(conn: Connection, incident_id: int) -> dict[str, str]:
-    """The latest name stored for each person in the incident's record."""
-    query = (
-        select(ENTRY.c.user_id, ENTRY.c.user_name)
-        .where(ENTRY.c.incident_id == incident_id, ENTRY.c.user_name.is_not(None))
-        .order_by(ENTRY.c.seq)
+    """The latest name stored for each person in the incident's record (in the order the record
+    first names them). The database picks each person's last named entry: no row per entry
+    comes back."""
+    named = (ENTRY.c.incident_id == incident_id) & ENTRY.c.user_name.is_not(None)
+    spans = (
+        select(
+            ENTRY.c.user_id,
+            func.min(ENTRY.c.seq).label("first"),
+            func.max(ENTRY.c.seq).label("last"),
+        )
+        .where(named)
+        .group_by(ENTRY.c.user_id)
+        .subquery()
     )
-    return {row.user_id: row.user_name for row in conn.execute(query) if row.user_id}
+    last = (ENTRY.c.incident_id == incident_id) & (ENTRY.c.seq == spans.c.last)
+    query = select(spans.c.user_id, ENTRY.c.user_name).join_from(spans, ENTRY, last)
+    rows = conn.execute(query.order_by(spans.c.first))
+    return {row.user_id: row.user_name for row in rows if row.user_id}
 
 
 def people(conn: Connection, incident_id: int) -> set[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Select, select
 from app.record import queries
 from app.record.anchors import Anchor, for_incident, mismatch
 from app.record.append import ENTRY
-from app.record.chain import Verdict, Walk
+from app.record.chain import STORED_FIELDS, Verdict, Walk
 from app.record.models import EntryKind
 from app.store.engine import SessionFactory
 
@@ -30,6 +30,9 @@ Progress = Callable[[int, int], None]
 EVERY = 10_000
 CATCH_UP_ROUNDS = 5
 BATCH = 500
+FETCH = 5000
+SEQ, KIND, CONTENT = (STORED_FIELDS.index(name) for name in ("seq", "kind", "content"))
+FILE_KIND = EntryKind.FILE.value
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ def verify_on(
 ) -> Report:
     walk, files = Walk(), FileCheck()
     total = queries.count(conn, incident_id)
-    _feed(conn, walk, files, queries.entries_query(incident_id), progress, total)
+    _feed(conn, walk, files, queries.stored_query(incident_id), progress, total)
     problems = end_problems(conn, incident_id, walk, files) if walk.first_break is None else []
     if walk.first_break is None:
         problems += files.problems(conn)
@@ -97,13 +100,14 @@ def _feed(
     progress: Progress | None,
     total: int,
 ) -> None:
-    result = conn.execute(query.execution_options(yield_per=5000))
+    """Walk the stored rows as the driver returns them, a fetch of FETCH rows at a time."""
+    result = conn.execute(query.execution_options(yield_per=FETCH))
     try:
-        for found in result:
-            row = dict(found._mapping)
-            if not walk.feed(row):
+        for values in result:
+            if not walk.feed_stored(values):
                 return
-            files.note(row)
+            if values[KIND] == FILE_KIND:
+                files.note(values[SEQ], values[CONTENT])
             if progress and walk.count % EVERY == 0:
                 progress(walk.count, max(total, walk.count))
     finally:
@@ -118,7 +122,7 @@ def end_problems(conn: Connection, incident_id: int, walk: Walk, files: FileChec
         if head is None or head[0] <= before:
             problem = head_mismatch(before, walk.previous, head)
             return [problem] if problem else []
-        later = queries.entries_query(incident_id, upto=head[0]).where(ENTRY.c.seq > before)
+        later = queries.stored_query(incident_id, upto=head[0]).where(ENTRY.c.seq > before)
         _feed(conn, walk, files, later, None, 0)
         if walk.first_break is not None:
             return []
@@ -178,12 +182,11 @@ class FileCheck:
     def __init__(self) -> None:
         self.expected: dict[str, tuple[int, str]] = {}
 
-    def note(self, row: Mapping[str, Any]) -> None:
-        if row["kind"] != EntryKind.FILE.value:
-            return
-        message = json.loads(row["content"]).get("message") or {}
+    def note(self, seq: int, content: str) -> None:
+        """A file entry's stored files (`seq` and `content` as stored)."""
+        message = json.loads(content).get("message") or {}
         for item in stored_files(message.get("files") or []):
-            self.expected.setdefault(item["sha256"], (int(row["seq"]), str(item.get("name"))))
+            self.expected.setdefault(item["sha256"], (int(seq), str(item.get("name"))))
 
     def problems(self, conn: Connection) -> list[str]:
         found = queries.file_hashes(conn, self.expected)

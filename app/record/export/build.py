@@ -8,12 +8,12 @@ they change by its ts, whatever order they were stored in.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from app.record.chain import Walk
+from app.record.chain import STORED_FIELDS, Walk, stored_moment
 from app.record.drafts import ts_time
 from app.record.export import decisions as log
 from app.record.export.model import Act, Document, Facts, Item, Participant, Version, short
@@ -45,31 +45,57 @@ class Builder:
     first: datetime | None = None
     last: datetime | None = None
 
-    def feed(self, row: dict[str, Any]) -> None:
-        self.walk.feed(row)
+    def feed(self, values: Sequence[Any]) -> None:
+        """A stored row (`chain.STORED_FIELDS` order): checked by the walk, then gathered."""
+        walk = self.walk
+        walk.feed_stored(values)
+        (_, seq, kind, _, _, ts, thread, user_id, user_name, _, _, occurred) = values[:12]
+        when = _moment(walk.occurred, occurred)
         self.count += 1
-        when: datetime = row["occurred_at"]
-        self.first = when if self.first is None else min(self.first, when)
-        self.last = when if self.last is None else max(self.last, when)
-        if row["user_id"] and row["user_name"]:
-            self.names[row["user_id"]] = row["user_name"]
-        content = json.loads(row["content"])
-        kind = row["kind"]
+        if self.first is None or when < self.first:
+            self.first = when
+        if self.last is None or when > self.last:
+            self.last = when
+        if user_id and user_name:
+            self.names[user_id] = user_name
+        content = json.loads(values[CONTENT])
+        recovered, digest = values[RECOVERED], values[-1]
+        if kind not in _CHANGES:
+            message = content.get("message") or {}
+            who = _named(user_name, user_id)
+            item = _item(seq, kind, when, user_id, who, message, ts)
+            item.thread_ts, item.recovered = thread, bool(recovered)
+            item.digest = short(str(digest or ""))
+            if "message" not in content:
+                item.raw = _describe(content)
+            self.items.append(item)
+            self.posts.setdefault(str(ts), item)
+            return
+        row = {
+            "seq": seq,
+            "kind": kind,
+            "ts": ts,
+            "thread_ts": thread,
+            "user_id": user_id,
+            "user_name": user_name,
+            "occurred_at": when,
+            "recovered": recovered,
+            "hash": digest,
+        }
+        self._change(row, content)
+
+    def _change(self, row: dict[str, Any], content: dict[str, Any]) -> None:
+        """An edit or a deletion (attached to its message at the end), or a bot action."""
+        kind, when = row["kind"], row["occurred_at"]
         if kind == EntryKind.EDIT:
             raw = raw_text(content.get("message") or {})
             version = Version(0, when, _who(row), "", seq=row["seq"], digest=short(row["hash"]))
             version.raw = raw
-            self.edits.append(Pending(_slim(row), content.get("previous"), version))
+            self.edits.append(Pending(row, content.get("previous"), version))
         elif kind == EntryKind.DELETE:
-            self.deletes.append(Pending(_slim(row), content.get("previous")))
-        elif kind == EntryKind.ACTION:
-            self._act(row, content)
+            self.deletes.append(Pending(row, content.get("previous")))
         else:
-            item = _item(row, content.get("message") or {})
-            if "message" not in content:
-                item.raw = _describe(content)
-            self.items.append(item)
-            self.posts.setdefault(str(row["ts"]), item)
+            self._act(row, content)
 
     def _act(self, row: dict[str, Any], content: dict[str, Any]) -> None:
         detail = content.get("detail") or {}
@@ -124,7 +150,11 @@ class Builder:
         ts = str(pending.row["ts"])
         item = self.posts.get(ts)
         if item is None:
-            item = _item(pending.row, pending.previous or {})
+            row, previous = pending.row, pending.previous or {}
+            when, user_id = _when(row, previous), row["user_id"]
+            item = _item(row["seq"], row["kind"], when, user_id, _who(row), previous, row["ts"])
+            item.thread_ts, item.recovered = row["thread_ts"], bool(row["recovered"])
+            item.digest = short(str(row["hash"] or ""))
             item.kind = EntryKind.REPLY if item.thread_ts else EntryKind.MESSAGE
             item.note = "the original post is not in the record; shown from the later event"
             self.items.append(item)
@@ -148,34 +178,43 @@ class Builder:
         return sorted(people, key=lambda p: (not p.roles, p.name.lower()))
 
 
+def _moment(spelled: str | None, stored: Any) -> datetime:
+    """The entry's time as the column type reads it, from its canonical spelling when the walk
+    made one (`datetime.fromisoformat` reads its Z as UTC)."""
+    moment: datetime = datetime.fromisoformat(spelled) if spelled else stored_moment(stored)
+    return moment
+
+
+RECOVERED, CONTENT = STORED_FIELDS.index("recovered"), STORED_FIELDS.index("content")
+_CHANGES = frozenset(kind.value for kind in (EntryKind.EDIT, EntryKind.DELETE, EntryKind.ACTION))
+
+
 def _order(item: Item) -> tuple[datetime, int]:
     return item.when, item.seq
 
 
 def _who(row: Mapping[str, Any]) -> str:
-    return str(row.get("user_name") or row.get("user_id") or "unknown")
+    return _named(row.get("user_name"), row.get("user_id"))
 
 
-def _slim(row: Mapping[str, Any]) -> dict[str, Any]:
-    keep = ("seq", "kind", "ts", "thread_ts", "user_id", "user_name", "occurred_at", "recovered")
-    return {key: row[key] for key in (*keep, "hash")}
+def _named(user_name: Any, user_id: Any) -> str:
+    return str(user_name or user_id or "unknown")
 
 
-def _item(row: Mapping[str, Any], message: Mapping[str, Any]) -> Item:
-    return Item(
-        seq=row["seq"],
-        kind=row["kind"],
-        when=_when(row, message),
-        user_id=row["user_id"],
-        who=_who(row),
-        raw=raw_text(message),
-        ts=row["ts"],
-        thread_ts=row["thread_ts"],
-        recovered=bool(row["recovered"]),
-        files=list(message.get("files") or []),
-        digest=short(str(row.get("hash") or "")),
-        bot=bool(message.get("bot_id")) or message.get("subtype") == "bot_message",
-    )
+def _item(
+    seq: int,
+    kind: str,
+    when: datetime,
+    user_id: str | None,
+    who: str,
+    message: Mapping[str, Any],
+    ts: str | None,
+) -> Item:
+    """A post as the transcript shows it (its thread, whether recovered, its hash: the caller's)."""
+    files = list(message.get("files") or [])
+    item = Item(seq, kind, when, user_id, who, raw_text(message), ts, files=files)
+    item.bot = bool(message.get("bot_id")) or message.get("subtype") == "bot_message"
+    return item
 
 
 def _name(item: Item, names: Mapping[str, str]) -> None:

@@ -4,8 +4,9 @@ loop. Imported only when a document is exported (app/record/export/run.py)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
+from itertools import islice
 from typing import Any, TextIO
 
 from app.record.export.build import Builder
@@ -26,22 +27,28 @@ class DocumentSink:
         self.out, self.fmt, self.builder, self.tz = out, fmt, builder, tz
         self.walk = builder.walk
 
-    def feed(self, row: dict[str, Any]) -> None:
-        self.builder.feed(row)
+    def feed(self, values: Sequence[Any]) -> None:
+        self.builder.feed(values)
 
     async def finish(
         self, facts: Facts, roles: Mapping[str, list[str]], now: datetime, integrity: str
     ) -> None:
+        await asyncio.to_thread(self._write, facts, roles, now, integrity)
+
+    def _write(
+        self, facts: Facts, roles: Mapping[str, list[str]], now: datetime, integrity: str
+    ) -> None:
+        """Off the event loop: the document built, rendered and written."""
         doc = self.builder.document(facts, roles, self.tz, now)
         doc.intact, doc.integrity = integrity == "intact", integrity
         if self.fmt == "pdf":
-            data = await asyncio.to_thread(pdf_bytes, "".join(render_html(doc)))
-            write_pdf(data, self.out)
+            write_pdf(pdf_bytes("".join(render_html(doc))), self.out)
             return
         render = render_html if self.fmt == "html" else render_markdown
-        await asyncio.to_thread(_write_all, self.out, render(doc))
+        _write_all(self.out, render(doc))
 
 
 def _write_all(out: TextIO, chunks: Iterator[str]) -> None:
-    for chunk in chunks:
-        out.write(chunk)
+    """A thousand chunks at a time (a document is hundreds of thousands of small ones)."""
+    while block := list(islice(chunks, 1000)):
+        out.write("".join(block))

@@ -1,6 +1,8 @@
 """The HTML document: one self-contained, printable file (inline CSS, nothing fetched).
 
-Jinja2 autoescaping escapes every value, so nothing anyone typed can become markup.
+Jinja2 autoescaping escapes every value the template writes, and the transcript's entries
+(written in Python: `html_entry.py`) escape each of theirs, so nothing anyone typed can become
+markup.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, PackageLoader
+from jinja2 import Environment, PackageLoader, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
-from app.record.export.model import Document
+from app.record.export.html_entry import entry_html, human_size
+from app.record.export.model import Document, Item
 from app.record.export.mrkdwn import Node, parse
 from app.record.export.styled import to_html
 from app.record.export.versions import history
@@ -23,6 +27,8 @@ When = Callable[[datetime | None], str]
 
 @cache
 def environment() -> Environment:
+    """Built once and shared: it holds nothing of any document (each render passes its own
+    through the context; an overlay would share, and keep, the filters set on it)."""
     env = Environment(
         loader=PackageLoader("app.record.export", "templates"),
         autoescape=True,
@@ -33,14 +39,35 @@ def environment() -> Environment:
     env.filters["nodes"] = nodes_html
     env.filters["history"] = history
     env.filters["headline"] = headline
+    env.filters["when"] = _when
+    env.filters["mrkdwn"] = _mrkdwn
+    env.filters["entry"] = _entry
     return env
 
 
 def render_html(doc: Document) -> Iterator[str]:
-    env = environment().overlay()
-    env.filters["when"] = when_in(doc.tz)
-    env.filters["mrkdwn"] = lambda text: nodes_html(parse(str(text or ""), doc.names))
-    return env.get_template("record.html.j2").generate(doc=doc)
+    template = environment().get_template("record.html.j2")
+    return template.generate(doc=doc, when_in_zone=when_in(doc.tz))
+
+
+@pass_context
+def _when(context: Context, moment: datetime | None) -> str:
+    """`{{ moment | when }}`: in the document's time zone."""
+    when: When = context["when_in_zone"]
+    return when(moment)
+
+
+@pass_context
+def _mrkdwn(context: Context, text: object) -> Markup:
+    """`{{ text | mrkdwn }}`: Slack's mrkdwn as HTML, people named as the record names them."""
+    doc: Document = context["doc"]
+    return nodes_html(parse(str(text or ""), doc.names))
+
+
+@pass_context
+def _entry(context: Context, item: Item) -> Markup:
+    """`{{ item | entry }}`: a transcript entry and its replies (`html_entry.py`)."""
+    return entry_html(item, context["when_in_zone"])
 
 
 def when_in(tz: str) -> When:
@@ -51,23 +78,11 @@ def when_in(tz: str) -> When:
         if moment is None:
             return ""
         local = moment.astimezone(zone)
-        return local.strftime("%Y-%m-%d %H:%M:%S ") + (local.tzname() or tz)
+        if local.year < 1000:  # (str() spells years 0001 to 0999 with four digits)
+            return local.strftime("%Y-%m-%d %H:%M:%S ") + (local.tzname() or tz)
+        return f"{str(local)[:19]} {local.tzname() or tz}"
 
     return when
-
-
-def human_size(size: object) -> str:
-    try:
-        value = float(str(size))
-    except ValueError:
-        return "size unknown"
-    if value < 1000:
-        return f"{value:,.0f} bytes"
-    for unit in ("KB", "MB"):
-        value /= 1000
-        if value < 1000:
-            return f"{value:,.1f} {unit}"
-    return f"{value / 1000:,.1f} GB"
 
 
 def nodes_html(nodes: list[Node]) -> Markup:

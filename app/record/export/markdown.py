@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from app.record.export.html import When, headline, human_size, when_in
+from app.record.export.html import When, headline, when_in
+from app.record.export.html_entry import human_size
 from app.record.export.model import Decision, Document, Event, Item, Update
 from app.record.export.mrkdwn import Node, parse
 from app.record.export.styled import to_markdown
@@ -52,7 +53,7 @@ def render_markdown(doc: Document) -> Iterator[str]:
     yield "Each entry shows its number in the record and the start of its hash "
     yield "(#80 · 3fa9c1d2e4).\n\n"
     for item in doc.transcript:
-        yield from _item(item, when, depth=0)
+        yield _entry(item, when)
     if doc.revised:
         yield from _appendix(doc.revised, when)
     yield f"\n---\n\n**{doc.entries:,} entries.** Final chain hash: `{doc.final_hash}`\n\n"
@@ -96,42 +97,49 @@ def _block(text: str, indent: str) -> str:
     return "".join(f"  \n{indent}{esc(line)}" for line in text.splitlines())
 
 
-def _item(item: Item, when: When, depth: int) -> Iterator[str]:
+def _entry(item: Item, when: When) -> str:
+    """A transcript entry and its replies, as one piece of text."""
+    out: list[str] = []
+    _item(item, when, 0, out.append)
+    return "".join(out)
+
+
+def _item(item: Item, when: When, depth: int, put: Callable[[str], Any]) -> None:
     pad = "> " * depth
     badges = [] if item.kind == "message" else [item.kind]
     badges += ["recovered"] if item.recovered else []
     badges += [f"deleted {when(item.deleted_at)}"] if item.deleted_at else []
     shown = f" _({esc(', '.join(badges))})_" if badges else ""
     number = f"#{item.seq}" + (f" · `{item.digest}`" if item.digest else "")
-    yield f"{pad}**{when(item.when)} · {esc(item.who)}**{shown} · {number}  \n"
+    put(f"{pad}**{when(item.when)} · {esc(item.who)}**{shown} · {number}  \n")
     if item.note:
-        yield f"{pad}_{esc(item.note)}_  \n"
+        put(f"{pad}_{esc(item.note)}_  \n")
     struck = item.deleted_at is not None
     if item.collapsed:
         count = len(item.edits)
-        yield f"{pad}_Final version · edited {count} time{'s' if count != 1 else ''}, "
-        yield "every version in the appendix:_  \n"
-        yield _lines(item.final, pad, struck=struck)
+        put(f"{pad}_Final version · edited {count} time{'s' if count != 1 else ''}, ")
+        put("every version in the appendix:_  \n")
+        put(_lines(item.final, pad, struck=struck))
     for version in [] if item.collapsed else item.versions:
         by = f" · edited by {esc(version.who)}" if version.number > 1 else ""
-        yield f"{pad}Version {version.number} · {when(version.when)}{by} · #{version.seq}:  \n"
-        yield _lines(version.nodes, pad, struck=struck)
+        put(f"{pad}Version {version.number} · {when(version.when)}{by} · #{version.seq}:  \n")
+        put(_lines(version.nodes, pad, struck=struck))
     if not item.edits and item.nodes:
-        yield _lines(item.nodes, pad, struck=struck)
+        put(_lines(item.nodes, pad, struck=struck))
     for file in item.files:
-        yield f"{pad}File: **{esc(str(file.get('name')))}** ({esc(str(file.get('mimetype')))}, "
-        yield f"{human_size(file.get('size'))}); {_kept(file)}  \n"
-    yield f"{pad}\n"
+        put(f"{pad}File: **{esc(str(file.get('name')))}** ({esc(str(file.get('mimetype')))}, ")
+        put(f"{human_size(file.get('size'))}); {_kept(file)}  \n")
+    put(f"{pad}\n")
     for reply in item.replies:
-        yield from _item(reply, when, depth + 1)
+        _item(reply, when, depth + 1, put)
     if item.replies:
-        yield "\n"
+        put("\n")
 
 
 def _lines(nodes: list[Node], pad: str, *, struck: bool) -> str:
     mark = "~~" if struck else ""
     lines = to_markdown(nodes).splitlines() or [""]
-    return "".join(f"{pad}{mark}{line}{mark}  \n" if line else f"{pad}  \n" for line in lines)
+    return "".join([f"{pad}{mark}{line}{mark}  \n" if line else f"{pad}  \n" for line in lines])
 
 
 def _kept(file: dict[str, Any]) -> str:

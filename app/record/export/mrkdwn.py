@@ -33,7 +33,7 @@ def _style(mark: str) -> re.Pattern[str]:
     return re.compile(rf"{edge}([^\s{m}](?:[^{m}\n]*?[^\s{m}])?){end}")
 
 
-STYLES = (("b", _style("*")), ("i", _style("_")), ("s", _style("~")))
+STYLES = tuple((style, mark, _style(mark)) for style, mark in (("b", "*"), ("i", "_"), ("s", "~")))
 SHORTCODE = re.compile(r":([a-z0-9_+\-']+):(?::skin-tone-([2-6]):)?")
 SKIN = {str(tone): chr(0x1F3FB + tone - 2) for tone in range(2, 7)}  # :skin-tone-2: … -6:
 SPECIAL = {"channel": "@channel", "here": "@here", "everyone": "@everyone"}
@@ -82,6 +82,8 @@ Node = Text | Code | Link | Mention | Emoji | Styled
 
 def parse(text: str, names: Mapping[str, str]) -> list[Node]:
     """The nodes of one message's mrkdwn; names fill in people and channels by id."""
+    if "```" not in (text or ""):  # (each step below looks for its marks first: same nodes)
+        return _inline(text or "", names)
     nodes: list[Node] = []
     for index, part in enumerate(FENCE.split(text or "")):
         if index % 2:
@@ -92,6 +94,8 @@ def parse(text: str, names: Mapping[str, str]) -> list[Node]:
 
 
 def _inline(text: str, names: Mapping[str, str]) -> list[Node]:
+    if "`" not in text:
+        return _tokens_and_styles(text, names)
     nodes: list[Node] = []
     for index, part in enumerate(CODE.split(text)):
         if index % 2:
@@ -102,9 +106,27 @@ def _inline(text: str, names: Mapping[str, str]) -> list[Node]:
 
 
 def _tokens_and_styles(text: str, names: Mapping[str, str]) -> list[Node]:
+    if not ("*" in text or "_" in text or "~" in text or HOLE in text):
+        return _tokens(text, names)  # no style to read: the tokens where they stand
     tokens: list[Node] = []
-    holed = TOKEN.sub(lambda m: _hole(m, names, tokens), text)
+    holed = TOKEN.sub(lambda m: _hole(m, names, tokens), text) if "<" in text else text
     return _styled(holed, tokens)
+
+
+def _tokens(text: str, names: Mapping[str, str]) -> list[Node]:
+    """What `_styled` makes of text without style marks: each token, and the text between."""
+    if "<" not in text:
+        return _emoji(html.unescape(text)) if text else []
+    nodes: list[Node] = []
+    last = 0
+    for match in TOKEN.finditer(text):
+        if match.start() > last:
+            nodes.extend(_emoji(html.unescape(text[last : match.start()])))
+        nodes.append(token(match, names))
+        last = match.end()
+    if last < len(text):
+        nodes.extend(_emoji(html.unescape(text[last:])))
+    return nodes
 
 
 def _hole(match: re.Match[str], names: Mapping[str, str], tokens: list[Node]) -> str:
@@ -129,7 +151,11 @@ def token(match: re.Match[str], names: Mapping[str, str]) -> Node:
 
 def _styled(text: str, tokens: list[Node]) -> list[Node]:
     """Bold, italic and strike runs (nested as typed), the tokens put back in their places."""
-    found = [(m.start(), style, m) for style, rx in STYLES if (m := rx.search(text))]
+    found = [
+        (m.start(), style, m)
+        for style, mark, rx in STYLES
+        if mark in text and (m := rx.search(text))
+    ]
     if not found:
         return _leaves(text, tokens)
     _, style, match = min(found, key=lambda f: f[0])
@@ -142,6 +168,8 @@ def _styled(text: str, tokens: list[Node]) -> list[Node]:
 
 
 def _leaves(text: str, tokens: list[Node]) -> list[Node]:
+    if HOLE not in text:
+        return _emoji(html.unescape(text)) if text else []
     nodes: list[Node] = []
     for index, part in enumerate(HOLES.split(text)):
         if index % 2:
@@ -152,6 +180,8 @@ def _leaves(text: str, tokens: list[Node]) -> list[Node]:
 
 
 def _emoji(text: str) -> list[Node]:
+    if ":" not in text:
+        return [Text(text)] if text else []
     nodes: list[Node] = []
     last = 0
     for match in SHORTCODE.finditer(text):

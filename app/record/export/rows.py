@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
-from app.record.chain import sealed_text, timestamp
+from app.record.chain import Walk, sealed_text, stored_fields, stored_moment
 from app.record.export.decisions import summary
 from app.record.export.model import Act
 from app.record.export.text import cell, plain, raw_text
@@ -43,38 +43,63 @@ def jsonl_line(row: Mapping[str, Any], text: str | None = None) -> str:
     return f'{{"hash":"{row["hash"]}",{sealed[1:]}\n'
 
 
+def stored_line(values: Sequence[Any], text: str | None) -> str:
+    """`jsonl_line` of a stored row whose sealed text the walk has made."""
+    if text is None:  # it has none (a value no JSON holds): say so as `jsonl_line` does
+        return jsonl_line(stored_fields(values))
+    return f'{{"hash":"{values[-1]}",{text[1:]}\n'
+
+
 class CsvWriter:
     def __init__(self, out: TextIO, names: Mapping[str, str]) -> None:
         self.writer = csv.writer(out, lineterminator="\r\n")
         self.names = names
         self.writer.writerow(CSV_COLUMNS)
 
-    def write(self, row: Mapping[str, Any]) -> None:
-        values = dict(row)
-        values["occurred_at"] = timestamp(row["occurred_at"])
-        values["recorded_at"] = timestamp(row["recorded_at"])
-        values["recovered"] = "yes" if row["recovered"] else "no"
-        values["text"] = entry_text(row, self.names)
-        self.writer.writerow([cell(values.get(column)) for column in CSV_COLUMNS])
-
-
-def entry_text(row: Mapping[str, Any], names: Mapping[str, str]) -> str:
-    """What the entry says, in words: the message, the new version, the deleted original."""
-    content = json.loads(row["content"])
-    kind = row["kind"]
-    if kind == EntryKind.ACTION:
-        act = Act(
-            row["seq"],
-            row["occurred_at"],
-            row["user_id"] or "",
-            content.get("action", ""),
-            content.get("detail") or {},
+    def write(self, values: Sequence[Any], walk: Walk) -> None:
+        """One stored row (its times as the walk spelled them) as the CSV_COLUMNS cells."""
+        (_, seq, kind, key, channel, ts, thread, user, name, event, client) = values[:11]
+        occurred, recorded, recovered, content, previous, digest = values[11:]
+        text = entry_text(seq, kind, user, content, occurred, self.names)
+        self.writer.writerow(
+            (
+                cell(seq),
+                cell(kind),
+                walk.occurred or cell(occurred),
+                walk.recorded or cell(recorded),
+                "yes" if recovered else "no",
+                cell(user),
+                cell(name),
+                cell(channel),
+                cell(ts),
+                cell(thread),
+                cell(text),
+                cell(content),
+                cell(key),
+                cell(event),
+                cell(client),
+                cell(previous),
+                cell(digest),
+            )
         )
+
+
+def entry_text(
+    seq: int, kind: str, user_id: str | None, content: str, occurred: Any, names: Mapping[str, str]
+) -> str:
+    """What the entry says, in words: the message, the new version, the deleted original."""
+    said = json.loads(content)
+    if kind == EntryKind.ACTION:
+        when = stored_moment(occurred)
+        act = Act(seq, when, user_id or "", said.get("action", ""), said.get("detail") or {})
         return summary(act, names)
     if kind == EntryKind.DELETE:
-        return "deleted: " + plain(raw_text(content.get("previous") or {}), names)
+        return "deleted: " + plain(raw_text(said.get("previous") or {}), names)
     if kind in REACTION_OR_PIN:
-        return describe(kind, content, names)
-    text = plain(raw_text(content.get("message") or {}) or content.get("system", ""), names)
-    files = [str(f.get("name")) for f in (content.get("message") or {}).get("files") or []]
-    return "\n".join([text, *(f"[file: {name}]" for name in files)]).strip()
+        return describe(kind, said, names)
+    message = said.get("message") or {}
+    text = plain(raw_text(message) or said.get("system", ""), names)
+    files = message.get("files")
+    if not files:
+        return text.strip()
+    return "\n".join([text, *(f"[file: {f.get('name')}]" for f in files)]).strip()

@@ -11,12 +11,12 @@ import asyncio
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from app.record import queries
-from app.record.chain import Walk
+from app.record.chain import Walk, stored_fields
 from app.record.export.model import Facts
 from app.record.export.rsmf_events import Collector
 from app.record.export.rsmf_manifest import EVENT_LIMIT, Conversation, Slice, manifest, slices, span
@@ -64,9 +64,9 @@ class RsmfSink:
         self.collector = Collector()
         self.written: list[str] = []
 
-    def feed(self, row: dict[str, Any]) -> None:
-        self.walk.feed(row)
-        self.collector.feed(row)
+    def feed(self, values: Sequence[Any]) -> None:
+        self.walk.feed_stored(values)
+        self.collector.feed(stored_fields(values))
 
     async def finish(
         self, facts: Facts, roles: Mapping[str, list[str]], now: datetime, integrity: str

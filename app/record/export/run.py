@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TextIO
 
 from sqlalchemy import Connection
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.errors import NotFound
 from app.incidents.models import Incident
 from app.record import queries
 from app.record.chain import GENESIS, Verdict, Walk
+from app.record.export.heap import collector_paused
 from app.record.export.model import Facts
-from app.record.export.rows import CsvWriter, jsonl_line
+from app.record.export.rows import CsvWriter, stored_line
 from app.record.verify import head_problems
 from app.roles.models import RoleAssignment
 from app.store.engine import SessionFactory
 
-BATCH = 2000
+FETCH = 2000
 Progress = Callable[[int, int], None]
 
 
@@ -38,9 +39,12 @@ class ExportResult:
 
 
 class Sink(Protocol):
+    """Takes each stored row (`chain.STORED_FIELDS` order) as it streams past, checking it
+    with its `walk`, then writes or gathers it; `finish` once every row is in."""
+
     walk: Walk
 
-    def feed(self, row: dict[str, Any]) -> None: ...
+    def feed(self, values: Sequence[Any]) -> None: ...
 
     async def finish(
         self, facts: Facts, roles: Mapping[str, list[str]], now: datetime, integrity: str
@@ -62,15 +66,33 @@ async def export_record(
     """Write the incident's record to `out` as html, md, jsonl or csv. `known_names` fills in
     people the record never named (the names it stored win). `make_sink` builds the sink of a
     format that writes files of its own (RSMF: `app/record/export/rsmf.py`)."""
+    # Not for a PDF: WeasyPrint leaves reference cycles behind as it lays out, for the collector.
+    with collector_paused() if fmt != "pdf" else nullcontext():
+        return await _export(
+            db, incident_id, fmt, out, now, tz, progress, known_names or {}, make_sink
+        )
+
+
+async def _export(
+    db: SessionFactory,
+    incident_id: int,
+    fmt: str,
+    out: TextIO,
+    now: datetime,
+    tz: str,
+    progress: Progress | None,
+    known_names: Mapping[str, str],
+    make_sink: Callable[[dict[str, str]], Sink] | None,
+) -> ExportResult:
     async with db() as session:
         incident = await session.get(Incident, incident_id)
         if incident is None:
             raise NotFound(f"There is no incident INC-{incident_id}.")
         conn = await session.connection()
         head, names, roles = await conn.run_sync(_context, incident, now)
-        names = {**(known_names or {}), **names, incident.channel_id: incident.channel_name}
+        names = {**known_names, **names, incident.channel_id: incident.channel_name}
         sink = make_sink(names) if make_sink else _sink(fmt, out, names, tz)
-        await _stream(conn, sink, incident_id, head[0], progress)
+        await conn.run_sync(_stream, sink, incident_id, head[0], progress)
     integrity = _integrity(sink.walk.verdict(), head)
     await sink.finish(_facts(incident, names), roles, now, integrity)
     return ExportResult(
@@ -85,19 +107,24 @@ async def export_record(
     )
 
 
-async def _stream(
-    conn: AsyncConnection, sink: Sink, incident_id: int, upto: int, progress: Progress | None
+def _stream(
+    conn: Connection, sink: Sink, incident_id: int, upto: int, progress: Progress | None
 ) -> None:
-    """Feed the sink every entry up to the head read before, a batch at a time (the event
-    loop serves other work between batches)."""
-    stream = await conn.stream(queries.entries_query(incident_id, upto=upto))
-    done = 0
-    async for partition in stream.partitions(BATCH):
-        for row in partition:
-            sink.feed(dict(row._mapping))
-        done += len(partition)
-        if progress:
-            progress(done, upto)
+    """Feed the sink every stored row up to the head read before, in one pass that verifies
+    as it writes (run through `run_sync`: the event loop serves other work while each batch
+    of FETCH rows is fetched)."""
+    query = queries.stored_query(incident_id, upto=upto).execution_options(yield_per=FETCH)
+    result = conn.execute(query)
+    feed, done = sink.feed, 0
+    try:
+        for partition in result.partitions():
+            for values in partition:
+                feed(values)
+            done += len(partition)
+            if progress:
+                progress(done, upto)
+    finally:
+        result.close()
 
 
 def _integrity(verdict: Verdict, head: tuple[int, str]) -> str:
@@ -164,12 +191,12 @@ def _sink(fmt: str, out: TextIO, names: dict[str, str], tz: str) -> Sink:
 class LineSink:
     """JSONL and CSV: each entry written as it streams past."""
 
-    def __init__(self, out: TextIO, write: Callable[[dict[str, Any]], Any]) -> None:
+    def __init__(self, out: TextIO, write: Callable[[Sequence[Any], Walk], Any]) -> None:
         self.out, self.write, self.walk = out, write, Walk()
 
-    def feed(self, row: dict[str, Any]) -> None:
-        self.walk.feed(row)
-        self.write(row)
+    def feed(self, values: Sequence[Any]) -> None:
+        self.walk.feed_stored(values)
+        self.write(values, self.walk)
 
     async def finish(
         self, facts: Facts, roles: Mapping[str, list[str]], now: datetime, integrity: str
@@ -181,8 +208,8 @@ class JsonlSink(LineSink):
     """Every entry with its hash, as the chain check has just sealed it."""
 
     def __init__(self, out: TextIO) -> None:
-        super().__init__(out, lambda _row: None)  # `feed` writes each line with its check
+        super().__init__(out, lambda _values, _walk: None)  # `feed` writes each line itself
 
-    def feed(self, row: dict[str, Any]) -> None:
-        matched = self.walk.feed(row)
-        self.out.write(jsonl_line(row, self.walk.text if matched else None))
+    def feed(self, values: Sequence[Any]) -> None:
+        self.walk.feed_stored(values)
+        self.out.write(stored_line(values, self.walk.text))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from markupsafe import Markup, escape
 
 from app.record.export.mrkdwn import (
@@ -22,34 +24,48 @@ MARKDOWN_MARKS = {"b": "**", "i": "_", "s": "~~"}
 
 def to_html(nodes: list[Node]) -> Markup:
     """Safe HTML: tags only from this function, everything typed passes through `escape`."""
-    return Markup("").join(_html(node) for node in nodes)
+    return Markup(html_text(nodes))
 
 
-def _html(node: Node) -> Markup:
+def html_text(nodes: list[Node] | tuple[Node, ...]) -> str:
+    """`to_html` as a plain str (for a writer that escapes everything else itself)."""
+    return "".join([_html(node) for node in nodes])
+
+
+def escaped(value: Any) -> str:
+    """`escape(value)` as a str: what Jinja2's autoescaping writes for a value. Text with
+    nothing to escape (most of it) comes back as it is, without a Markup made."""
+    if type(value) is str and not (
+        "&" in value or "<" in value or ">" in value or "'" in value or '"' in value
+    ):
+        return value
+    return str(value) if type(value) is int else str(escape(value))
+
+
+def _html(node: Node) -> str:
     if isinstance(node, Text):
-        return escape(node.text)
+        return escaped(node.text)
     if isinstance(node, Styled):
         tag = HTML_TAGS[node.style]
-        return Markup(f"<{tag}>") + to_html(list(node.children)) + Markup(f"</{tag}>")
+        return f"<{tag}>{html_text(node.children)}</{tag}>"
     if isinstance(node, Code):
         tag = "pre" if node.block else "code"
-        return Markup(f"<{tag}>") + escape(node.text) + Markup(f"</{tag}>")
+        return f"<{tag}>{escaped(node.text)}</{tag}>"
     if isinstance(node, Emoji):
-        return Markup('<span class="emoji" title="{}">{}</span>').format(node.code, node.char)
+        return f'<span class="emoji" title="{escaped(node.code)}">{escaped(node.char)}</span>'
     if isinstance(node, Mention):
         if node.sigil == "@" and node.ref and node.ref != node.name:
-            return Markup('<span class="mention">@{}</span> <span class="id">({})</span>').format(
-                node.name, node.ref
-            )
-        return Markup('<span class="mention">{}</span>').format(mention_text(node))
+            name, ref = escaped(node.name), escaped(node.ref)
+            return f'<span class="mention">@{name}</span> <span class="id">({ref})</span>'
+        return f'<span class="mention">{escaped(mention_text(node))}</span>'
     if node.label and node.label != node.url.removeprefix("mailto:"):
-        return Markup('{} <span class="url">({})</span>').format(node.label, node.url)
-    return Markup('<span class="url">{}</span>').format(node.url)
+        return f'{escaped(node.label)} <span class="url">({escaped(node.url)})</span>'
+    return f'<span class="url">{escaped(node.url)}</span>'
 
 
 def to_markdown(nodes: list[Node]) -> str:
     """Markdown that shows the same styles; text escaped so nothing typed becomes markup."""
-    return "".join(_markdown(node) for node in nodes)
+    return "".join([_markdown(node) for node in nodes])
 
 
 def _markdown(node: Node) -> str:

@@ -11,7 +11,7 @@ TOKEN = re.compile(
     r"<([@#!])([^<>|]*)(?:\|([^<>]*))?>|<((?:https?|mailto):[^<>|\s]*)(?:\|([^<>]*))?>"
 )
 SPECIAL = {"channel": "@channel", "here": "@here", "everyone": "@everyone"}
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>=:])")
+MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|~>=:"  # a backslash before each, and Markdown shows it
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -44,6 +44,8 @@ def message_text(message: Mapping[str, Any], names: Mapping[str, str]) -> str:
 def raw_text(message: Mapping[str, Any]) -> str:
     """What a message showed, still in mrkdwn: its blocks when they say more than its text
     (the bot's cards), then any attachments."""
+    if not message.get("blocks") and not message.get("attachments"):
+        return str(message.get("text") or "")  # (what the lines below make of a bare text)
     blocks = [b for b in message.get("blocks") or [] if isinstance(b, dict)]
     shown = [b for b in blocks if b.get("type") != "rich_text"]
     lines = [line for b in shown for line in block_lines(b)] if shown else []
@@ -92,9 +94,21 @@ BLOCKS: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
 
 
 def markdown_escape(text: str) -> str:
-    """Text that Markdown renders literally: no markup, no raw HTML, no autolinks."""
-    escaped = html.escape(text, quote=False)
-    return MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
+    """Text that Markdown renders literally: no markup, no raw HTML, no autolinks. In one pass:
+    what `html.escape(text, quote=False)` makes, then a backslash before each of
+    MARKDOWN_SPECIAL (">" has become "&gt;" by then)."""
+    return _MARKDOWN_ESCAPES.sub(_markdown_escape, text)
+
+
+def _markdown_escape(match: re.Match[str]) -> str:
+    return _MARKDOWN_AS[match[0]]
+
+
+_MARKDOWN_AS = {
+    **{char: "\\" + char for char in MARKDOWN_SPECIAL},
+    **{"&": "&amp;", "<": "&lt;", ">": "&gt;"},  # (html.escape's, so ">" is never backslashed)
+}
+_MARKDOWN_ESCAPES = re.compile("[" + "".join(map(re.escape, _MARKDOWN_AS)) + "]")
 
 
 def cell(value: Any) -> str:
