@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel import Session
@@ -62,12 +62,36 @@ def make_engine(
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(full, echo=echo, connect_args={"timeout": 10})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "handle_error", _recycle_poisoned)
         return engine
     engine = create_async_engine(
         full, echo=echo, pool_recycle=RECYCLE_SECONDS, connect_args=connect_args or {}
     )
     _ping_when_idle(engine, idle_seconds=idle_ping_seconds)
+    event.listen(engine.sync_engine, "handle_error", _recycle_poisoned)
     return engine
+
+
+# Errors after which a connection is no good even once the cause is gone: a SQLite connection
+# opened while the file was read-only stays read-only, one that hit a full disk or an I/O
+# error may keep a broken state, and a PostgreSQL connection to a server that became a
+# read-only standby (a failover) stays there.
+POISONED = (
+    "attempt to write a readonly database",
+    "database or disk is full",
+    "disk i/o error",
+    "unable to open database file",
+    "read-only transaction",
+)
+
+
+def _recycle_poisoned(context: ExceptionContext) -> None:
+    """Treat a poisoning error as a disconnect: SQLAlchemy then throws the connection (and
+    the pool's others, opened in the same spell) away, and the next checkout opens a fresh
+    one, instead of half the writes failing until a restart."""
+    text = str(context.original_exception).lower()
+    if any(words in text for words in POISONED):
+        context.is_disconnect = True
 
 
 def _ping_when_idle(engine: AsyncEngine, *, idle_seconds: float) -> None:
