@@ -24,6 +24,7 @@ from app.errors import CrisisError
 from app.flows.deps import Deps
 from app.slack.blocks.error_lines import error_line
 from app.slack.reply import Replier
+from app.store.trouble import database_trouble
 
 logger = logging.getLogger("app.errors")
 
@@ -57,6 +58,13 @@ async def report(error: Exception, body: dict[str, Any], deps: Deps | None) -> N
         # the kind of refusal, not its words: they can quote what the person typed
         logger.info("refused %s: %s", _what(body), type(error).__name__)
         text = f":warning: {error_line(error)}"
+    elif (trouble := database_trouble(error)) is not None:
+        error_id = secrets.token_hex(4)
+        logger.error("error %s while handling %s: %s", error_id, _what(body), trouble)
+        text = (
+            f":x: That could not be saved: {trouble}. The war room keeps working; tell your "
+            f"admin (error id `{error_id}`), then try again."
+        )
     else:
         error_id = secrets.token_hex(4)
         logger.error("error %s while handling %s", error_id, _what(body), exc_info=error)
