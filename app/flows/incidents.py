@@ -47,7 +47,8 @@ class OpenOutcome:
 async def open_incident(deps: Deps, request: OpenRequest) -> OpenOutcome:
     now = deps.clock.now()
     channel = await deps.slack.create_private_channel(
-        lambda attempt: channel_name(now.date(), request.title, attempt=attempt)
+        lambda attempt: channel_name(now.date(), request.title, attempt=attempt),
+        adoptable=lambda channel_id: _unrecorded(deps, channel_id),
     )
     cadence = deps.settings.cadence_minutes(request.severity) * 60
     async with deps.db.begin() as session:
@@ -72,6 +73,12 @@ async def open_incident(deps: Deps, request: OpenRequest) -> OpenOutcome:
     await _post_brief(deps, incident, holders, outcome)
     deps.home.touch()
     return outcome
+
+
+async def _unrecorded(deps: Deps, channel_id: str) -> bool:
+    """No incident has this channel: an earlier open made it, but its answer was lost."""
+    async with deps.db() as session:
+        return await incidents.by_channel(session, channel_id) is None
 
 
 def topic_for(incident: Incident) -> str:

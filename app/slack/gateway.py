@@ -4,7 +4,7 @@ with Slack's errors handled by name (retries live in the client, built here too)
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from aiohttp import ClientError
@@ -21,6 +21,7 @@ from app.slack.gateway_reads import SlackReads
 logger = logging.getLogger(__name__)
 
 MAX_NAME_ATTEMPTS = 50
+Adoptable = Callable[[str], Awaitable[bool]]
 ALREADY_FINE = {"already_in_channel", "cant_invite_self"}
 CANNOT_EPHEMERAL = {"not_in_channel", "channel_not_found", "user_not_in_channel", "is_archived"}
 
@@ -53,18 +54,36 @@ class InviteFailure:
 class SlackGateway(SlackReads):
     """The one way the bot calls Slack (see gateway_core and gateway_reads for the rest)."""
 
-    async def create_private_channel(self, name_for: Callable[[int], str]) -> CreatedChannel:
-        """Create a private channel; on name_taken try the numbered variants name_for(2), (3)…"""
+    async def create_private_channel(
+        self, name_for: Callable[[int], str], *, adoptable: Adoptable | None = None
+    ) -> CreatedChannel:
+        """Create a private channel; on name_taken try the numbered variants name_for(2), (3)…
+
+        A channel of that name that the bot created and `adoptable(channel_id)` accepts (no
+        incident has it: an earlier try made it but its answer was lost) is taken instead:
+        after a dropped connection or a timeout, when the channel may exist all the same, and
+        on name_taken, so trying again never makes a `-2`."""
         for attempt in range(1, MAX_NAME_ATTEMPTS + 1):
             name = name_for(attempt)
             try:
                 response = await self._client.conversations_create(name=name, is_private=True)
             except SlackApiError as error:
-                if slack_error(error) == "name_taken":
-                    continue
-                name = slack_error(error)
-                message = f"I couldn't create the channel: {explain(name)}."
-                raise SlackFailure(message, error=name) from error
+                if slack_error(error) != "name_taken":
+                    code = slack_error(error)
+                    message = f"I couldn't create the channel: {explain(code)}."
+                    raise SlackFailure(message, error=code) from error
+                found = await self._adopt(name, adoptable)
+                if found is not None:
+                    return found
+                continue
+            except (TimeoutError, ClientError) as error:
+                found = await self._adopt(name, adoptable)
+                if found is not None:
+                    return found
+                raise SlackFailure(
+                    "I couldn't create the channel: Slack did not answer. Try again.",
+                    error=type(error).__name__,
+                ) from error
             channel = response["channel"]
             return CreatedChannel(id=channel["id"], name=channel["name"])
         raise SlackFailure(
@@ -72,6 +91,15 @@ class SlackGateway(SlackReads):
             f"`{name_for(1)}` already exist. Try a more specific title.",
             error="name_taken",
         )
+
+    async def _adopt(self, name: str, adoptable: Adoptable | None) -> CreatedChannel | None:
+        if adoptable is None:
+            return None
+        channel = await self.own_private_channel(name)
+        if channel is None or not await adoptable(str(channel["id"])):
+            return None
+        logger.info("took the war room channel %s an earlier try created", channel["id"])
+        return CreatedChannel(id=str(channel["id"]), name=str(channel["name"]))
 
     async def invite(self, channel_id: str, user_ids: Sequence[str]) -> list[InviteFailure]:
         """Invite everyone; one person failing never stops the others."""

@@ -54,6 +54,23 @@ class SlackReads(GatewayCore):
         )
         return {str(channel["id"]) for channel in channels}
 
+    async def own_private_channel(self, name: str) -> dict[str, Any] | None:
+        """The live private channel called `name` that the bot itself created, if any (the
+        bot's own users.conversations, every page)."""
+        channels = await self._every_page(
+            "look for the war room I was creating",
+            self._client.users_conversations,
+            "channels",
+            types="private_channel",
+            exclude_archived=True,
+        )
+        mine = (
+            channel
+            for channel in channels
+            if channel.get("name") == name and channel.get("creator") == self.bot_user_id
+        )
+        return next(mine, None)
+
     async def _every_page(
         self, what: str, method: Callable[..., Any], key: str, **kwargs: Any
     ) -> list[Any]:
