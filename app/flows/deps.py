@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -57,6 +58,24 @@ class RecordCache:
     incidents: dict[str, int] = field(default_factory=dict)
 
 
+OUTAGE_QUIET = timedelta(minutes=30)
+
+
+@dataclass
+class OutageNotices:
+    """When each kind of database trouble was last told to the admins (per process;
+    app/flows/outage.py)."""
+
+    told: dict[str, datetime] = field(default_factory=dict)
+
+    def due(self, trouble: str, now: datetime) -> bool:
+        last = self.told.get(trouble)
+        if last is not None and now - last < OUTAGE_QUIET:
+            return False
+        self.told[trouble] = now
+        return True
+
+
 @dataclass
 class Deps:
     settings: Settings
@@ -71,4 +90,5 @@ class Deps:
     # Home tabs to refresh; create_app gives it the publisher (without one it publishes nothing).
     home: HomeRefresher = field(default_factory=HomeRefresher)
     record: RecordCache = field(default_factory=RecordCache)
+    outages: OutageNotices = field(default_factory=OutageNotices)
     work: Work = field(default_factory=Work)

@@ -73,13 +73,11 @@ def make_engine(
 
 
 # Errors after which a connection is no good even once the cause is gone: a SQLite connection
-# opened while the file was read-only stays read-only, one that hit a full disk or an I/O
-# error may keep a broken state, and a PostgreSQL connection to a server that became a
-# read-only standby (a failover) stays there.
+# opened while the file was read-only (or unopenable) stays so, and a PostgreSQL connection to
+# a server that became a read-only standby (a failover) stays there. (Not a full disk: the
+# connection is sound, and throwing it away mid-transaction would keep SQLite's lock held.)
 POISONED = (
     "attempt to write a readonly database",
-    "database or disk is full",
-    "disk i/o error",
     "unable to open database file",
     "read-only transaction",
 )

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from app.harness.seed import MARIA
+from app.harness.seed import ALEX, MARIA
 from app.store.trouble import database_trouble
 from tests.conftest import BACKENDS
 from tests.databases import harness_on
@@ -35,7 +35,7 @@ FULL = {
 async def test_a_full_database_is_named_in_the_reply(
     backend: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async with harness_on(backend, tmp_path) as harness:
+    async with harness_on(backend, tmp_path, admins=[ALEX.id]) as harness:
         await seed_roles(harness)
         async with harness.db.begin() as session:
             conn = await session.connection()
@@ -48,6 +48,11 @@ async def test_a_full_database_is_named_in_the_reply(
         assert "tell your admin" in line and "error id" in line
         logged = " ".join(r.getMessage() for r in caplog.records if r.name == "app.errors")
         assert "the database is full" in logged and "recall of batch 7" not in logged
+        await crisis(harness, MARIA.id, "open Second try")  # the same outage
+        await harness.settle()
+        told = [m.text for m in harness.double.dms(ALEX.id) if "database" in m.text]
+        assert len(told) == 1, told  # the admin hears of it once
+        assert "cannot save to its database: the database is full" in told[0]
 
 
 def test_what_each_error_means() -> None:

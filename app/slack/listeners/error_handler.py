@@ -22,6 +22,7 @@ from slack_bolt.async_app import AsyncApp
 
 from app.errors import CrisisError
 from app.flows.deps import Deps
+from app.flows.outage import tell_admins
 from app.slack.blocks.error_lines import error_line
 from app.slack.reply import Replier
 from app.store.trouble import database_trouble
@@ -65,6 +66,8 @@ async def report(error: Exception, body: dict[str, Any], deps: Deps | None) -> N
             f":x: That could not be saved: {trouble}. The war room keeps working; tell your "
             f"admin (error id `{error_id}`), then try again."
         )
+        if deps is not None:
+            await tell_admins(deps, trouble, error_id)
     else:
         error_id = secrets.token_hex(4)
         logger.error("error %s while handling %s", error_id, _what(body), exc_info=error)

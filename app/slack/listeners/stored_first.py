@@ -21,7 +21,9 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.flows.outage import tell_admins
 from app.slack.listeners.error_handler import report
+from app.store.trouble import database_trouble
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +55,10 @@ class StoredFirst(AsyncMiddleware):
             try:
                 await self.ingest(deps, body.get("event") or {}, event_id=body.get("event_id"))
             except WRITE_FAILURES as error:
+                trouble = database_trouble(error)
+                if trouble is not None:  # the admins hear of it (once per outage)
+                    told = tell_admins(deps, trouble, str(body.get("event_id") or "?"))
+                    deps.work.spawn(told, name="tell the admins")
                 return _not_stored(body, error)
             except Exception as error:
                 await report(error, body, deps)
