@@ -26,8 +26,8 @@ from sqlalchemy.exc import DBAPIError
 
 from app.cli.record_run import Period, run_export, run_verify_all, run_verify_one
 from app.errors import CrisisError
-from app.record.chain import check
 from app.record.export.formats import CLI_FORMATS
+from app.record.walk import check
 from app.settings import Settings, SettingsError, load_settings
 
 REF = re.compile(r"^(?:INC-)?(\d+)$", re.IGNORECASE)

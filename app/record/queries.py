@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Connection, Select, String, func, select, type_coerce
 
 from app.record.append import ENTRY, FILE, HEAD
-from app.record.chain import STORED_FIELDS
 from app.record.models import EntryKind
+from app.record.stored import STORED_FIELDS
 
 POST_KINDS = [kind.value for kind in EntryKind if kind.is_post]
 VERSION_KINDS = [*POST_KINDS, EntryKind.EDIT.value]
@@ -74,9 +74,9 @@ def entries_query(incident_id: int, upto: int | None = None) -> Select[Any]:
 
 
 def stored_query(incident_id: int, upto: int | None = None) -> Select[Any]:
-    """`entries_query` for verify and the exports: the columns of `chain.STORED_FIELDS` in
+    """`entries_query` for verify and the exports: the columns of `stored.STORED_FIELDS` in
     that order, each as the driver returns it (times not made datetimes: SQLite's text is
-    respelled canonical by `chain.stored_time` without ever becoming one)."""
+    respelled canonical by `stored.stored_time` without ever becoming one)."""
     columns = [
         type_coerce(ENTRY.c[name], String).label(name) if name in _TIMES else ENTRY.c[name]
         for name in STORED_FIELDS

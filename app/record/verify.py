@@ -22,8 +22,9 @@ from sqlalchemy import Connection, Select, select
 from app.record import queries
 from app.record.anchors import Anchor, for_incident, mismatch
 from app.record.append import ENTRY
-from app.record.chain import STORED_FIELDS, Verdict, Walk
 from app.record.models import EntryKind
+from app.record.stored import STORED_FIELDS
+from app.record.walk import Verdict, Walk
 from app.store.engine import SessionFactory
 
 Progress = Callable[[int, int], None]

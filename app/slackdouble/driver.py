@@ -280,16 +280,15 @@ class SlackDriver:
         """One event, sent again (same event_id, X-Slack-Retry-Num) while the app answers
         anything but 200, as long as Slack would keep trying."""
         event_id = self._event_id()
-        response = await self.event(event, event_id=event_id)
-        self.forwarded.append(response)
-        for retry, delay in enumerate(self.retry_delays, start=1):
-            if response.status == 200:
-                return
-            await asyncio.sleep(delay)
+        for retry in range(len(self.retry_delays) + 1):
+            if retry:
+                await asyncio.sleep(self.retry_delays[retry - 1])
             response = await self.event(
-                event, event_id=event_id, retry_num=retry, retry_reason="http_error"
+                event, event_id=event_id, retry_num=retry or None, retry_reason="http_error"
             )
             self.forwarded.append(response)
+            if response.status == 200:
+                return
 
     def _bot_hears(self, event: dict[str, Any]) -> bool:
         """Slack only sends a bot the events of conversations it is a member of."""

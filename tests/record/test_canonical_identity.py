@@ -23,7 +23,6 @@ from app.record.chain import (
     GENESIS,
     SEALED_FIELDS,
     canonical,
-    check,
     entry_hash,
     sealed,
     sealed_text,
@@ -31,6 +30,7 @@ from app.record.chain import (
 )
 from app.record.export.rows import jsonl_line
 from app.record.sanitize import clean_row
+from app.record.walk import check
 
 EVENTS = Path(__file__).parent.parent / "fixtures" / "events"
 SURROGATE = json.loads('"\\ud83d"')

@@ -5,15 +5,8 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
-from app.record.chain import (
-    GENESIS,
-    canonical,
-    check,
-    entry_hash,
-    sealed,
-    sealed_text,
-    timestamp,
-)
+from app.record.chain import GENESIS, canonical, entry_hash, sealed, sealed_text, timestamp
+from app.record.walk import check
 
 
 def link(seq: int, prev: str, text: str) -> dict:

@@ -10,11 +10,11 @@ import re
 import pytest
 
 from app.clock import FakeClock
-from app.record.chain import check
 from app.record.drafts import delete_draft, edit_draft
 from app.record.export.rows import CSV_COLUMNS
 from app.record.export.run import export_record
 from app.record.verify import verify_incident
+from app.record.walk import check
 from app.store.engine import SessionFactory
 from tests.record.helpers import CHANNEL, add, draft_of, message, new_incident
 

@@ -2,7 +2,7 @@
 
 Verify and the exports read each entry as the driver returns it (`queries.stored_query`: a
 tuple, SQLite's times as its own text, PostgreSQL's as datetimes) and build its sealed text in
-one f-string (`chain.stored_text`). Here every row of the odd-unicode corpus of
+one f-string (`stored.stored_text`). Here every row of the odd-unicode corpus of
 tests/record/test_canonical_identity.py, stored for real, is sealed that way and by
 `reference_sealed_text` (the implementation kept there verbatim) from the row as the column
 types read it; times with and without microseconds, in any zone. Then times SQLite holds in
@@ -21,18 +21,11 @@ from sqlalchemy import text
 from app.clock import FakeClock
 from app.record import queries
 from app.record.append import ENTRY, HEAD, lock_head
-from app.record.chain import (
-    STORED_FIELDS,
-    Walk,
-    canonical,
-    check,
-    stored_fields,
-    stored_text,
-    stored_time,
-    timestamp,
-)
+from app.record.chain import canonical, timestamp
 from app.record.sanitize import clean_row
+from app.record.stored import STORED_FIELDS, stored_fields, stored_text, stored_time
 from app.record.verify import verify_incident
+from app.record.walk import Walk, check
 from app.store.engine import SessionFactory
 from tests.record.helpers import new_incident
 from tests.record.test_canonical_identity import maybe, moment, reference_sealed_text, value

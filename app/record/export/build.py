@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from app.record.chain import STORED_FIELDS, Walk, stored_moment
 from app.record.drafts import ts_time
 from app.record.export import decisions as log
 from app.record.export.model import Act, Document, Facts, Item, Participant, Version, short
@@ -21,6 +20,8 @@ from app.record.export.mrkdwn import Text, as_plain, parse
 from app.record.export.text import raw_text
 from app.record.export.updates import updates
 from app.record.models import EntryKind
+from app.record.stored import STORED_FIELDS, stored_moment
+from app.record.walk import Walk
 
 
 @dataclass
@@ -46,7 +47,7 @@ class Builder:
     last: datetime | None = None
 
     def feed(self, values: Sequence[Any]) -> None:
-        """A stored row (`chain.STORED_FIELDS` order): checked by the walk, then gathered."""
+        """A stored row (`stored.STORED_FIELDS` order): checked by the walk, then gathered."""
         walk = self.walk
         walk.feed_stored(values)
         (_, seq, kind, _, _, ts, thread, user_id, user_name, _, _, occurred) = values[:12]

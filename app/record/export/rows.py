@@ -7,13 +7,15 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
-from app.record.chain import Walk, sealed_text, stored_fields, stored_moment
+from app.record.chain import sealed_text
 from app.record.export.decisions import summary
 from app.record.export.model import Act
 from app.record.export.text import cell, plain, raw_text
 from app.record.models import EntryKind
 from app.record.reactions import KINDS as REACTION_OR_PIN
 from app.record.reactions import describe
+from app.record.stored import stored_fields, stored_moment
+from app.record.walk import Walk
 
 CSV_COLUMNS = (
     "seq",

@@ -16,12 +16,13 @@ from datetime import datetime
 from typing import Any
 
 from app.record import queries
-from app.record.chain import Walk, stored_fields
 from app.record.export.model import Facts
 from app.record.export.rsmf_events import Collector
 from app.record.export.rsmf_manifest import EVENT_LIMIT, Conversation, Slice, manifest, slices, span
 from app.record.export.rsmf_pack import pack
 from app.record.export.run import ExportResult, Progress, export_record
+from app.record.stored import stored_fields
+from app.record.walk import Walk
 from app.store.engine import SessionFactory
 
 Writer = Callable[[str, bytes], None]

@@ -13,11 +13,12 @@ from sqlalchemy import Connection
 from app.errors import NotFound
 from app.incidents.models import Incident
 from app.record import queries
-from app.record.chain import GENESIS, Verdict, Walk
+from app.record.chain import GENESIS
 from app.record.export.heap import collector_paused
 from app.record.export.model import Facts
 from app.record.export.rows import CsvWriter, stored_line
 from app.record.verify import head_problems
+from app.record.walk import Verdict, Walk
 from app.roles.models import RoleAssignment
 from app.store.engine import SessionFactory
 
@@ -39,7 +40,7 @@ class ExportResult:
 
 
 class Sink(Protocol):
-    """Takes each stored row (`chain.STORED_FIELDS` order) as it streams past, checking it
+    """Takes each stored row (`stored.STORED_FIELDS` order) as it streams past, checking it
     with its `walk`, then writes or gathers it; `finish` once every row is in."""
 
     walk: Walk
