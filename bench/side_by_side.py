@@ -17,6 +17,7 @@ Benchmarks, not tests: goals are printed as met or MISSED; only a correctness ch
 makes the exit status non-zero.
 
     .venv/bin/python bench/side_by_side.py [--quick] [--rounds 2] [--events 3000] [--sqlite-only]
+        [--parts ingest,rss,opens,idle]   (some parts alone, e.g. `--parts opens`)
 
 PostgreSQL: a fresh database on CRISIS_BENCH_POSTGRES_URL's server (default the local one).
 To measure another checkout of the bot (say HEAD, before a change), extract it and point
@@ -44,6 +45,8 @@ from _procs import start_bare
 GOALS = {"sqlite": 45.0, "postgresql": 40.0}
 NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 SLACK_MAX_PER_HOUR = 30_000
+PARTS = ("ingest", "rss", "opens", "idle")  # rss and opens run on the SQLite bot
+PARTS_HELP = ", ".join(PARTS)
 
 
 class Checks:
@@ -162,11 +165,12 @@ async def main(args: argparse.Namespace) -> int:
         folder = Path(name)
         bare = await start_bare(double.api_url, double.token, folder)
         try:
-            for backend in backends(args.sqlite_only):
+            for backend in backends(args.parts, args.sqlite_only):
                 async with bot_beside(double, general, bare, backend, folder) as side:
                     await on_backend(check, side, backend, args)
-            idle = await idle_cpu(double, bare, folder, args.incidents, args.idle_seconds)
-            show_idle(check, idle)
+            if "idle" in args.parts:
+                idle = await idle_cpu(double, bare, folder, args.incidents, args.idle_seconds)
+                show_idle(check, idle)
         finally:
             await bare.stop()
             await double.stop()
@@ -177,18 +181,22 @@ async def main(args: argparse.Namespace) -> int:
 
 
 async def on_backend(check: Checks, side: Side, backend: str, args: argparse.Namespace) -> None:
-    print(f"\nMessage ingest, 1 process, {NAMES[backend]}, every event archived and chained")
-    print(f"  {args.rounds} rounds of {args.events:,} events each (A B A B)")
-    run = await ingest_rounds(side, args.rounds, args.events, args.in_flight)
-    show_ingest(check, backend, run)
-    if backend == "sqlite":
+    if "ingest" in args.parts:
+        print(f"\nMessage ingest, 1 process, {NAMES[backend]}, every event archived and chained")
+        print(f"  {args.rounds} rounds of {args.events:,} events each (A B A B)")
+        run = await ingest_rounds(side, args.rounds, args.events, args.in_flight)
+        show_ingest(check, backend, run)
+    if backend == "sqlite" and "rss" in args.parts:
         memory = await idle_rss(side, args.rss_events, args.in_flight, rest=3)
         show_memory(check, memory, side.start_rss)
+    if backend == "sqlite" and "opens" in args.parts:
         show_acks(check, await open_acks(side, args.opens, args.rounds, args.latency))
 
 
-def backends(sqlite_only: bool) -> list[str]:
-    if sqlite_only:
+def backends(parts: set[str], sqlite_only: bool) -> list[str]:
+    if not parts & {"ingest", "rss", "opens"}:
+        return []
+    if sqlite_only or "ingest" not in parts:
         return ["sqlite"]
     if not postgres_reachable():
         print(f"\nPostgreSQL: nothing answers at {POSTGRES_URL}; its run is skipped")
@@ -208,7 +216,11 @@ def options() -> argparse.Namespace:
     parser.add_argument("--incidents", type=int, default=1000)
     parser.add_argument("--idle-seconds", type=float, help="idle CPU window (10; quick 5)")
     parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
+    parser.add_argument("--parts", default=",".join(PARTS), help=f"some of {PARTS_HELP}")
     args = parser.parse_args()
+    args.parts = set(args.parts.split(","))
+    if not args.parts <= set(PARTS):
+        parser.error(f"--parts: choose among {PARTS_HELP}")
     quick = args.quick
     args.events = args.events or (1000 if quick else 3000)
     args.rss_events = args.rss_events or (3000 if quick else 10_000)

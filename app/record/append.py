@@ -10,6 +10,7 @@ read the head, check the dedupe key, insert the entry and move the head.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,10 +18,11 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.record.chain import GENESIS, canonical, entry_hash
+from app.record.chain import GENESIS, SEALED_FIELDS, canonical
 from app.record.drafts import Draft
 from app.record.models import RecordEntry, RecordFile, RecordHead
 from app.record.sanitize import clean_row, is_clean
+from app.record.stored import stored_text, stored_time
 
 ENTRY = RecordEntry.__table__  # type: ignore[attr-defined]
 HEAD = RecordHead.__table__  # type: ignore[attr-defined]
@@ -128,14 +130,27 @@ def build_row(
         row = clean_row(row)
         text = canonical(row["content"])
     row["content"] = text
-    row["hash"] = entry_hash(row)
+    row["hash"] = seal(row)
     return row
+
+
+def seal(row: dict[str, Any]) -> str:
+    """`chain.entry_hash(row)` (its content already canonical text), by the fast canonical
+    text of app/record/stored.py: the same bytes (tests/record/test_fast_sealed.py)."""
+    values = [row[name] for name in SEALED_FIELDS]
+    sealed = stored_text(values, stored_time(row["occurred_at"]), stored_time(row["recorded_at"]))
+    return hashlib.sha256(sealed.encode("utf-8")).hexdigest()
 
 
 def storable(row: dict[str, Any], content: str) -> bool:
     """True when nothing in the row needs `clean_row` (the common case, checked in one pass
-    over the canonical content: JSON spells a NUL `\\u0000` and keeps a lone surrogate as it
-    is; a false alarm only costs the full walk)."""
-    if "\\u0000" in content or not is_clean(content):
+    over the canonical content and one over the other text fields: JSON spells a NUL
+    `\\u0000` and keeps a lone surrogate as it is; a false alarm only costs the full walk)."""
+    if "\\u0000" in content:
         return False
-    return all(is_clean(value) for value in row.values() if isinstance(value, str))
+    texts = [value for value in row.values() if isinstance(value, str)]
+    texts.append(content)
+    whole = "".join(texts)  # (any NUL or surrogate of any one is in the whole)
+    if whole.isascii():  # (a flag of the string: then no surrogate, and a NUL is found fast)
+        return "\x00" not in whole
+    return is_clean(whole)

@@ -58,7 +58,7 @@ def append_all(conn: Connection, items: Sequence[Pending]) -> list[Appended | No
         for sha256, content in item.files:
             store_file(conn, sha256, content)
     if rows:
-        conn.execute(ENTRY.insert(), rows)
+        conn.execute(_INSERT, rows)
         _move_heads(conn, heads, moved={row["incident_id"] for row in rows})
     return results
 
@@ -79,6 +79,7 @@ def _stored_keys(conn: Connection, items: Sequence[Pending]) -> set[tuple[int, s
     return taken
 
 
+_INSERT = ENTRY.insert()  # (built once: statements are immutable)
 _STORED = select(ENTRY.c.dedupe_key).where(
     ENTRY.c.incident_id == bindparam("incident"),
     ENTRY.c.dedupe_key.in_(bindparam("keys", expanding=True)),

@@ -1,11 +1,18 @@
 """The gate in front of Bolt: signed, well-formed and never seen before, or refused.
 
-Order matters: the signature is checked first (so unsigned junk gets 401 and never touches
-the database), then the shape (400 for what Slack never sends), then the replay memory (one
-small INSERT). Only a request that passes all three is handed to Bolt. An event whose only
-effect is a write the database deduplicates (a message, reaction or pin for the record) is
-handed to Bolt while its replay mark is written, so both ride one group commit; its answer
-still waits for the mark.
+This is the one signature check of HTTP mode (Bolt's own is off: app/main.py `_bolt`), and the
+one parse of the body (`Verdict.body` is what Bolt is handed). Order matters: the signature is
+checked first (so unsigned junk gets 401 and never touches the database), then the shape (400
+for what Slack never sends), then the replay memory (one small INSERT, group-committed).
+
+What waits for the replay mark depends on what the request does:
+- a message, reaction or pin event (its only effect is a write the database deduplicates)
+  runs while its mark is written, so both ride one group commit; its answer still waits for
+  the mark (`Verdict.marked`);
+- a command or interaction is acknowledged while its mark is written; whatever its listener
+  does after `ack()` waits for the mark, and a replay runs nothing (`Verdict.mark`, awaited by
+  app/slack/ack_after_mark.py);
+- any other event waits for its mark before it runs; a replay of one gets 200 and runs nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from slack_sdk.signature import SignatureVerifier
 
@@ -25,17 +33,22 @@ logger = logging.getLogger(__name__)
 
 TIMESTAMP = "X-Slack-Request-Timestamp"
 SIGNATURE = "X-Slack-Signature"
+ACKED_FIRST = frozenset({Kind.COMMAND, Kind.INTERACTION})  # acked while their mark is written
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """What to answer instead of running the request (`status` 0: hand it to Bolt)."""
+    """What to answer instead of running the request (`status` 0: hand `body` to Bolt)."""
 
     status: int = 0
     error: str = ""
     kind: Kind | None = None
+    body: dict[str, Any] = field(default_factory=dict)  # the request, parsed once
+    text: str = ""  # the request's body as it came (what was signed)
     # An idempotent event runs while its replay mark is written: await this before answering.
     marked: Awaitable[bool] | None = None
+    # A command or interaction: its ack need not wait, but whatever follows the ack must.
+    mark: asyncio.Future[bool] | None = None
 
 
 class RequestGate:
@@ -73,16 +86,21 @@ class RequestGate:
         if not shape.ok:
             logger.warning("refused a malformed Slack request: %s", shape.problem)
             return Verdict(400, "malformed request")
+        return await self._marking(shape, text, signature, timestamp)
+
+    async def _marking(self, shape: Shape, text: str, signature: str, timestamp: str) -> Verdict:
+        """Start writing the request's replay mark; wait for it only where nothing else does."""
         first_use = self.replays.first_use(signature=signature, signed_at=int(timestamp))
+        passed = Verdict(kind=shape.kind, body=shape.body, text=text)
         if shape.event_type in self.idempotent_events:
             marked = asyncio.ensure_future(_noted(first_use, shape.event_type, timestamp))
-            return Verdict(kind=shape.kind, marked=marked)
+            return replace(passed, marked=marked)
+        if shape.kind in ACKED_FIRST:
+            return replace(passed, mark=asyncio.ensure_future(first_use))
         if await first_use:
-            return Verdict(kind=shape.kind)
+            return passed
         logger.warning("refused a replayed Slack %s signed at %s", shape.kind, timestamp)
-        if shape.kind is Kind.EVENT:
-            return Verdict(200, kind=shape.kind)  # a 2xx so Slack stops; it already ran once
-        return Verdict(409, "replayed request", shape.kind)
+        return Verdict(200, kind=shape.kind)  # a 2xx so Slack stops; it already ran once
 
     def _signed(self, text: str, timestamp: str, signature: str) -> bool:
         if not timestamp.isdigit() or len(timestamp) > 12 or not signature:

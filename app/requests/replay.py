@@ -44,14 +44,16 @@ class ReplayGuard:
     last_pruned: float = field(default=float("-inf"))
 
     async def first_use(self, *, signature: str, signed_at: int) -> bool:
-        """Record this signature; False when it was already used (a replay)."""
-        await self._prune_now_and_then()
+        """Record this signature; False when it was already used (a replay). Marks queue in
+        the order requests came (the first of two equal ones wins); pruning comes after."""
         row = {
             "signature_sha256": signature_key(signature),
             "signed_at": signed_at,
             "seen_at": datetime.fromtimestamp(self.clock.now(), UTC),
         }
-        return await self.db.writer.submit(insert_new, row)
+        first = await self.db.writer.submit(insert_new, row)
+        await self._prune_now_and_then()
+        return first
 
     async def forget(self, *, signature: str) -> None:
         """This request was not served after all (the bot answered 5xx, so Slack retries an
@@ -81,11 +83,16 @@ def insert_new(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[bool]:
     first: dict[str, dict[str, Any]] = {}
     for row in rows:
         first.setdefault(row["signature_sha256"], row)
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    key = _TABLE.c.signature_sha256
-    statement = dialect.insert(_TABLE).on_conflict_do_nothing().returning(key)
+    statement = _INSERT_NEW[conn.dialect.name == "postgresql"]
     inserted: set[str] = set(conn.execute(statement, list(first.values())).scalars())
     return [
         row is first[row["signature_sha256"]] and row["signature_sha256"] in inserted
         for row in rows
     ]
+
+
+# Built once (statements are immutable): the hot path only binds values. [PostgreSQL?]
+_INSERT_NEW = tuple(
+    dialect.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.signature_sha256)
+    for dialect in (sqlite, postgresql)
+)

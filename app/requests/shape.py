@@ -4,12 +4,17 @@ Slack sends three shapes: Events API callbacks as a JSON object with a string `t
 slash commands as a form with `command`; interactions (clicks, submissions, shortcuts) as a
 form whose `payload` is a JSON object with a string `type`. Anything else is a malformed
 request and gets 400, so it never reaches Bolt (where it would end as a 500 and a traceback).
+
+The body is parsed once, here: what was checked is what Bolt is handed (`Shape.body`, the dict
+Bolt would have parsed itself: the JSON object, the interaction's payload, or the command's
+form fields; of a field sent twice, the first, the one checked), so Bolt never parses the
+request again.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 from urllib.parse import parse_qs
@@ -32,6 +37,7 @@ class Shape:
     kind: Kind | None
     problem: str | None = None
     event_type: str | None = None  # an event callback's inner event type
+    body: dict[str, Any] = field(default_factory=dict)  # the request as Bolt reads it
 
     @property
     def ok(self) -> bool:
@@ -53,11 +59,11 @@ def _event(body: str) -> Shape:
     if parsed is None:
         return Shape(None, problem)
     if parsed["type"] != "event_callback":
-        return Shape(Kind.EVENT)
+        return Shape(Kind.EVENT, body=parsed)
     event = parsed.get("event")
     if not isinstance(event, dict) or not _typed(event):
         return Shape(None, "the event callback has no event object with a type")
-    return Shape(Kind.EVENT, event_type=str(event["type"]))
+    return Shape(Kind.EVENT, event_type=str(event["type"]), body=parsed)
 
 
 def _form(body: str) -> Shape:
@@ -68,14 +74,14 @@ def _form(body: str) -> Shape:
     if "payload" in fields:
         parsed, problem = _json_object(fields["payload"][0], "payload")
         problem = problem or _interaction_problem(parsed or {})
-        return Shape(None, problem) if problem else Shape(Kind.INTERACTION)
+        return Shape(None, problem) if problem else Shape(Kind.INTERACTION, body=parsed or {})
     if fields.get("ssl_check") == ["1"]:
         return Shape(Kind.SSL_CHECK)
     if not fields.get("command", [""])[0].startswith("/"):
         return Shape(None, "the form has neither a payload nor a command")
     if not all(fields.get(name, [""])[0] for name in ("user_id", "channel_id")):
         return Shape(None, "the command names no user or channel")
-    return Shape(Kind.COMMAND)
+    return Shape(Kind.COMMAND, body={name: values[0] for name, values in fields.items()})
 
 
 def _interaction_problem(payload: dict[str, Any]) -> str | None:

@@ -22,7 +22,7 @@ from app.approvals.models import Action
 from app.harness import Harness
 from app.harness.seed import MARIA
 from app.incidents.models import Incident
-from app.main import create_app
+from app.main import CrisisRoom, create_app
 from app.requests.gate import RequestGate, Verdict
 from app.requests.models import SeenRequest
 from app.requests.replay import ReplayGuard, signature_key
@@ -51,6 +51,7 @@ def warnings_about_replays(caplog: pytest.LogCaptureFixture) -> list[logging.Log
 
 
 async def test_an_unsigned_request_gets_401_and_touches_nothing(harness: Harness) -> None:
+    calls = len(harness.double.calls)  # (auth.test, at start)
     body = f"command=%2Fcrisis&text=open+Forged&user_id={MARIA.id}&channel_id={harness.general}"
     unsigned = await harness.driver.post_raw(body, signature="v0=" + "0" * 64)
     no_headers = SlackDriver(harness.double, harness.driver.bot_url, "not-the-secret")
@@ -59,13 +60,19 @@ async def test_an_unsigned_request_gets_401_and_touches_nothing(harness: Harness
     finally:
         await no_headers.close()
     bad_stamp = await harness.driver.post_raw(body, headers={"X-Slack-Request-Timestamp": "soon"})
-    assert (unsigned.status, wrong_secret.status, bad_stamp.status) == (401, 401, 401)
+    old = int(time.time()) - 6 * 60
+    stale = await harness.driver.post_raw(
+        body, timestamp=old, signature=harness.driver.sign(body, old)
+    )
+    statuses = (unsigned.status, wrong_secret.status, bad_stamp.status, stale.status)
+    assert statuses == (401, 401, 401, 401)
     await harness.settle()
+    assert harness.double.calls[calls:] == []  # no listener ran: nothing said to Slack
     assert await count(harness, Incident) == 0
     assert await count(harness, SeenRequest) == 0  # unsigned junk never reaches the database
 
 
-async def test_a_replayed_command_opens_one_war_room(
+async def test_a_replayed_command_is_acknowledged_and_runs_nothing(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     first = await harness.driver.command(
@@ -73,12 +80,15 @@ async def test_a_replayed_command_opens_one_war_room(
     )
     await harness.settle()
     assert first.status == 200 and first.sent is not None
+    calls = len(harness.double.calls)
     with caplog.at_level(logging.WARNING):
         replay = await harness.driver.resend(first.sent)
-    await harness.settle()
-    assert replay.status == 409 and replay.json() == {"error": "replayed request"}
+        await harness.settle()
+    assert (replay.status, replay.text) == (200, "")
+    assert harness.double.calls[calls:] == []  # not a word to Slack: no reply, no channel
     assert await count(harness, Incident) == 1
     [warning] = warnings_about_replays(caplog)
+    assert warning.getMessage() == "a replayed /crisis 'open' was acknowledged and ran nothing"
     assert warning.levelno == logging.WARNING and "merger" not in warning.getMessage()
 
 
@@ -89,9 +99,11 @@ async def test_a_replayed_submission_proposes_one_action(harness: Harness) -> No
     submitted = await harness.driver.submit_view(MARIA.id, values)
     await harness.settle()
     assert submitted.status == 200 and submitted.sent is not None
+    calls = len(harness.double.calls)
     replay = await harness.driver.resend(submitted.sent)
     await harness.settle()
-    assert replay.status == 409
+    assert replay.status == 200
+    assert harness.double.calls[calls:] == []  # no second card, no DM
     assert await count(harness, Action) == 1
 
 
@@ -126,7 +138,7 @@ async def test_a_replayed_event_is_acknowledged_but_recorded_once(
 
 
 @pytest.fixture
-async def replica(harness: Harness) -> AsyncIterator[SlackDriver]:
+async def replica(harness: Harness) -> AsyncIterator[tuple[SlackDriver, CrisisRoom]]:
     """A second bot process on the same database, behind its own HTTP port."""
     room = create_app(harness.settings, clock=harness.clock)
     await room.start()
@@ -136,22 +148,25 @@ async def replica(harness: Harness) -> AsyncIterator[SlackDriver]:
     host, port = runner.addresses[0][:2]
     driver = SlackDriver(harness.double, f"http://{host}:{port}{EVENTS_PATH}", "unused")
     try:
-        yield driver
+        yield driver, room
     finally:
         await driver.close()
         await runner.cleanup()
         await room.stop()
 
 
-async def test_a_replay_sent_to_another_replica_is_refused_too(
-    harness: Harness, replica: SlackDriver
+async def test_a_replay_sent_to_another_replica_runs_nothing_there(
+    harness: Harness, replica: tuple[SlackDriver, CrisisRoom]
 ) -> None:
+    other, room = replica
     first = await harness.driver.command(MARIA.id, "open Two doors", channel_id=harness.general)
     await harness.settle()
     assert first.sent is not None
-    replay = await replica.resend(first.sent)
-    await harness.settle()
-    assert (first.status, replay.status) == (200, 409)
+    calls = len(harness.double.calls)
+    replay = await other.resend(first.sent)
+    await harness.until(lambda: room.idle)  # the replica's listener has ended
+    assert (first.status, replay.status) == (200, 200)
+    assert harness.double.calls[calls:] == []
     assert await count(harness, Incident) == 1
 
 
@@ -270,6 +285,28 @@ async def test_only_events_the_record_deduplicates_run_before_their_replay_mark(
     first, replay = await check("app_uninstalled"), await check("app_uninstalled")
     assert (first.status, first.marked) == (0, None)
     assert (replay.status, replay.marked) == (200, None)  # acknowledged, runs nothing
+
+
+async def test_a_command_is_handed_on_parsed_with_its_mark_still_being_written(
+    db: SessionFactory,
+) -> None:
+    guard = ReplayGuard(db=db, clock=SteppedClock())
+    gate = RequestGate(signing_secret="s3cret", replays=guard)
+    body = f"command=%2Fcrisis&text=open+Leak&user_id={MARIA.id}&channel_id=C0GENERAL"
+    at = str(int(guard.clock.now()))
+    headers = {"X-Slack-Request-Timestamp": at, "X-Slack-Signature": _sign(body, at)}
+    first = await gate.check(body.encode(), headers, FORM)
+    assert (first.status, first.marked, first.text) == (0, None, body)
+    assert first.body == {
+        "command": "/crisis",
+        "text": "open Leak",
+        "user_id": MARIA.id,
+        "channel_id": "C0GENERAL",
+    }
+    replay = await gate.check(body.encode(), headers, FORM)
+    assert replay.status == 0  # acknowledged too: its listener's ack() then stops it
+    assert first.mark is not None and replay.mark is not None
+    assert (await first.mark, await replay.mark) == (True, False)
 
 
 def _sign(body: str, timestamp: str) -> str:

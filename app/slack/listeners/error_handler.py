@@ -7,6 +7,10 @@ Listeners are wrapped in `guarded` so their errors never propagate into Bolt's r
 listener raises within Bolt's 10 ms ack poll, the runner overwrites the ack it already has with
 None, so Slack would wait 3 seconds and be told the request was unhandled. `@app.error` still
 catches anything raised outside a listener (middleware) through the same `report`.
+
+A replayed command or click raises `Replayed` from its `ack()` (app/slack/ack_after_mark.py):
+Slack has its answer, the rest of the listener does not run, and all that is left is one
+warning in the log (what kind of request, never what it said); the person hears nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from slack_bolt.async_app import AsyncApp
 from app.errors import CrisisError
 from app.flows.deps import Deps
 from app.flows.outage import tell_admins
+from app.slack.ack_after_mark import Replayed
 from app.slack.blocks.error_lines import error_line
 from app.slack.reply import Replier
 from app.store.trouble import database_trouble
@@ -55,6 +60,9 @@ async def handle_error(error: Exception, body: dict[str, Any], context: Any) -> 
 
 
 async def report(error: Exception, body: dict[str, Any], deps: Deps | None) -> None:
+    if isinstance(error, Replayed):
+        logger.warning("a replayed %s was acknowledged and ran nothing", _what(body))
+        return
     if isinstance(error, CrisisError):
         # the kind of refusal, not its words: they can quote what the person typed
         logger.info("refused %s: %s", _what(body), type(error).__name__)
