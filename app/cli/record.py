@@ -19,16 +19,18 @@ import re
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import DBAPIError
 
-from app.cli.record_run import Period, run_export, run_verify_all, run_verify_one
 from app.errors import CrisisError
 from app.record.export.formats import CLI_FORMATS
 from app.record.walk import check
 from app.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:  # imported when a command runs: `crisisroom serve` never loads it (tqdm, rsmf)
+    from app.cli.record_run import Period
 
 REF = re.compile(r"^(?:INC-)?(\d+)$", re.IGNORECASE)
 
@@ -82,6 +84,8 @@ def verify_command(args: argparse.Namespace) -> int:
         except SettingsError as error:
             return usage(f"--slack needs the bot's settings: {error}")
     url = database_url(args.database, settings)
+    from app.cli.record_run import run_verify_all, run_verify_one
+
     if incident_id is None:
         return _guarded(run_verify_all(url, settings=settings))
     return _guarded(run_verify_one(url, incident_id, settings=settings))
@@ -99,6 +103,8 @@ def export_command(args: argparse.Namespace) -> int:
     settings = None if args.offline else _settings()
     url = database_url(args.database, settings)
     by = args.by or f"cli:{getpass.getuser()}"
+    from app.cli.record_run import run_export
+
     run = run_export(url, chosen, args.format, out, tz=args.tz, settings=settings, by=by)
     return _guarded(run)
 
@@ -118,6 +124,8 @@ def _chosen(args: argparse.Namespace) -> Period | int | str:
         )
     if args.since and args.until and args.since > args.until:
         return "--since must not be after --until"
+    from app.cli.record_run import Period
+
     return Period(args.since, args.until)
 
 

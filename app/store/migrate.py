@@ -1,4 +1,5 @@
-"""Apply Alembic migrations from inside the running app or from the CLI.
+"""Apply Alembic migrations: from the CLI, from tests, and in the child process the server
+starts for them (app/store/migrate_child.py: the server itself never imports this module).
 
 Any number of processes may run `upgrade` at once, on an empty or an old database: each takes
 a lock first and holds it until its migration transaction ends, so the others wait, then find
@@ -27,7 +28,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.errors import CrisisError
+from app.store.migrate_child import SchemaAhead
+
+__all__ = ["SchemaAhead", "alembic_config", "upgrade"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The advisory lock every Crisis Room process takes to migrate: b"crisisrm" as a bigint.
@@ -45,10 +48,6 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def _upgrade(connection: Connection, revision: str) -> None:
     command.upgrade(alembic_config(connection), revision)
-
-
-class SchemaAhead(CrisisError):
-    """The database was migrated by a newer version of Crisis Room than this one."""
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
