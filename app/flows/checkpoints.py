@@ -3,22 +3,29 @@
 A pass runs on every scheduler tick (CRISIS_TICK_SECONDS; tests call `CrisisRoom.tick()`):
 first the checkpoints whose post failed and whose retry time has come, then one owed
 checkpoint per incident whose chain has grown. Claims are committed before the Slack call and
-nothing is posted inside a database transaction. With no checkpoint channel set, nothing is
-posted. A checkpoint is not itself written to the record: that would add an entry, which the
-next hourly checkpoint would then owe, for ever.
+nothing is posted inside a database transaction. Each post carries its effect id
+("checkpoint:INC-12:300"), so a checkpoint whose answer was lost, or whose poster died, is
+found in the channel instead of being posted twice (app/flows/effects.py). With no
+checkpoint channel set, nothing is posted. A checkpoint is not itself written to the record:
+that would add an entry, which the next hourly checkpoint would then owe, for ever.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+
+from sqlalchemy import select
 
 from app.errors import SlackFailure
 from app.flows.deps import Deps
+from app.flows.effects import post_once
 from app.record import checkpoint_claims as claims
 from app.record.anchors import checkpoint_text
+from app.record.append import ENTRY
 from app.record.checkpoint_claims import Claimed
 from app.record.checkpoints import owed
-from app.updates.claims import new_token
+from app.updates.claims import CLAIM_LEASE, new_token
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +45,7 @@ async def post_checkpoints(deps: Deps) -> int:
     for checkpoint_id in retries:
         async with deps.db.begin() as session:
             taken = await claims.retake(session, checkpoint_id, token=token, now=now)
-        if taken is not None and await _post(deps, channel, taken, token):
+        if taken is not None and await _post(deps, channel, taken, token, retaken=True):
             posted += 1
     for state in states:
         if owed(state, every=every, now=now) is None:
@@ -52,10 +59,18 @@ async def post_checkpoints(deps: Deps) -> int:
     return posted
 
 
-async def _post(deps: Deps, channel: str, claimed: Claimed, token: str) -> bool:
+async def _post(
+    deps: Deps, channel: str, claimed: Claimed, token: str, *, retaken: bool = False
+) -> bool:
+    """Post the checkpoint, or find it when an earlier attempt (a retaken claim: failed, or
+    its poster died) may have posted it; no attempt is older than its entry's recording."""
     text = checkpoint_text(claimed.ref, claimed.seq, claimed.hash)
+    since = await _recorded_at(deps, claimed) if retaken else deps.clock.now()
+    effect = f"checkpoint:{claimed.ref}:{claimed.seq}"
     try:
-        ts = await deps.slack.post(channel, text=text)
+        posted = await post_once(
+            deps, effect, channel=channel, text=text, since=since, look_first=retaken
+        )
     except SlackFailure as failure:
         logger.warning(
             "could not post the checkpoint of %s entry %d: %s",
@@ -69,5 +84,17 @@ async def _post(deps: Deps, channel: str, claimed: Claimed, token: str) -> bool:
             )
         return False
     async with deps.db.begin() as session:
-        await claims.mark_posted(session, claimed.id, token=token, now=deps.clock.now(), ts=ts)
+        await claims.mark_posted(
+            session, claimed.id, token=token, now=deps.clock.now(), ts=posted.ts
+        )
     return True
+
+
+async def _recorded_at(deps: Deps, claimed: Claimed) -> datetime:
+    """When the checkpointed entry was written: its checkpoint cannot be older."""
+    query = select(ENTRY.c.recorded_at).where(
+        ENTRY.c.incident_id == claimed.incident_id, ENTRY.c.seq == claimed.seq
+    )
+    async with deps.db() as session:
+        found = (await (await session.connection()).execute(query)).scalar()
+    return found if isinstance(found, datetime) else deps.clock.now() - CLAIM_LEASE

@@ -7,6 +7,10 @@ that is overdue and already nudged costs nothing until its escalation is due or 
 Nothing about reminders lives in the scheduler, so a restart loses nothing: the first tick
 after start catches up, and an incident overdue for hours still gets one nudge. Tests and drills
 call `tick()` themselves after moving a fake clock.
+
+While the process runs, `heartbeat` (every `claims.HEARTBEAT_EVERY`, started with the room)
+keeps its claims alive; when it dies, another process takes them over after
+`claims.STALE_AFTER` and looks each message up before sending it (app/flows/effects.py).
 """
 
 from __future__ import annotations
@@ -14,14 +18,19 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from app.flows.deps import Deps
+from app.flows.reminder_delivery import beat
 from app.flows.reminders import remind
 from app.incidents.models import Incident
-from app.updates import schedule
+from app.updates import claims, schedule
 
 logger = logging.getLogger(__name__)
 
 JOB_ID = "crisis-update-reminders"
+HEARTBEAT_JOB_ID = "crisis-claim-heartbeat"
+HEARTBEAT_SECONDS = claims.HEARTBEAT_EVERY.total_seconds()
 REMIND_TIMEOUT_SECONDS = 30.0
 CONCURRENCY = 20
 # Passes that may run at once: each takes (leases) only what is due and not taken, so while
@@ -58,3 +67,13 @@ async def _look(deps: Deps, incident_id: int, gate: asyncio.Semaphore) -> None:
         logger.exception("reminders for INC-%s failed", incident_id)
     async with deps.db.begin() as session:
         await schedule.reschedule(session, incident_id=incident_id)
+
+
+async def heartbeat(deps: Deps) -> int:
+    """One beat: this process's reminder claims are alive (a failure is only logged: its
+    claims go stale and another process takes them over, which is right if it is stuck)."""
+    try:
+        return await beat(deps)
+    except (SQLAlchemyError, OSError) as error:
+        logger.warning("the claim heartbeat failed: %s", type(error).__name__)
+        return 0

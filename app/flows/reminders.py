@@ -2,13 +2,17 @@
 
 The nudge goes to the war room when the update is due. If the update is still missing one full
 cadence after the nudge was sent, each executive gets a DM and the war room is told. Each of
-those messages is its own reminder row, so each is sent exactly once (see `claims`).
+those messages is its own reminder row, so each is sent exactly once (see `claims`), and
+carries its effect id, so one Slack got without answering is found, not sent again
+(app/flows/effects.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+
+from slack_sdk.models.blocks import Block
 
 from app.approvals import queries as actions
 from app.approvals.models import ActionState, Approval, DecisionState
@@ -59,16 +63,14 @@ def _key(incident: Incident, due_at: datetime, kind: ReminderKind, recipient: st
 
 
 async def _nudge(deps: Deps, incident: Incident, due_at: datetime) -> None:
-    async def send() -> str:
+    async def compose() -> tuple[str, Sequence[Block] | None]:
         facts = await nudge_facts(deps, incident)
-        return await deps.slack.post(
-            incident.channel_id, text=nudge_text(facts), blocks=nudge_blocks(facts)
-        )
+        return nudge_text(facts), nudge_blocks(facts)
 
     await deliver(
         deps,
         _key(incident, due_at, ReminderKind.NUDGE, incident.channel_id),
-        send,
+        compose,
         action="update.nudge",
         overdue_seconds=_overdue(deps, due_at),
     )
@@ -138,18 +140,17 @@ async def _escalate(
 async def _dm_exec(
     deps: Deps, incident: Incident, due_at: datetime, user: str, leads: list[str]
 ) -> None:
-    async def send() -> str:
+    async def compose() -> tuple[str, Sequence[Block] | None]:
         overdue = deps.clock.now() - due_at
         blocks = escalation_blocks(
             incident, due_at=due_at, overdue=overdue.total_seconds(), leads=leads
         )
-        text = escalation_text(incident, overdue.total_seconds())
-        return await deps.slack.post(user, text=text, blocks=blocks)
+        return escalation_text(incident, overdue.total_seconds()), blocks
 
     await deliver(
         deps,
         _key(incident, due_at, ReminderKind.ESCALATION, user),
-        send,
+        compose,
         action="update.escalate",
         via="dm",
         overdue_seconds=_overdue(deps, due_at),
@@ -164,15 +165,14 @@ async def _note(
     reached: list[str],
     unreached: list[str],
 ) -> None:
-    async def send() -> str:
+    async def compose() -> tuple[str, Sequence[Block] | None]:
         since = (deps.clock.now() - nudged_at).total_seconds()
-        text = escalation_note(since_nudge=since, reached=reached, unreached=unreached)
-        return await deps.slack.post(incident.channel_id, text=text)
+        return escalation_note(since_nudge=since, reached=reached, unreached=unreached), None
 
     await deliver(
         deps,
         _key(incident, due_at, ReminderKind.ESCALATION, incident.channel_id),
-        send,
+        compose,
         action="update.escalate",
         via="channel",
         notified=reached,

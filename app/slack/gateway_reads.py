@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from app.errors import SlackFailure
@@ -13,6 +14,20 @@ from app.slack.gateway_core import GatewayCore
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
+# The metadata event type of every message the bot posts on its own initiative; its payload's
+# "effect" is the message's stable id (Slack: an alphanumeric, human-readable snake_case name).
+EFFECT_EVENT = "crisisroom_effect"
+# History the bot cannot read: nothing there to find (posting there fails the same way).
+UNREADABLE = {"channel_not_found", "not_in_channel", "missing_scope"}
+
+
+def effect_metadata(effect_id: str) -> dict[str, Any]:
+    """Slack message metadata naming one effect: `metadata` for chat.postMessage."""
+    return {"event_type": EFFECT_EVENT, "event_payload": {"effect": effect_id}}
+
+
+def _is_user(conversation: str) -> bool:
+    return conversation[:1] in ("U", "W")
 
 
 class SlackReads(GatewayCore):
@@ -86,18 +101,68 @@ class SlackReads(GatewayCore):
                 return found
 
     async def messages(
-        self, channel: str, *, what: str, thread_ts: str | None = None
+        self,
+        channel: str,
+        *,
+        what: str,
+        thread_ts: str | None = None,
+        oldest: str | None = None,
     ) -> list[dict[str, Any]]:
         """Every page of conversations.history of a channel, or of conversations.replies of
-        the thread under `thread_ts` (its root first)."""
+        the thread under `thread_ts` (its root first); only messages after `oldest` if given."""
         method: Callable[..., Any]
+        extra: dict[str, Any] = {"oldest": oldest} if oldest is not None else {}
         if thread_ts is None:
-            method, extra = self._client.conversations_history, {}
+            method = self._client.conversations_history
         else:
-            method, extra = self._client.conversations_replies, {"ts": thread_ts}
+            method, extra["ts"] = self._client.conversations_replies, thread_ts
         found = await self._every_page(what, method, "messages", channel=channel, **extra)
         return [message for message in found if isinstance(message, dict)]
 
     async def channel_info(self, channel: str, *, what: str) -> dict[str, Any]:
         response = await self.call(what, self._client.conversations_info, channel=channel)
         return dict(response.get("channel") or {})
+
+    async def find_effect(self, channel: str, effect_id: str, *, oldest: datetime) -> str | None:
+        """The ts of the bot's message carrying `effect_id` in its metadata, posted in `channel`
+        (a user id: the bot's DM with them) after `oldest`; None if Slack has none.
+        conversations.history with include_all_metadata, newest first, every page."""
+        if _is_user(channel):
+            opened = await self.call(
+                "open a direct message", self._client.conversations_open, users=channel
+            )
+            channel = str(opened["channel"]["id"])
+        cursor = ""
+        while True:
+            response = await self.call(
+                "look for a message I may have posted",
+                self._client.conversations_history,
+                tolerate=UNREADABLE,
+                channel=channel,
+                oldest=f"{oldest.timestamp():.6f}",
+                include_all_metadata=True,
+                limit=PAGE_SIZE,
+                cursor=cursor or None,
+            )
+            if response is None:
+                logger.warning("cannot read %s to look for an effect; assuming none", channel)
+                return None
+            found = next(
+                (m for m in response.get("messages") or [] if self._carries(m, effect_id)), None
+            )
+            if found is not None:
+                return str(found["ts"])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or ""
+            if not cursor:
+                return None
+
+    def _carries(self, message: Any, effect_id: str) -> bool:
+        if not isinstance(message, dict):
+            return False
+        if self.bot_user_id and message.get("user") != self.bot_user_id:
+            return False
+        metadata = message.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        return bool(
+            metadata.get("event_type") == EFFECT_EVENT and payload.get("effect") == effect_id
+        )

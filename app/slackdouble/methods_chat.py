@@ -1,7 +1,12 @@
-"""chat.* methods: posting, editing, deleting, ephemerals and permalinks."""
+"""chat.* methods: posting, editing, deleting, ephemerals and permalinks.
+
+Message metadata: chat.postMessage keeps its `metadata`; it is never in events or answers,
+only in conversations.history/replies asked with `include_all_metadata`
+(methods_history.py). chat.postEphemeral takes none (Slack ignores the argument)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from app.slackdouble import messaging
@@ -19,6 +24,7 @@ from app.slackdouble.errors import SlackError, invalid
 from app.slackdouble.workspace import TEAM_DOMAIN, Channel, Message, Workspace
 
 MAX_TEXT = 40_000
+MAX_METADATA = 8_000  # a generous stand-in for Slack's undocumented size limit
 
 
 def target_channel(ws: Workspace, args: dict[str, Any]) -> Channel:
@@ -63,10 +69,33 @@ def _thread_root(channel: Channel, thread_ts: str) -> str | None:
     return parent.thread_ts if parent.is_reply else parent.ts
 
 
+def message_metadata(args: dict[str, Any]) -> dict[str, Any] | None:
+    """chat.postMessage's `metadata` (a JSON object, or its text in a form post), checked like
+    Slack: an `event_type` string and an `event_payload` object."""
+    value = args.get("metadata")
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise SlackError("invalid_metadata_format") from exc
+    if not isinstance(value, dict):
+        raise SlackError("invalid_metadata_format")
+    if not isinstance(value.get("event_type"), str) or not value["event_type"]:
+        raise SlackError("invalid_metadata_schema")
+    if not isinstance(value.get("event_payload"), dict):
+        raise SlackError("invalid_metadata_schema")
+    if len(json.dumps(value)) > MAX_METADATA:
+        raise SlackError("metadata_too_large")
+    return {"event_type": value["event_type"], "event_payload": value["event_payload"]}
+
+
 def post_message(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     channel = target_channel(ws, args)
     text, blocks = content(ws, args)
     _require_content(text, blocks, args)
+    metadata = message_metadata(args)
     thread_ts = _thread_root(channel, text_arg(args, "thread_ts"))
     attachments = args.get("attachments")
     message = messaging.post(
@@ -79,6 +108,7 @@ def post_message(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
         broadcast=bool_arg(args, "reply_broadcast"),
         extra={"attachments": attachments} if isinstance(attachments, list) else None,
     )
+    message.metadata = metadata
     return {"channel": channel.id, "ts": message.ts, "message": message.to_slack()}
 
 

@@ -1,4 +1,5 @@
-"""conversations.history and conversations.replies with Slack's cursors and windows."""
+"""conversations.history and conversations.replies with Slack's cursors and windows; a
+message's metadata is shown only with `include_all_metadata`."""
 
 from __future__ import annotations
 
@@ -67,8 +68,16 @@ def _page(messages: list[Message], args: dict[str, Any]) -> dict[str, Any]:
     limit = int_arg(args, "limit", 100) or 100
     page, rest = messages[:limit], messages[limit:]
     next_cursor = encode_cursor("next_ts", rest[0].ts) if rest else ""
-    found = [m.to_slack() for m in page]
+    found = [_shown(m, bool_arg(args, "include_all_metadata")) for m in page]
     return {"messages": found, "has_more": bool(rest), **page_metadata(next_cursor)}
+
+
+def _shown(message: Message, with_metadata: bool) -> dict[str, Any]:
+    """A message as history shows it: its metadata only when asked for all of it."""
+    shown = message.to_slack()
+    if with_metadata and message.metadata is not None:
+        shown["metadata"] = message.metadata
+    return shown
 
 
 def _in_window(messages: list[Message], args: dict[str, Any]) -> list[Message]:

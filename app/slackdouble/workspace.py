@@ -106,6 +106,7 @@ class Message:
     history: list[dict[str, Any]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     deleted: bool = False
+    metadata: dict[str, Any] | None = None  # chat.postMessage's; only history shows it
 
     @property
     def is_reply(self) -> bool:

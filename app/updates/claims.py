@@ -2,17 +2,32 @@
 
 A reminder (one nudge, one escalation DM, one escalation note) is identified by its incident,
 due period, kind and recipient, and that key is unique. To send it a process must first win the
-row: insert it already claimed, or take it back when it is unsent, unclaimed (or claimed longer
-ago than `CLAIM_LEASE`, by a process that died mid-send) and not waiting for a retry. The claim is
-committed before the Slack call. Afterwards the sender marks it sent, or releases it with a
-backoff so a later tick retries it. Two processes sharing a database therefore never both send.
+row: insert it already claimed, or take it back when it is unsent, not waiting for a retry, and
+free: unclaimed, or claimed by a process that stopped beating. The claim is committed before
+the Slack call. Afterwards the sender marks it sent, or releases it with a backoff so a later
+tick retries it. Two processes sharing a database therefore never both send.
+
+Owner and heartbeat: `claimed_by` is the claiming process (`Deps.owner`), which refreshes
+`heartbeat_at` on all its claims every `HEARTBEAT_EVERY` while it runs (`heartbeat`, one
+UPDATE). A claim whose heartbeat is older than `STALE_AFTER` belongs to a process that died
+(or froze) mid-send, and another process takes it over. Three missed beats, not one, so a busy
+database or event loop does not hand over a live claim; and 15 s is short next to the 5 minutes
+the old lease cost. A live process never holds a claim longer than a look's timeout (30 s), so
+`CLAIM_LEASE` stays as a backstop: a claim older than that is free whatever its heartbeat (and
+is the only rule for claims written before heartbeats existed).
+
+Unknown outcomes: `attempt_started_at` is set while an attempt is in flight and kept when it
+ended without an answer (timeout, dropped connection, crash). Whoever claims such a row gets
+`Claimed.unknown` and must look the message up in Slack (app/flows/effects.py) before posting.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
+import socket
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.dialects import postgresql, sqlite
@@ -22,6 +37,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.updates.models import Reminder, ReminderKind
 
 CLAIM_LEASE = timedelta(minutes=5)
+HEARTBEAT_EVERY = timedelta(seconds=5)
+STALE_AFTER = timedelta(seconds=15)
 MAX_BACKOFF_SECONDS = 300
 
 
@@ -32,9 +49,30 @@ class ReminderKey:
     kind: ReminderKind
     recipient: str
 
+    @property
+    def effect(self) -> str:
+        """The reminder's id on Slack (message metadata): the same for every attempt."""
+        due = self.due_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return f"{self.kind.value}:INC-{self.incident_id}:{due}:{self.recipient}"
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A claim won: `at` tells this attempt apart, `since` is when the reminder was first
+    claimed, `unknown` that an earlier attempt may have reached Slack."""
+
+    at: datetime
+    since: datetime
+    unknown: bool
+
 
 def new_token() -> str:
     return secrets.token_hex(8)
+
+
+def new_owner() -> str:
+    """An id for one running process: host, pid and a random part (a restart is a new owner)."""
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{secrets.token_hex(6)}"
 
 
 def _matches(key: ReminderKey) -> list[ColumnElement[bool]]:
@@ -46,15 +84,43 @@ def _matches(key: ReminderKey) -> list[ColumnElement[bool]]:
     ]
 
 
-async def claim(session: AsyncSession, key: ReminderKey, *, token: str, now: datetime) -> bool:
-    """True for exactly one caller while the reminder is unsent; writes before it reads."""
+def _free(now: datetime) -> list[ColumnElement[bool]]:
+    """Unsent, not waiting for a retry, and unclaimed or held by a process gone quiet."""
+    stopped = and_(
+        col(Reminder.heartbeat_at).is_not(None), col(Reminder.heartbeat_at) < now - STALE_AFTER
+    )
+    expired = and_(
+        col(Reminder.claimed_at).is_not(None), col(Reminder.claimed_at) < now - CLAIM_LEASE
+    )
+    return [
+        col(Reminder.sent_at).is_(None),
+        or_(col(Reminder.claimed_by).is_(None), stopped, expired),
+        or_(col(Reminder.retry_at).is_(None), col(Reminder.retry_at) <= now),
+    ]
+
+
+def _mine(key: ReminderKey, owner: str, claimed: Claimed) -> list[ColumnElement[bool]]:
+    return [
+        *_matches(key),
+        col(Reminder.claimed_by) == owner,
+        col(Reminder.claimed_at) == claimed.at,
+    ]
+
+
+async def claim(
+    session: AsyncSession, key: ReminderKey, *, owner: str, now: datetime
+) -> Claimed | None:
+    """The claim for exactly one caller while the reminder is unsent; writes before it reads."""
     values = {
         "incident_id": key.incident_id,
         "due_at": key.due_at,
         "kind": key.kind.value,
         "recipient": key.recipient,
-        "claimed_by": token,
+        "claimed_by": owner,
         "claimed_at": now,
+        "heartbeat_at": now,
+        "first_claimed_at": now,
+        "attempt_started_at": now,
         "attempts": 0,
     }
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
@@ -64,34 +130,53 @@ async def claim(session: AsyncSession, key: ReminderKey, *, token: str, now: dat
         .on_conflict_do_nothing(index_elements=["incident_id", "due_at", "kind", "recipient"])
     )
     if inserted.rowcount == 1:
-        return True
+        return Claimed(at=now, since=now, unknown=False)
     taken = await session.exec(
         update(Reminder)
-        .where(*_matches(key), col(Reminder.sent_at).is_(None))
-        .where(
-            or_(
-                col(Reminder.claimed_by).is_(None),
-                and_(
-                    col(Reminder.claimed_at).is_not(None),
-                    col(Reminder.claimed_at) < now - CLAIM_LEASE,
-                ),
-            ),
-            or_(col(Reminder.retry_at).is_(None), col(Reminder.retry_at) <= now),
-        )
-        .values(claimed_by=token, claimed_at=now)
+        .where(*_matches(key), *_free(now))
+        .values(claimed_by=owner, claimed_at=now, heartbeat_at=now)
         .execution_options(synchronize_session=False)
     )
-    return taken.rowcount == 1
+    if taken.rowcount != 1:
+        return None
+    row = await _row(session, key)
+    assert row is not None
+    claimed = Claimed(
+        at=now,
+        since=row.first_claimed_at or row.due_at,
+        unknown=row.attempt_started_at is not None,
+    )
+    await session.exec(
+        update(Reminder)
+        .where(*_mine(key, owner, claimed))
+        .values(attempt_started_at=now, first_claimed_at=claimed.since)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed
 
 
 async def mark_sent(
-    session: AsyncSession, key: ReminderKey, *, token: str, now: datetime, ts: str
+    session: AsyncSession,
+    key: ReminderKey,
+    *,
+    owner: str,
+    claimed: Claimed,
+    now: datetime,
+    ts: str,
 ) -> bool:
-    """Record the send; False if the claim was no longer ours (it had gone stale)."""
+    """Record the send; False if the claim was no longer ours (it had been taken over)."""
     done = await session.exec(
         update(Reminder)
-        .where(*_matches(key), col(Reminder.claimed_by) == token, col(Reminder.sent_at).is_(None))
-        .values(sent_at=now, ts=ts, claimed_by=None, claimed_at=None, retry_at=None)
+        .where(*_mine(key, owner, claimed), col(Reminder.sent_at).is_(None))
+        .values(
+            sent_at=now,
+            ts=ts,
+            claimed_by=None,
+            claimed_at=None,
+            heartbeat_at=None,
+            attempt_started_at=None,
+            retry_at=None,
+        )
         .execution_options(synchronize_session=False)
     )
     return done.rowcount == 1
@@ -105,10 +190,18 @@ def backoff(attempts: int) -> timedelta:
 
 
 async def release(
-    session: AsyncSession, key: ReminderKey, *, token: str, now: datetime, error: str
+    session: AsyncSession,
+    key: ReminderKey,
+    *,
+    owner: str,
+    claimed: Claimed,
+    now: datetime,
+    error: str,
+    unknown: bool,
 ) -> None:
-    """Give the claim back after a failed send, counting the attempt (writes before it reads)."""
-    mine = [*_matches(key), col(Reminder.claimed_by) == token]
+    """Give the claim back after a failed send, counting the attempt (writes before it reads).
+    With `unknown`, Slack may have the message: the next claimant looks it up first."""
+    mine = _mine(key, owner, claimed)
     counted = await session.exec(
         update(Reminder)
         .where(*mine)
@@ -121,9 +214,40 @@ async def release(
     await session.exec(
         update(Reminder)
         .where(*mine)
-        .values(claimed_by=None, claimed_at=None, retry_at=now + backoff(row.attempts))
+        .values(
+            claimed_by=None,
+            claimed_at=None,
+            heartbeat_at=None,
+            attempt_started_at=row.attempt_started_at if unknown else None,
+            retry_at=now + backoff(row.attempts),
+        )
         .execution_options(synchronize_session=False)
     )
+
+
+async def heartbeat(session: AsyncSession, *, owner: str, now: datetime) -> int:
+    """`owner` is alive: refresh every claim it holds (one UPDATE, and none when it holds
+    nothing, so a read-only database is not written to). Returns how many."""
+    held = [col(Reminder.claimed_by) == owner, col(Reminder.sent_at).is_(None)]
+    if (await session.exec(select(Reminder.id).where(*held).limit(1))).first() is None:
+        return 0
+    beaten = await session.exec(
+        update(Reminder)
+        .where(*held)
+        .values(heartbeat_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(beaten.rowcount or 0)
+
+
+def free_at(row: Reminder) -> datetime | None:
+    """When another process may take this claimed row over; None if it is not claimed."""
+    if row.claimed_by is None or row.claimed_at is None:
+        return None
+    lease_ends = row.claimed_at + CLAIM_LEASE
+    if row.heartbeat_at is None:
+        return lease_ends
+    return min(row.heartbeat_at + STALE_AFTER, lease_ends)
 
 
 async def _row(session: AsyncSession, key: ReminderKey) -> Reminder | None:

@@ -2,10 +2,15 @@
 
 A tick reads only incidents whose `next_reminder_at` has come (an indexed column), so an
 incident that is overdue and already nudged costs nothing until its escalation is due or
-someone acts. `take_due` leases what it reads (moves the column one `CLAIM_LEASE` ahead, with
+someone acts. `take_due` leases what it reads (moves the column `LOOK_LEASE` ahead, with
 `FOR UPDATE SKIP LOCKED` on PostgreSQL) and `reschedule` sets the real next time once the
 incident's reminders have been tried. The reminder rows in `claims` still decide what is sent,
 so a wrong early time only costs a look, and every look ends with `reschedule`.
+
+Both waits are short so that a process dying mid-look costs seconds: the look lease is the
+claims' `STALE_AFTER`, and a reminder claimed by another process is looked at again when that
+claim would go stale (its heartbeat plus `STALE_AFTER`), not after the 5-minute lease. A live
+owner keeps beating, so such a look finds the claim still held and only sets the next look.
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.incidents.models import Incident, Status
 from app.store.locking import lock_row
 from app.updates import claims
-from app.updates.claims import CLAIM_LEASE
+from app.updates.claims import STALE_AFTER
 from app.updates.models import Reminder, ReminderKind
 
 TAKE_LIMIT = 500
+LOOK_LEASE = STALE_AFTER
 
 
 def next_look(incident: Incident, rows: Sequence[Reminder]) -> datetime | None:
@@ -50,14 +56,13 @@ def _find(rows: Sequence[Reminder], kind: ReminderKind, recipient: str) -> Remin
 
 
 def _retry_time(row: Reminder, floor: datetime) -> datetime:
-    """When an unsent reminder can next be claimed: its lease ends, or its backoff does."""
-    if row.claimed_by is not None and row.claimed_at is not None:
-        return row.claimed_at + CLAIM_LEASE
-    return row.retry_at or floor
+    """When an unsent reminder can next be claimed: its owner would have gone quiet, or its
+    backoff ends."""
+    return claims.free_at(row) or row.retry_at or floor
 
 
 async def take_due(session: AsyncSession, *, now: datetime, limit: int = TAKE_LIMIT) -> list[int]:
-    """Ids of incidents due at `now`, leased to the caller for `CLAIM_LEASE` (commit it).
+    """Ids of incidents due at `now`, leased to the caller for `LOOK_LEASE` (commit it).
 
     One UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING: it writes before
     it reads (SQLite takes its write lock first), and on PostgreSQL two processes never take
@@ -73,7 +78,7 @@ async def take_due(session: AsyncSession, *, now: datetime, limit: int = TAKE_LI
     taken = await session.exec(
         update(Incident)
         .where(col(Incident.id).in_(due.scalar_subquery()))
-        .values(next_reminder_at=now + CLAIM_LEASE)
+        .values(next_reminder_at=now + LOOK_LEASE)
         .returning(col(Incident.id))
         .execution_options(synchronize_session=False)
     )

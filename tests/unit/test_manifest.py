@@ -52,6 +52,7 @@ def test_scopes_are_the_ones_the_code_needs(manifest: dict) -> None:
         "groups:history",  # message.groups events
         "groups:read",  # conversations.members, users.conversations: who may see a war room
         "im:write",  # conversations.open: a removed role holder's DM copies of cards
+        "im:history",  # conversations.history of a DM: was this escalation already sent?
         "channels:history",  # message.channels events
         "files:read",  # the record downloads shared files (url_private, files.info)
         "files:write",  # /crisis export uploads the record (files_upload_v2)

@@ -25,20 +25,32 @@ MARIA, ROBERT, LISA = "U0MARIA", "U0ROBERT", "U0LISA"
 
 @dataclass
 class RecordingSlack:
-    """Stands in for SlackGateway.post: remembers each post; can fail or be slow."""
+    """Stands in for SlackGateway.post and find_effect: remembers each post (and its effect
+    id); can fail or be slow."""
 
     posts: list[tuple[str, str]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     delay: float = 0.0
     bot_user_id: str = "U0BOT"
+    effects: dict[tuple[str, str], str] = field(default_factory=dict)  # (channel, id) -> ts
+    lookups: list[str] = field(default_factory=list)
 
-    async def post(self, channel: str, *, text: str, **_: Any) -> str:
+    async def post(
+        self, channel: str, *, text: str, metadata: dict[str, Any] | None = None, **_: Any
+    ) -> str:
         await asyncio.sleep(self.delay)
         if self.failures:
             error = self.failures.pop(0)
             raise SlackFailure(f"I couldn't post the message: {error}.", error=error)
         self.posts.append((channel, text))
-        return f"{len(self.posts)}.000100"
+        ts = f"{len(self.posts)}.000100"
+        if metadata is not None:
+            self.effects[(channel, metadata["event_payload"]["effect"])] = ts
+        return ts
+
+    async def find_effect(self, channel: str, effect_id: str, **_: Any) -> str | None:
+        self.lookups.append(effect_id)
+        return self.effects.get((channel, effect_id))
 
     def to(self, channel: str) -> list[str]:
         return [text for where, text in self.posts if where == channel]

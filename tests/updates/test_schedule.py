@@ -11,7 +11,7 @@ from app.flows.reminder_pass import tick
 from app.incidents.models import Incident, Status
 from app.store.engine import SessionFactory
 from app.updates import schedule, service
-from app.updates.claims import CLAIM_LEASE
+from app.updates.claims import CLAIM_LEASE, STALE_AFTER
 from app.updates.models import Reminder, ReminderKind
 from app.updates.service import UpdateDraft
 from tests.factories import stored_incident
@@ -51,7 +51,7 @@ async def test_a_tick_takes_only_the_due_rows_of_a_thousand(
     async with db.begin() as session:
         assert await schedule.take_due(session, now=clock.now()) == []  # leased
         leased = await session.get(Incident, wanted[0])
-    assert leased is not None and leased.next_reminder_at == clock.now() + CLAIM_LEASE
+    assert leased is not None and leased.next_reminder_at == clock.now() + schedule.LOOK_LEASE
 
 
 async def test_a_nudged_incident_is_not_looked_at_again_until_its_escalation(
@@ -109,7 +109,9 @@ def test_an_unsent_nudge_is_looked_at_when_its_lease_or_backoff_ends(clock: Fake
         incident_id=1, due_at=now, kind=ReminderKind.NUDGE, recipient="C0WAR", claimed_by="x"
     )
     nudge.claimed_at = now
-    assert schedule.next_look(incident, [nudge]) == now + CLAIM_LEASE
+    assert schedule.next_look(incident, [nudge]) == now + CLAIM_LEASE  # no heartbeat: the lease
+    nudge.heartbeat_at = now + timedelta(seconds=20)  # its owner is alive: seconds, not minutes
+    assert schedule.next_look(incident, [nudge]) == now + timedelta(seconds=20) + STALE_AFTER
     nudge.claimed_by, nudge.claimed_at, nudge.retry_at = None, None, now + timedelta(seconds=4)
     assert schedule.next_look(incident, [nudge]) == now + timedelta(seconds=4)
     assert schedule.next_look(incident, []) == now
