@@ -15,7 +15,9 @@ record's chain head last (app/record/append.py, taken when the audit row is flus
 
 Because the version moves in the same transaction as the change, versions are ordered as the
 changes are: a card rendered from what a transaction read after taking version N shows at least
-everything committed under versions below N (app/flows/cards.py relies on it).
+everything committed under versions below N (app/flows/cards.py relies on it). The same
+statement's transaction asks the outbox for that version on every copy of the card
+(app/outbox), so the copies' wanted version commits with the change it shows.
 """
 
 from __future__ import annotations
@@ -40,11 +42,13 @@ from app.approvals.wording import already_decided, not_pending, stale_revision
 from app.errors import NotFound
 from app.incidents import service as incidents
 from app.incidents.visibility import NOT_VISIBLE
+from app.outbox import service as outbox
 from app.roles.models import Role
 
 
 async def lock_action(session: AsyncSession, action_id: int) -> Action:
-    """Lock the action row by moving its card version on, then read it fresh."""
+    """Lock the action row by moving its card version on, then read it fresh; every copy of
+    its card now wants that version (the outbox, in this transaction)."""
     moved = await session.exec(
         update(Action)
         .where(col(Action.id) == action_id)
@@ -53,7 +57,9 @@ async def lock_action(session: AsyncSession, action_id: int) -> Action:
     )
     if moved.rowcount != 1:
         raise NotFound(f"There is no action A-{action_id}.")
-    return await require(session, action_id)
+    action = await require(session, action_id)
+    await outbox.want_card(session, action_id, version=action.card_version)
+    return action
 
 
 async def lock_action_in(

@@ -9,7 +9,7 @@ told, with the card's in-process lock held so this process writes its versions i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,13 +23,13 @@ from app.flows.access import rooms_of
 from app.flows.action_access import ensure_action_visible
 from app.flows.deps import Deps
 from app.flows.incidents import brief_facts, show_brief
+from app.flows.outbox_render import Brief
 from app.incidents import closure
 from app.incidents.models import Incident
 from app.incidents.rules import IncidentClosed
 from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.blocks.approvals.replies import outcome_reply, revision_diff
-from app.slack.blocks.brief import BriefFacts
 from app.slack.blocks.text import mentions, safe
 
 
@@ -38,7 +38,7 @@ class Changed:
     """What one change's transaction read for Slack: the card, and the brief when it moved."""
 
     shown: cards.Rendered
-    brief: BriefFacts | None = None
+    brief: Brief | None = None
     settled: bool = False  # a decision that settled the action (approved, rejected, changes)
 
 
@@ -121,9 +121,10 @@ async def decide(
             stale = await cards.refresh(deps, value.action_id)  # the clicked copy was old
             deps.home.touch(stale.concerned)
             raise
-        await cards.rewrite(deps, changed.shown)
-        shown = await _announce_outcome(deps, changed)
-        shown = await cards.settle(deps, shown)
+        shown = await cards.settle(deps, changed.shown)
+        announced = await _announce_outcome(deps, replace(changed, shown=shown))
+        if announced is not shown:  # a copy was added for the proposer
+            shown = await cards.settle(deps, announced)
     deps.home.touch(shown.concerned)
     await show_brief(deps, changed.brief)
 
@@ -201,12 +202,11 @@ async def revise(deps: Deps, form: ReviseForm, *, by: str) -> None:
             )
             old, new = (await queries.history(session, form.action_id))[-2:]
             changed = await _read_after(deps, session, form.action_id, action.incident_id)
-        await cards.rewrite(deps, changed.shown)
+        shown = await cards.settle(deps, changed.shown)
         waiting = dict.fromkeys(u for users in changed.shown.members.values() for u in users)
         ask = f"\nRevision {action.revision} needs a fresh decision from {mentions(waiting)}."
         diff = revision_diff(old, new) + ask
         await cards.thread_reply(deps, form.action_id, diff, changed.shown.copies)
-        shown = await cards.settle(deps, changed.shown)
     deps.home.touch(shown.concerned)
     await show_brief(deps, changed.brief)
 
@@ -229,11 +229,10 @@ async def mark_done(deps: Deps, form: DoneForm, *, by: str) -> None:
                 session, action_id=form.action_id, by=by, note=form.note, at=deps.clock.now()
             )
             changed = await _read_after(deps, session, form.action_id, action.incident_id)
-        await cards.rewrite(deps, changed.shown)
+        shown = await cards.settle(deps, changed.shown)
         note = f": {safe(form.note, 2000)}" if form.note else "."
         done = f":white_check_mark: {action.ref} is done, marked by <@{by}>{note}"
         await cards.thread_reply(deps, form.action_id, done, changed.shown.copies)
-        shown = await cards.settle(deps, changed.shown)
     deps.home.touch(shown.concerned)
     await show_brief(deps, changed.brief)
 

@@ -1,5 +1,6 @@
 """When someone loses a role, the card copies in their DM stop showing the draft and stop
-being updated: rewritten once to say so, then forgotten (the Home inbox follows the roles)."""
+being updated: forgotten by the outbox (in the transaction that retires them), then rewritten
+once to say so (the Home inbox follows the roles)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 from app.approvals import queries
 from app.errors import SlackFailure
 from app.flows.deps import Deps
+from app.outbox import service as outbox
 from app.roles import service as roles
 from app.roles.models import Role
 
@@ -27,7 +29,9 @@ async def retire_copies(deps: Deps, *, user_id: str, role: Role) -> int:
         retired = await queries.retire_dm_copies(
             session, channel_id=dm, keep_for=user_id, roles_held=held
         )
-    for copy, ref in retired:
+        for copy, _ in retired:
+            await outbox.forget_copy(session, channel_id=copy.channel_id, ts=copy.ts)
+    for copy, ref in retired:  # (a worker may hold one: it finds the copy gone next time)
         try:
             await deps.slack.update(copy.channel_id, copy.ts, text=retired_text(ref, role))
         except SlackFailure as failure:

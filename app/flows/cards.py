@@ -1,142 +1,78 @@
 """Approval cards in Slack: posted where the approvers are, and every copy kept true.
 
-A rendering carries the action's `card_version` as read with it. The transaction of every
-change a card shows moves the version on first (app/approvals/locking.py) and reads the card
-after the change (`read_card`), so renderings are ordered as the changes are. After rewriting
-the copies, `settle` reads the version once more: if it moved on while ours was in flight
-(another process refreshing, or a change made elsewhere), ours may have landed on top of a
-newer rendering, so the copies are rewritten from what is stored now. Whichever rewrite lands
-last was checked after it landed, so the newest rendering is the one left on every copy.
-Within one process, `deps.card_locks` keeps one refresh of an action at a time.
+Every copy of a card is an outbox row (app/outbox). The transaction of every change a card
+shows moves the action's `card_version` on and asks the outbox for that version on every copy
+(app/approvals/locking.py), so what Slack must show is stored with the change. After the
+commit the flow kicks the outbox worker (app/flows/outbox_worker.py), which renders each copy
+from what is stored then, leased so that one process writes a copy at a time, and rewrites it
+again while it keeps changing: the newest rendering is the one left on every copy, across
+processes, and a copy Slack refused is retried (Retry-After, backoff) until it is right.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from slack_sdk.models.blocks import Block
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.approvals import gates, locking, queries
-from app.approvals.models import CardCopy, CopyKind
-from app.approvals.policy import ApprovalPolicy
+from app.approvals import locking, queries
+from app.approvals.models import Action, CardCopy, CopyKind
 from app.errors import SlackFailure
+from app.flows import outbox_render, outbox_worker
+from app.flows.card_render import Rendered, members_for, read_card
 from app.flows.deps import Deps
-from app.roles import service as roles
-from app.roles.models import Role
-from app.slack.blocks.approvals.card import approval_card, card_text
+from app.outbox import service as outbox
+from app.outbox.models import OutboxKind
+from app.store.locking import lock_row
+
+__all__ = ["Rendered", "members_for", "read_card"]
 
 logger = logging.getLogger(__name__)
-
-REWRITES = 3  # rewrites of one refresh before it leaves the card to the newer refresh
-
-
-def members_for(
-    card: queries.ActionCard, holders: Mapping[Role, Sequence[str]]
-) -> dict[Role, list[str]]:
-    """The people holding each role the card waits on."""
-    return {a.role: list(holders.get(a.role, [])) for a in card.approvals}
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """A card as stored at one version, with the people it waits on and its posted copies
-    (read once, used by every step)."""
-
-    card: queries.ActionCard
-    members: dict[Role, list[str]]
-    text: str
-    blocks: list[Block]
-    copies: tuple[CardCopy, ...] = ()
-
-    @property
-    def action_id(self) -> int:
-        return self.card.action.id or 0
-
-    @property
-    def version(self) -> int:
-        return self.card.action.card_version
-
-    @property
-    def concerned(self) -> set[str]:
-        """Whose Home tab lists this action: approvers, proposer, owner."""
-        people = {user for users in self.members.values() for user in users}
-        return people | {self.card.action.proposer, self.card.action.owner or ""}
-
-
-async def read_card(
-    session: AsyncSession,
-    action_id: int,
-    *,
-    policy: ApprovalPolicy,
-    holders: Mapping[Role, Sequence[str]] | None = None,
-) -> Rendered:
-    """Everything the card shows, read in the caller's session (after its change, if any);
-    `holders` when the caller has read them already."""
-    card = await queries.card(session, action_id)
-    if not holders:
-        holders = await roles.holders(session)
-    closed = await gates.card_line_for(session, card.action)
-    copies = await queries.copies(session, action_id)
-    members = members_for(card, holders)
-    blocks = approval_card(card, members=members, policy=policy, closed=closed)
-    return Rendered(card, members, card_text(card), blocks, tuple(copies))
 
 
 async def render(deps: Deps, action_id: int) -> Rendered:
     """A new version of the card, for a change made elsewhere (a resolve, a reopen): the
-    version moves on under the action's lock, then the card is read."""
+    version moves on under the action's lock (every copy now wants it), then the card is read."""
     async with deps.db.begin() as session:
         await locking.lock_action(session, action_id)
         return await read_card(session, action_id, policy=deps.policy)
 
 
-async def _reread(deps: Deps, action_id: int) -> Rendered:
-    """The card as stored now, at the version it has (a repair takes no new version)."""
-    async with deps.db() as session:
-        return await read_card(session, action_id, policy=deps.policy)
+async def settle(deps: Deps, shown: Rendered) -> Rendered:
+    """After copies were added or a change committed: every copy behind is brought up to the
+    version stored now (from `shown` when that is it: the card is not read again). Returns the
+    card at the newest version its copies wanted."""
+    renders = outbox_render.Renders(cards={shown.action_id: shown})
+    newest = await outbox_worker.kick(
+        deps, OutboxKind.CARD_COPY, subject_id=shown.action_id, renders=renders
+    )
+    shown = renders.cards.get(shown.action_id, shown)
+    if shown.version >= newest:
+        return shown
+    async with deps.db() as session:  # (`shown` was older, and the copies had it already)
+        return await read_card(session, shown.action_id, policy=deps.policy)
 
 
 async def rewrite(deps: Deps, shown: Rendered) -> None:
-    """Rewrite every posted copy with `shown`."""
-    for copy in shown.copies:
-        try:
-            await deps.slack.update(copy.channel_id, copy.ts, text=shown.text, blocks=shown.blocks)
-        except SlackFailure as failure:
-            logger.warning("could not update card copy %s: %s", copy.ts, failure.error)
-
-
-async def settle(deps: Deps, shown: Rendered) -> Rendered:
-    """After `shown` was written: if a newer version exists, rewrite the copies from what is
-    stored now, until no newer one appeared meanwhile. Returns what was written last."""
-    for _ in range(REWRITES):
-        async with deps.db() as session:
-            newest = await queries.card_version(session, shown.action_id)
-        if newest <= shown.version:
-            return shown
-        shown = await _reread(deps, shown.action_id)
-        await rewrite(deps, shown)
-    logger.info("%s kept changing; its newest refresh rewrites it", shown.card.action.ref)
-    return shown
+    """Every copy up to the version stored now (at least `shown`'s)."""
+    await settle(deps, shown)
 
 
 async def show(deps: Deps, shown: Rendered) -> Rendered:
-    """Rewrite every copy with `shown`, then `settle` (the caller holds the card's lock)."""
-    await rewrite(deps, shown)
+    """Every copy up to date (at least `shown`'s version); the card as stored now."""
     return await settle(deps, shown)
 
 
 async def refresh(deps: Deps, action_id: int) -> Rendered:
-    """A new version of the card on every copy (the caller holds the card's lock)."""
+    """A new version of the card on every copy."""
     return await show(deps, await render(deps, action_id))
 
 
 async def sync(deps: Deps, action_id: int) -> None:
-    """Rewrite every copy from the state as it is now; one refresh at a time per action."""
-    async with deps.card_locks(action_id):
-        shown = await refresh(deps, action_id)
+    """Rewrite every copy from the state as it is now."""
+    shown = await refresh(deps, action_id)
     deps.home.touch(shown.concerned)
 
 
@@ -150,8 +86,8 @@ async def sync_incident(deps: Deps, incident_id: int) -> None:
 
 
 async def publish(deps: Deps, action_id: int, shown: Rendered | None = None) -> None:
-    """Post the card in the war room and in a DM to each approver; remember every copy.
-    `shown` when the proposal's transaction read the card already."""
+    """Post the card in the war room and in a DM to each approver; remember every copy (each
+    an outbox row). `shown` when the proposal's transaction read the card already."""
     async with deps.card_locks(action_id):
         shown = shown or await render(deps, action_id)
         channel, ts = await deps.slack.post_message(
@@ -168,7 +104,7 @@ async def publish(deps: Deps, action_id: int, shown: Rendered | None = None) -> 
 
 async def add_dm_copy(deps: Deps, shown: Rendered, user_id: str) -> Rendered:
     """One more copy of the card, in `user_id`'s DM (the proposer, when changes are asked);
-    call `settle` after it, with the card's lock held."""
+    call `settle` after it."""
     copy = await _dm(deps, user_id, shown.text, shown.blocks)
     if copy is None:
         return shown
@@ -178,11 +114,25 @@ async def add_dm_copy(deps: Deps, shown: Rendered, user_id: str) -> Rendered:
 async def _remember(
     deps: Deps, shown: Rendered, posted: Iterable[tuple[str, str, CopyKind]]
 ) -> Rendered:
+    """Store the posted copies, each showing `shown`'s version and wanting the card's version
+    as stored now (read under the action's lock, so no change slips between)."""
+    now = deps.clock.now()
     async with deps.db.begin() as session:
-        added = [
-            await queries.add_copy(session, shown.action_id, channel_id, ts, kind)
-            for channel_id, ts, kind in posted
-        ]
+        await lock_row(session, Action, shown.action_id, column=Action.card_version)
+        wanted = await queries.card_version(session, shown.action_id)
+        added: list[CardCopy] = []
+        for channel_id, ts, kind in posted:
+            added.append(await queries.add_copy(session, shown.action_id, channel_id, ts, kind))
+            await outbox.add(
+                session,
+                OutboxKind.CARD_COPY,
+                now=now,
+                subject_id=shown.action_id,
+                channel_id=channel_id,
+                ts=ts,
+                want=max(wanted, shown.version),
+                done=shown.version,
+            )
     return replace(shown, copies=(*shown.copies, *added))
 
 

@@ -1,38 +1,26 @@
-"""Publishing one person's Home tab."""
+"""Home tabs: one outbox copy per person who opened theirs, published by the outbox worker."""
 
 from __future__ import annotations
 
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
-from app.audit.models import AuditEntry
-from app.flows.access import viewer
+from app.flows import outbox_worker
 from app.flows.deps import Deps
-from app.home.facts import home_facts
-from app.slack.blocks.home import home_view
+from app.flows.home_view import latest_exports, render_home
+from app.outbox import service as outbox
+from app.outbox.models import OutboxKind
+
+__all__ = ["latest_exports", "publish", "refresh_homes", "render_home"]
 
 
 async def publish(deps: Deps, user_id: str) -> None:
-    who = await viewer(deps, user_id)
-    async with deps.db() as session:
-        facts = await home_facts(session, viewer=who, now=deps.clock.now(), policy=deps.policy)
-        exports = await latest_exports(session, [i.id or 0 for i in facts.resolved])
-    for incident_id, file_id in exports.items():
-        link = await deps.slack.file_permalink(file_id)
-        if link:
-            facts.record_links[incident_id] = link
-    await deps.slack.publish_home(user_id, home_view(facts))
+    """`user_id` opened their Home tab: from now on it is kept up to date; published now."""
+    async with deps.db.begin() as session:
+        await outbox.add(session, OutboxKind.HOME, now=deps.clock.now(), user_id=user_id)
+        await outbox.want_next(session, OutboxKind.HOME, user_ids=[user_id])
+    await outbox_worker.kick(deps, OutboxKind.HOME, user_ids=[user_id])
 
 
-async def latest_exports(session: AsyncSession, incident_ids: list[int]) -> dict[int, str]:
-    """The file id of each incident's latest uploaded export of its record."""
-    query = (
-        select(AuditEntry)
-        .where(col(AuditEntry.incident_id).in_(incident_ids), AuditEntry.action == "record.export")
-        .order_by(col(AuditEntry.id))
-    )
-    found: dict[int, str] = {}
-    for entry in (await session.exec(query)).all():
-        if entry.detail.get("file_id") and entry.incident_id is not None:
-            found[entry.incident_id] = str(entry.detail["file_id"])
-    return found
+async def refresh_homes(deps: Deps, user_ids: frozenset[str] | None) -> None:
+    """A new version of these viewers' tabs (every viewer's for None), published now."""
+    async with deps.db.begin() as session:
+        await outbox.want_next(session, OutboxKind.HOME, user_ids=user_ids)
+    await outbox_worker.kick(deps, OutboxKind.HOME, user_ids=user_ids)

@@ -1,4 +1,4 @@
-"""Opening an incident end to end, and keeping its pinned brief current."""
+"""Opening an incident end to end, and keeping its pinned brief current (through the outbox)."""
 
 from __future__ import annotations
 
@@ -8,19 +8,23 @@ from dataclasses import dataclass, field
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.approvals import queries as action_queries
-from app.errors import NotAnIncidentChannel, SlackFailure
+from app.errors import NotAnIncidentChannel
+from app.flows import outbox_render, outbox_worker
 from app.flows.access import viewer
+from app.flows.brief_render import editable, read_brief, topic_for
 from app.flows.deps import Deps
-from app.incidents import closure, hold
+from app.flows.outbox_render import Brief
 from app.incidents import service as incidents
 from app.incidents.models import Incident, Kind, Severity
 from app.incidents.naming import channel_name
+from app.outbox import service as outbox
+from app.outbox.models import OutboxKind
 from app.roles import service as roles
 from app.roles.models import Role
-from app.slack.blocks.brief import BriefFacts, brief_blocks, brief_text
-from app.slack.blocks.text import safe
+from app.slack.errors_text import explain
 from app.slack.gateway import CreatedChannel, InviteFailure
+
+__all__ = ["topic_for"]
 
 logger = logging.getLogger(__name__)
 
@@ -42,15 +46,39 @@ class OpenOutcome:
     invited: list[str]
     not_invited: list[InviteFailure]
     warnings: list[str] = field(default_factory=list)
+    brief_posted: bool = False  # False: the outbox worker posts it as soon as Slack lets it
 
 
 async def open_incident(deps: Deps, request: OpenRequest) -> OpenOutcome:
+    """The channel (or the one a lost answer left), the incident stored with its brief and
+    topic as outbox copies to make, the invites; then the worker makes the copies. Once the
+    incident is stored nothing Slack does stops the opener from being told its number: a brief
+    or topic Slack refused is retried by the outbox, and the answer says so."""
     now = deps.clock.now()
     channel = await deps.slack.create_private_channel(
         lambda attempt: channel_name(now.date(), request.title, attempt=attempt),
         adoptable=lambda channel_id: _unrecorded(deps, channel_id),
     )
-    cadence = deps.settings.cadence_minutes(request.severity) * 60
+    incident, holders = await _store(deps, request, channel)
+    people = [request.opened_by, *roles.everyone(holders), *request.invitees]
+    people = [p for p in dict.fromkeys(people) if p != deps.slack.bot_user_id]
+    failures = await deps.slack.invite_everyone(channel.id, people)
+    outcome = OpenOutcome(incident, channel, people, failures)
+    for kind in (OutboxKind.TOPIC, OutboxKind.BRIEF):
+        await outbox_worker.kick(deps, kind, subject_id=incident.id or 0)
+        await _warn_if_behind(deps, outcome, kind)
+    async with deps.db() as session:
+        incident.brief_ts = await _brief_ts(session, incident.id or 0)
+    outcome.brief_posted = incident.brief_ts is not None
+    deps.home.touch()
+    return outcome
+
+
+async def _store(
+    deps: Deps, request: OpenRequest, channel: CreatedChannel
+) -> tuple[Incident, dict[Role, list[str]]]:
+    """The incident, and its topic and brief wanted (made by the outbox worker)."""
+    now = deps.clock.now()
     async with deps.db.begin() as session:
         incident = await incidents.create(
             session,
@@ -62,17 +90,28 @@ async def open_incident(deps: Deps, request: OpenRequest) -> OpenOutcome:
             channel_name=channel.name,
             opened_by=request.opened_by,
             opened_at=now,
-            cadence_seconds=cadence,
+            cadence_seconds=deps.settings.cadence_minutes(request.severity) * 60,
         )
+        for kind in (OutboxKind.TOPIC, OutboxKind.BRIEF):
+            await outbox.add(
+                session, kind, now=now, subject_id=incident.id or 0, channel_id=channel.id
+            )
         holders = await roles.holders(session)
-    people = [request.opened_by, *roles.everyone(holders), *request.invitees]
-    people = [p for p in dict.fromkeys(people) if p != deps.slack.bot_user_id]
-    failures = await deps.slack.invite(channel.id, people)
-    outcome = OpenOutcome(incident, channel, people, failures)
-    await _describe(deps, outcome)
-    await _post_brief(deps, incident, holders, outcome)
-    deps.home.touch()
-    return outcome
+    return incident, holders
+
+
+async def _brief_ts(session: AsyncSession, incident_id: int) -> str | None:
+    incident = await incidents.get(session, incident_id)
+    return None if incident is None else incident.brief_ts
+
+
+async def _warn_if_behind(deps: Deps, outcome: OpenOutcome, kind: OutboxKind) -> None:
+    row = await outbox_worker.pending(deps, kind, outcome.incident.id or 0)
+    if row is None:
+        return
+    what = "post and pin the brief" if kind == OutboxKind.BRIEF else "set the channel topic"
+    reason = explain(row.last_error) if row.last_error else "Slack did not answer"
+    outcome.warnings.append(f"I couldn't {what} yet ({reason}); I keep trying.")
 
 
 async def _unrecorded(deps: Deps, channel_id: str) -> bool:
@@ -81,46 +120,12 @@ async def _unrecorded(deps: Deps, channel_id: str) -> bool:
         return await incidents.by_channel(session, channel_id) is None
 
 
-def topic_for(incident: Incident) -> str:
-    head = f"{incident.ref} · {incident.severity} · {incident.status} · "
-    return head + safe(incident.title, 250 - len(head))
-
-
-async def _describe(deps: Deps, outcome: OpenOutcome) -> None:
-    incident = outcome.incident
-    head = "" if incident.summary else f"War room for {incident.ref}: "
-    purpose = head + safe(incident.summary or incident.title, 250 - len(head))
-    try:
-        await deps.slack.describe_channel(
-            outcome.channel.id, topic=topic_for(incident), purpose=purpose
-        )
-    except SlackFailure as failure:
-        outcome.warnings.append(failure.message)
-
-
-async def _post_brief(
-    deps: Deps, incident: Incident, holders: dict[Role, list[str]], outcome: OpenOutcome
-) -> None:
-    facts = BriefFacts(incident=incident, holders=holders)
-    ts = await deps.slack.post(
-        incident.channel_id, text=brief_text(incident), blocks=brief_blocks(facts)
-    )
-    async with deps.db.begin() as session:
-        fresh = await incidents.get(session, incident.id or 0)
-        assert fresh is not None
-        await incidents.set_brief(session, fresh, ts=ts)
-    incident.brief_ts = ts
-    try:
-        await deps.slack.pin(incident.channel_id, ts)
-    except SlackFailure as failure:
-        outcome.warnings.append(failure.message)
-
-
 async def refresh_brief(deps: Deps, incident_id: int) -> None:
-    """Edit the pinned brief in place so it shows the incident as it is now."""
+    """A new version of the pinned brief, made by the outbox worker now."""
     async with deps.db.begin() as session:
-        facts = await brief_facts(session, incident_id)
-    await show_brief(deps, facts)
+        await outbox.want_next(session, OutboxKind.BRIEF, subject_id=incident_id)
+    await outbox_worker.kick(deps, OutboxKind.BRIEF, subject_id=incident_id)
+    deps.home.touch()
 
 
 async def brief_facts(
@@ -128,32 +133,27 @@ async def brief_facts(
     incident_id: int,
     *,
     holders: Mapping[Role, Sequence[str]] | None = None,
-) -> BriefFacts | None:
-    """What the brief shows, read in the caller's session (`holders` when read already);
-    None when there is no brief to edit."""
-    incident = await incidents.get(session, incident_id)
-    if incident is None or incident.brief_ts is None:
+) -> Brief | None:
+    """What the brief shows, read in the caller's (change's) transaction, which also asks the
+    outbox for a new version of the brief (`show_brief` makes it after the commit); None when
+    there is no brief to edit."""
+    incident = await editable(session, incident_id)
+    if incident is None:
         return None
-    if await closure.is_archived(session, incident_id):
-        return None  # an archived war room's brief stays as it was when the room closed
-    counts = await action_queries.counts(session, incident_id)
-    holders = holders or await roles.holders(session)
-    held = await hold.current(session, incident_id)
-    return BriefFacts(incident=incident, holders=holders, action_counts=counts, legal_hold=held)
+    version = await outbox.want_next_one(session, OutboxKind.BRIEF, subject_id=incident_id)
+    if version is None:
+        return None
+    return Brief(await read_brief(session, incident, holders=holders), version)
 
 
-async def show_brief(deps: Deps, facts: BriefFacts | None) -> None:
-    """Edit the pinned brief in place to show `facts` (from `brief_facts`)."""
-    if facts is None:
+async def show_brief(deps: Deps, brief: Brief | None) -> None:
+    """Bring the pinned brief up to what is stored now (after `brief_facts`' transaction; what
+    it read is shown unless the brief wants a newer version by now)."""
+    if brief is None:
         return
-    incident = facts.incident
-    assert incident.brief_ts is not None
-    await deps.slack.update(
-        incident.channel_id,
-        incident.brief_ts,
-        text=brief_text(incident),
-        blocks=brief_blocks(facts),
-    )
+    incident_id = brief.facts.incident.id or 0
+    renders = outbox_render.Renders(briefs={incident_id: brief})
+    await outbox_worker.kick(deps, OutboxKind.BRIEF, subject_id=incident_id, renders=renders)
     deps.home.touch()
 
 

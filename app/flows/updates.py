@@ -7,12 +7,14 @@ import logging
 from slack_sdk.models.blocks import Block
 
 from app.errors import NotAuthorized, SlackFailure
-from app.flows import cards
+from app.flows import cards, outbox_worker
 from app.flows.access import ensure_incident_visible, is_admin
 from app.flows.deps import Deps
-from app.flows.incidents import refresh_brief, topic_for
+from app.flows.incidents import refresh_brief
 from app.incidents import closure
 from app.incidents.models import Incident, Status
+from app.outbox import service as outbox
+from app.outbox.models import OutboxKind
 from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.blocks.text import channel_link
@@ -175,10 +177,10 @@ async def _stakeholders(
 
 
 async def _retopic(deps: Deps, incident: Incident) -> None:
-    try:
-        await deps.slack.set_topic(incident.channel_id, topic_for(incident))
-    except SlackFailure as failure:
-        logger.info("could not update the topic of %s: %s", incident.ref, failure.error)
+    """A new version of the channel topic (it shows the status), made by the outbox worker."""
+    async with deps.db.begin() as session:
+        await outbox.want_next(session, OutboxKind.TOPIC, subject_id=incident.id or 0)
+    await outbox_worker.kick(deps, OutboxKind.TOPIC, subject_id=incident.id or 0)
 
 
 async def _after_resolve(deps: Deps, incident: Incident, by: str) -> None:

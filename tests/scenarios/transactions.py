@@ -3,7 +3,9 @@
 Each transaction that begins and ends on the engine while counting is kept with its statements.
 A write is one that ran INSERT, UPDATE or DELETE. The signed-request replay guard (one INSERT
 into `slack_request_seen` before each ack, app/requests) is kept apart: it is the door every
-request goes through, not the work of the flow behind it.
+request goes through, not the work of the flow behind it. So are the outbox's own rows
+(app/outbox: leasing a copy, moving its done version): delivering what Slack shows after the
+change committed, not the change.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 WRITES = ("insert", "update", "delete")
 REPLAY_GUARD = "slack_request_seen"
+OUTBOX = "outbox"
 
 
 @dataclass
@@ -32,6 +35,11 @@ class Transaction:
     def is_replay_guard(self) -> bool:
         return bool(self.statements) and all(REPLAY_GUARD in s for s in self.statements)
 
+    @property
+    def is_delivery(self) -> bool:
+        """Only the outbox's bookkeeping (a lease, a done version, a wanted version)."""
+        return bool(self.statements) and all(OUTBOX in s for s in self.statements)
+
     def index(self, fragment: str) -> int:
         """Where the first statement containing `fragment` ran (-1: none)."""
         return next((i for i, s in enumerate(self.statements) if fragment in s), -1)
@@ -44,11 +52,15 @@ class Transactions:
 
     @property
     def writes(self) -> list[Transaction]:
-        return [t for t in self.ended if t.wrote and not t.is_replay_guard]
+        return [t for t in self.ended if t.wrote and not (t.is_replay_guard or t.is_delivery)]
 
     @property
     def reads(self) -> list[Transaction]:
-        return [t for t in self.ended if not t.wrote]
+        return [t for t in self.ended if not t.wrote and not t.is_delivery]
+
+    @property
+    def deliveries(self) -> list[Transaction]:
+        return [t for t in self.ended if t.is_delivery]
 
     @property
     def replay_guards(self) -> list[Transaction]:

@@ -28,6 +28,7 @@ DOMAIN = {
     "app.record",
     "app.review",
     "app.home",
+    "app.outbox",
 }
 ADAPTERS = {"app.slack", "app.requests"}  # Slack out (Web API, Block Kit) and in (HTTP gate)
 STORE = {"app.store"}

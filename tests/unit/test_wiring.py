@@ -129,20 +129,24 @@ async def test_users_are_looked_up_through_the_gateway(
     assert failed.value.error == "fatal_error" and f"<@{JAMES}>" in failed.value.message
 
 
-async def test_the_home_refresher_publishes_through_what_it_is_given() -> None:
-    published: list[str] = []
+async def test_the_home_refresher_refreshes_through_what_it_is_given() -> None:
+    refreshed: list[frozenset[str] | None] = []
 
-    async def publish(user_id: str) -> None:
-        published.append(user_id)
+    async def refresh(users: frozenset[str] | None) -> None:
+        refreshed.append(users)
 
-    refresher = HomeRefresher(publish, delay=0)
-    refresher.viewed(MARIA)
-    refresher.touch([MARIA, JAMES])  # James never looked at his tab
-    refresher.touch()
+    refresher = HomeRefresher(refresh, delay=0)
+    refresher.touch([MARIA, JAMES])
+    refresher.touch([MARIA])
     assert not refresher.idle
     while not refresher.idle:
         await asyncio.sleep(0)
-    assert published == [MARIA]  # coalesced: one publish for two touches
+    assert refreshed == [frozenset({MARIA, JAMES})]  # coalesced: one refresh for two touches
+    refresher.touch([MARIA])
+    refresher.touch()
+    while not refresher.idle:
+        await asyncio.sleep(0)
+    assert refreshed[1:] == [None]  # every viewer's (the outbox knows who they are)
 
 
 def test_a_refresher_with_no_publisher_does_nothing() -> None:

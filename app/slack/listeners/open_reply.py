@@ -8,9 +8,10 @@ from app.slack.blocks.text import channel_link
 
 def open_outcome_text(outcome: OpenOutcome) -> str:
     incident = outcome.incident
+    where = "the brief is pinned there." if outcome.brief_posted else "the brief follows there."
     lines = [
         f":rotating_light: *{incident.ref}* is open. Go to {channel_link(outcome.channel.id)}: "
-        "the brief is pinned there."
+        + where
     ]
     if outcome.not_invited:
         missed = ", ".join(f"<@{f.user_id}> ({f.reason})" for f in outcome.not_invited)
