@@ -2,7 +2,12 @@
 
 - `app_rate_limited` (no inner event: the whole body is `{"type": "app_rate_limited", …}`):
   Slack is dropping the app's events for a while. Logged as a warning; every open incident is
-  then reconciled from history, so what was dropped reaches the record.
+  then reconciled from history at once, and marked for the periodic catch-up
+  (app/flows/catch_up.py), which reads what was dropped after this moment too.
+- An event Slack sends again (`X-Slack-Retry-Num`, any `X-Slack-Retry-Reason`: http_timeout,
+  connection_failed, ssl_error, too_many_redirects, http_error, unknown_error): Slack had
+  trouble delivering, and gives up on an event after three retries, so every open incident
+  is marked for the catch-up (the retried event itself is handled as usual).
 - `tokens_revoked` naming the bot, and `app_uninstalled`: the bot token is dead. The gateway
   stops using it (every call fails fast, saying why), the log says so, and `/healthz` answers
   503 with the reason until the bot is restarted with a new token.
@@ -25,6 +30,7 @@ from app.flows.reconcile import start_recovery
 logger = logging.getLogger(__name__)
 
 RATE_LIMITED = "app_rate_limited"
+RETRY_NUM = "x-slack-retry-num"  # Bolt's request headers are lower-cased
 
 
 def register(app: AsyncApp) -> None:
@@ -35,8 +41,9 @@ def register(app: AsyncApp) -> None:
 
 class OnRateLimited(AsyncMiddleware):
     """A middleware, because Bolt's listeners only match event callbacks: answers 200 to
-    `app_rate_limited` and passes every other request on (a middleware class: Bolt calls it
-    directly, with no per-request argument building)."""
+    `app_rate_limited`, marks the record's gaps when an event comes again, and passes every
+    other request on (a middleware class: Bolt calls it directly, with no per-request
+    argument building)."""
 
     async def async_process(
         self,
@@ -46,6 +53,8 @@ class OnRateLimited(AsyncMiddleware):
         next: Callable[[], Awaitable[BoltResponse]],
     ) -> BoltResponse | None:
         if req.body.get("type") != RATE_LIMITED:
+            if req.headers.get(RETRY_NUM) and isinstance(deps := req.context.get("deps"), Deps):
+                deps.gaps.everywhere(deps.clock.now())
             return await next()
         rate_limited(req.body, req.context.get("deps"))
         return BoltResponse(status=200, body="")
@@ -59,6 +68,7 @@ def rate_limited(body: dict[str, Any], deps: Deps | None) -> None:
         body.get("team_id"),
     )
     if isinstance(deps, Deps):
+        deps.gaps.everywhere(deps.clock.now())  # events are dropped for the rest of the minute
         start_recovery(deps)
 
 

@@ -55,15 +55,28 @@ class StoredFirst(AsyncMiddleware):
             try:
                 await self.ingest(deps, body.get("event") or {}, event_id=body.get("event_id"))
             except WRITE_FAILURES as error:
+                _mark_gap(deps, body)  # Slack may give up: the catch-up reads it from history
                 trouble = database_trouble(error)
                 if trouble is not None:  # the admins hear of it (once per outage)
                     told = tell_admins(deps, trouble, str(body.get("event_id") or "?"))
                     deps.work.spawn(told, name="tell the admins")
                 return _not_stored(body, error)
             except Exception as error:
+                _mark_gap(deps, body)
                 await report(error, body, deps)
         await next()
         return None
+
+
+def _mark_gap(deps: Any, body: dict[str, Any]) -> None:
+    """The event's war room may now lack it: its incident is marked for the catch-up
+    (in memory: the database that refused this write may refuse the mark too)."""
+    event = body.get("event") or {}
+    item = event.get("item")
+    item = item if isinstance(item, dict) else {}
+    channel = event.get("channel") or event.get("channel_id") or item.get("channel")
+    if isinstance(channel, str) and channel:
+        deps.gaps.channel(channel, deps.clock.now())
 
 
 def _not_stored(body: dict[str, Any], error: Exception) -> BoltResponse:
