@@ -13,38 +13,47 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
-from slack_bolt.middleware.async_middleware import AsyncMiddleware
-from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_bolt.response import BoltResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import app.models  # noqa: F401  (every table known, so a retention purge finds all of an incident)
 from app.approvals.policy import load_policy
 from app.clock import Clock, SystemClock
+from app.flows.catch_up import JOB_ID as CATCH_UP_JOB
+from app.flows.catch_up import CatchUp, catch_up_seconds
 from app.flows.checkpoints import JOB_ID as CHECKPOINTS_JOB
 from app.flows.checkpoints import post_checkpoints
 from app.flows.deps import Deps
-from app.flows.home import publish as publish_home
+from app.flows.home import refresh_homes
 from app.flows.home_refresher import HomeRefresher
+from app.flows.outbox_worker import JOB_ID as OUTBOX_JOB
+from app.flows.outbox_worker import adopt_missing as adopt_missing_copies
+from app.flows.outbox_worker import work as outbox_work
 from app.flows.reconcile import start_recovery, stop_recovery
 from app.flows.record_export import export_to_channel
+from app.flows.reminder_pass import (
+    HEARTBEAT_JOB_ID,
+    HEARTBEAT_SECONDS,
+    adopt_unscheduled,
+    heartbeat,
+)
 from app.flows.reminder_pass import JOB_ID as REMINDERS_JOB
 from app.flows.reminder_pass import PASSES_AT_ONCE as REMINDER_PASSES_AT_ONCE
-from app.flows.reminder_pass import adopt_unscheduled
 from app.flows.reminder_pass import tick as remind_due
 from app.flows.retention import JOB_ID as RETENTION_JOB
 from app.flows.retention import purge_expired
 from app.periodic import PeriodicPass
 from app.record.hook import install_record_hook
 from app.settings import Settings
+from app.slack.ack_after_mark import AfterGate
 from app.slack.clean_input import CleanInput
 from app.slack.gateway import SlackGateway
 from app.slack.gateway_core import make_client
 from app.slack.listeners import register
+from app.slack.listeners.bolt_app import CrisisBolt, InjectDeps
 from app.store.engine import SessionFactory, make_engine, make_session_factory
-from app.store.migrate import upgrade
+from app.store.migrate_child import migrate
+from app.store.trouble import database_trouble
 
 if TYPE_CHECKING:  # a client can be given; only the gateway calls it
     from slack_sdk.web.async_client import AsyncWebClient
@@ -62,25 +71,39 @@ class CrisisRoom:
         self.ready = False
         self.auth: AuthorizeResult | None = None
         seconds = deps.settings.tick_seconds
-        self.reminders = PeriodicPass(  # update nudges and escalations (leased: may overlap)
-            deps.scheduler,
-            lambda: remind_due(deps),
-            job_id=REMINDERS_JOB,
-            seconds=seconds,
-            at_once=REMINDER_PASSES_AT_ONCE,
+
+        def every(
+            seconds: float, work: Callable[[], Awaitable[int]], job: str, at_once: int = 1
+        ) -> PeriodicPass:
+            return PeriodicPass(  # a database outage is one line a pass, not a traceback
+                deps.scheduler,
+                work,
+                job_id=job,
+                seconds=seconds,
+                at_once=at_once,
+                outage=database_trouble,
+            )
+
+        # Update nudges and escalations (leased: passes may overlap).
+        self.reminders = every(
+            seconds, lambda: remind_due(deps), REMINDERS_JOB, REMINDER_PASSES_AT_ONCE
         )
-        self.checkpoints = PeriodicPass(  # record hashes to CRISIS_CHECKPOINT_CHANNEL
-            deps.scheduler,
+        self.checkpoints = every(  # record hashes to CRISIS_CHECKPOINT_CHANNEL
+            seconds if deps.settings.checkpoint_channel else 0,
             lambda: post_checkpoints(deps),
-            job_id=CHECKPOINTS_JOB,
-            seconds=seconds if deps.settings.checkpoint_channel else 0,
+            CHECKPOINTS_JOB,
         )
-        self.retention = PeriodicPass(  # purges resolved incidents past CRISIS_RETENTION_DAYS
-            deps.scheduler,
-            lambda: purge_expired(deps),
-            job_id=RETENTION_JOB,
-            seconds=retention_seconds(deps.settings),
+        self.retention = every(  # purges resolved incidents past CRISIS_RETENTION_DAYS
+            retention_seconds(deps.settings), lambda: purge_expired(deps), RETENTION_JOB
         )
+        self.gap_closer = CatchUp(deps)  # closes gaps in the record (issue 13)
+        self.catch_up = every(
+            catch_up_seconds(deps.settings.tick_seconds), self.gap_closer.run, CATCH_UP_JOB
+        )
+        # This process's reminder claims are alive (issue 13).
+        self.heartbeat = every(HEARTBEAT_SECONDS, lambda: heartbeat(deps), HEARTBEAT_JOB_ID)
+        # Copies Slack shows that are behind (leased: passes may overlap).
+        self.outbox = every(seconds, lambda: outbox_work(deps), OUTBOX_JOB, at_once=2)
         self.recovery: asyncio.Task[int] | None = None
 
     @property
@@ -89,9 +112,12 @@ class CrisisRoom:
         refresh, no record recovery."""
         return self.deps.work.idle and self.deps.home.idle
 
-    async def start(self) -> None:
-        await upgrade(self.engine)
+    async def start(self, *, migrate_apart: bool = False) -> None:
+        """Migrate, then start. `migrate_apart` (the server) migrates in a child process, so
+        Alembic never loads in this one (issue 12: ~12 MB resident for good)."""
+        await migrate(self.engine, apart=migrate_apart)
         await adopt_unscheduled(self.deps)  # (rolling upgrades: see the README's "Upgrades")
+        await adopt_missing_copies(self.deps)
         await self.deps.slack.open_http()  # one HTTP session for every Web API call
         identity = await self.deps.slack.identify()
         self.auth = AuthorizeResult(
@@ -101,9 +127,12 @@ class CrisisRoom:
             bot_id=identity.get("bot_id"),
             bot_user_id=identity.get("user_id"),
         )
+        self.heartbeat.start()
         self.reminders.start()  # its first tick catches up on anything missed while down
         self.checkpoints.start()
         self.retention.start()
+        self.catch_up.start()
+        self.outbox.start()
         if not self.deps.scheduler.running:
             self.deps.scheduler.start()
         self.ready = True
@@ -112,17 +141,23 @@ class CrisisRoom:
 
     async def tick(self) -> int:
         """Send the update reminders due now, then the record checkpoints owed, then purge
-        what is past retention (the scheduler runs each; tests call this)."""
+        what is past retention, then close gaps in the record (the scheduler runs each;
+        tests call this)."""
         due = await self.reminders.run()
         await self.checkpoints.run()
         await self.retention.run()
+        await self.catch_up.run()
+        await self.outbox.run()  # copies still behind (retries, a dead process's leases)
         return due
 
     async def stop(self) -> None:
         self.ready = False
         await self.reminders.stop()
+        await self.heartbeat.stop()
         await self.checkpoints.stop()
         await self.retention.stop()
+        await self.catch_up.stop()
+        await self.outbox.stop()
         await stop_recovery(self.recovery)
         await self.deps.db.writer.close()  # what was queued commits first
         if self.deps.scheduler.running:
@@ -139,62 +174,6 @@ def retention_seconds(settings: Settings) -> float:
     if settings.retention_days is None or settings.tick_seconds <= 0:
         return 0
     return max(settings.tick_seconds, RETENTION_EVERY_SECONDS)
-
-
-class CrisisBolt(AsyncApp):
-    """Bolt's app, keeping each function it is given (listeners, middleware, the error
-    handler) in `registered`, so a test can check that each asks only for arguments Bolt
-    provides (Bolt passes None for a name it does not know)."""
-
-    def __init__(self, **settings: Any) -> None:
-        self.registered: list[Callable[..., Any]] = []
-        super().__init__(**settings)
-
-    def middleware(self, *args: Any) -> Any:  # `use` comes here too
-        self.registered += [f for f in args if not isinstance(f, AsyncMiddleware)]
-        return super().middleware(*args)
-
-    def error(self, func: Any) -> Any:
-        self.registered.append(func)
-        return super().error(func)
-
-    def action(self, *args: Any, **kwargs: Any) -> Any:
-        return self._keeping(super().action(*args, **kwargs))
-
-    def view(self, *args: Any, **kwargs: Any) -> Any:
-        return self._keeping(super().view(*args, **kwargs))
-
-    def command(self, *args: Any, **kwargs: Any) -> Any:
-        return self._keeping(super().command(*args, **kwargs))
-
-    def event(self, *args: Any, **kwargs: Any) -> Any:
-        middleware = kwargs.get("middleware") or []
-        self.registered += [f for f in middleware if not isinstance(f, AsyncMiddleware)]
-        return self._keeping(super().event(*args, **kwargs))
-
-    def _keeping(self, register: Callable[..., Any]) -> Callable[..., Any]:
-        def keep(*functions: Callable[..., Any]) -> Any:
-            self.registered += functions
-            return register(*functions)
-
-        return keep
-
-
-class InjectDeps(AsyncMiddleware):
-    """Puts the collaborators in Bolt's context, so listeners declare `deps` as a parameter."""
-
-    def __init__(self, deps: Deps) -> None:
-        self.deps = deps
-
-    async def async_process(
-        self,
-        *,
-        req: AsyncBoltRequest,
-        resp: BoltResponse,
-        next: Callable[[], Awaitable[BoltResponse]],
-    ) -> BoltResponse | None:
-        req.context["deps"] = self.deps
-        return await next()
 
 
 async def _final_export(deps: Deps, incident_id: int, by: str) -> None:
@@ -217,7 +196,10 @@ def _bolt(
         client=gateway.bolt_client(),
         signing_secret=secret.get_secret_value() if secret else "",
         authorize=authorize,
-        request_verification_enabled=True,  # never off; Bolt skips socket_mode requests
+        # HTTP: app/web.py's gate is the one signature check, before Bolt; AfterGate refuses
+        # an HTTP request that did not pass it (Socket Mode: Slack's own WebSocket)
+        request_verification_enabled=False,
+        before_authorize=AfterGate(),  # and a command's or click's ack waits for its mark
         process_before_response=False,
         ignoring_self_events_enabled=False,  # the legal record keeps the bot's own posts
         logger=logging.getLogger("app.bolt"),
@@ -243,8 +225,8 @@ def create_app(
         session_factory = make_session_factory(make_engine(settings.database_url))
     install_record_hook(session_factory)  # every audit row also lands in the legal record
 
-    async def publish_tab(user_id: str) -> None:
-        await publish_home(deps, user_id)
+    async def publish_tabs(user_ids: frozenset[str] | None) -> None:
+        await refresh_homes(deps, user_ids)
 
     deps = Deps(
         settings=settings,
@@ -253,7 +235,7 @@ def create_app(
         clock=clock,
         scheduler=scheduler or AsyncIOScheduler(timezone="UTC"),
         policy=load_policy(settings.policy_file),
-        home=HomeRefresher(publish_tab),
+        home=HomeRefresher(publish_tabs),
     )
     deps.on_resolved.append(_final_export)
     room: list[CrisisRoom] = []  # `authorize` reads the started room's auth.test result

@@ -4,6 +4,8 @@ from app.approvals.models import Action, ActionRevision, Approval, CardCopy
 from app.audit.models import AuditEntry
 from app.incidents.hold_models import LegalHold
 from app.incidents.models import Incident
+from app.outbox.models import OutboxRow
+from app.record.catch_up_models import RecordCatchUp
 from app.record.checkpoints import RecordCheckpoint
 from app.record.models import RecordEntry, RecordFile, RecordHead
 from app.record.retention_models import PurgeGrant, PurgeLog
@@ -20,8 +22,10 @@ __all__ = [
     "CardCopy",
     "Incident",
     "LegalHold",
+    "OutboxRow",
     "PurgeGrant",
     "PurgeLog",
+    "RecordCatchUp",
     "RecordCheckpoint",
     "RecordEntry",
     "RecordFile",

@@ -27,8 +27,11 @@ class PeriodicPass:
         job_id: str,
         seconds: float,
         at_once: int = 1,
+        outage: Callable[[BaseException], str | None] = lambda error: None,
     ) -> None:
         self.scheduler = scheduler
+        # Names an error that says the database is out (then one line, not a traceback).
+        self.outage = outage
         self.work = work
         self.job_id = job_id
         self.seconds = seconds
@@ -76,8 +79,12 @@ class PeriodicPass:
     async def _logged(self) -> None:
         try:
             await self.work()
-        except Exception:
-            logger.exception("the %s pass failed; the next one tries again", self.job_id)
+        except Exception as error:
+            trouble = self.outage(error)
+            if trouble is None:
+                logger.exception("the %s pass failed; the next one tries again", self.job_id)
+            else:  # an outage: one line a pass, not a traceback a second (/healthz names it)
+                logger.warning("the %s pass waits: %s", self.job_id, trouble)
 
     async def stop(self) -> None:
         """No more passes; wait for one in flight so it never outlives the database."""

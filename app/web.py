@@ -1,25 +1,36 @@
 """The HTTP face of the bot.
 
 HTTP mode: Slack's requests at POST /slack/events (each one signed, well-formed and new, see
-app/requests/gate.py) and GET /healthz. Socket Mode: GET /healthz only, every other path 404;
-Slack's requests then arrive over the app's own WebSocket, so no HTTP door leads to Bolt.
+app/requests/gate.py) and GET /healthz. This is the only HTTP door to Bolt, and it opens only
+after the gate: the gate's check is the one signature check (Bolt's is off), and Bolt is handed
+the body the gate parsed (app/slack/ack_after_mark.py). Socket Mode: GET /healthz only, every
+other path 404; Slack's requests then arrive over the app's own WebSocket, so no HTTP door
+leads to Bolt.
 """
 
 from __future__ import annotations
 
+import logging
+from contextlib import suppress
 from datetime import datetime
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.request.async_request import AsyncBoltRequest
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.flows.health import HealthCheck
 from app.main import CrisisRoom
-from app.requests.gate import RequestGate
+from app.requests.gate import RequestGate, Verdict
 from app.requests.replay import ReplayGuard
 from app.requests.wallclock import WallClock
+from app.slack.ack_after_mark import gated_request
 from app.slack.listeners.stored_first import STORED_EVENTS
 
+logger = logging.getLogger(__name__)
+
 EVENTS_PATH = "/slack/events"
+DATABASE_TROUBLE = (SQLAlchemyError, OSError)
 HEALTH_PATH = "/healthz"
 
 
@@ -34,7 +45,8 @@ def health_app(room: CrisisRoom) -> web.Application:
     """GET /healthz: 200 {"ok": true} only when Slack auth is good and the database answers
     a probe (app/flows/health.py); otherwise 503 naming the failing part and why, or
     {"ok": false, "reason": "starting"} until the bot has started. `?verbose=1` adds when the
-    legal record was last written and when Slack auth was last checked."""
+    legal record was last written, when Slack auth was last checked, the outbox's backlog
+    (copies behind, the oldest since when) and the record catch-up's backlog."""
     health = HealthCheck(room.deps)
 
     async def healthz(request: web.Request) -> web.Response:
@@ -47,6 +59,8 @@ def health_app(room: CrisisRoom) -> web.Application:
         if request.query.get("verbose") == "1":
             answer["last_record_write"] = _iso(await health.last_record_write())
             answer["slack_auth_checked"] = _iso(health.auth_checked)
+            answer["outbox"] = await health.outbox()
+            answer["catch_up"] = await health.catch_up()
         return web.json_response(answer)
 
     application = web.Application()
@@ -68,15 +82,28 @@ def events_app(room: CrisisRoom, *, clock: WallClock | None = None) -> web.Appli
     )
 
     async def slack_events(request: web.Request) -> web.Response:
+        if not room.ready:  # starting or stopping: Slack sends it again, to this or another
+            return _refusal(503, "starting")
+        try:
+            return await serve(request)
+        except DATABASE_TROUBLE as error:  # the replay memory could not be written or read
+            logger.warning("answered 503: the database refused (%s)", type(error).__name__)
+            with suppress(*DATABASE_TROUBLE):
+                await gate.unserved(request.headers)
+            return _refusal(503, "the database is unavailable")
+
+    async def serve(request: web.Request) -> web.Response:
         body = await request.read()
         verdict = await gate.check(body, request.headers, request.headers.get("Content-Type", ""))
         if verdict.status:
             return _refusal(verdict.status, verdict.error)
         try:
-            bolt_response = await room.bolt.async_dispatch(await to_bolt_request(request))
+            bolt_response = await room.bolt.async_dispatch(_bolt_request(request, verdict))
         finally:
             if verdict.marked is not None:  # nothing is answered before its mark is stored
                 await verdict.marked
+        if verdict.mark is not None and bolt_response.status != 200:
+            await verdict.mark  # not acknowledged: no listener waits for the mark
         if bolt_response.status >= 500:  # not stored: Slack's retry must not count as a replay
             await gate.unserved(request.headers)
         return await to_aiohttp_response(bolt_response)
@@ -84,6 +111,16 @@ def events_app(room: CrisisRoom, *, clock: WallClock | None = None) -> web.Appli
     application = health_app(room)
     application.router.add_post(EVENTS_PATH, slack_events)
     return application
+
+
+def _bolt_request(request: web.Request, verdict: Verdict) -> AsyncBoltRequest:
+    return gated_request(
+        text=verdict.text,
+        body=verdict.body,
+        query=request.query_string,
+        headers=request.headers,
+        mark=verdict.mark,
+    )
 
 
 def _refusal(status: int, error: str) -> web.Response:

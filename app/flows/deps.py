@@ -14,10 +14,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from app.approvals.policy import ApprovalPolicy
 from app.clock import Clock
 from app.flows.home_refresher import HomeRefresher
+from app.flows.outbox_runner import OutboxRunner
 from app.locks import KeyedLocks
+from app.record.gaps import GapMarks
 from app.settings import Settings
 from app.slack.gateway import SlackGateway
 from app.store.engine import SessionFactory
+from app.updates.claims import new_owner
 
 ResolvedHook = Callable[["Deps", int, str], Awaitable[None]]
 T = TypeVar("T")
@@ -92,3 +95,8 @@ class Deps:
     record: RecordCache = field(default_factory=RecordCache)
     outages: OutageNotices = field(default_factory=OutageNotices)
     work: Work = field(default_factory=Work)
+    # This process, as the owner of its claims (app/updates/claims.py): one per running bot.
+    owner: str = field(default_factory=new_owner)
+    # Gaps in the record this process noticed, until the catch-up pass persists them.
+    gaps: GapMarks = field(default_factory=GapMarks)
+    outbox: OutboxRunner = field(default_factory=OutboxRunner)  # this process's worker

@@ -21,7 +21,9 @@ from typing import Any
 from sqlmodel import col, select
 
 from app.errors import SlackFailure
+from app.flows.catch_up import backlog
 from app.flows.deps import Deps
+from app.outbox import service as outbox
 from app.record.models import RecordEntry
 from app.store.health import MIN_FREE_BYTES, database_trouble
 
@@ -81,6 +83,22 @@ class HealthCheck:
         latest = select(RecordEntry.recorded_at).order_by(col(RecordEntry.id).desc()).limit(1)
         async with asyncio.timeout(self._probe_seconds), self._deps.db() as session:
             return (await session.exec(latest)).first()
+
+    async def catch_up(self) -> dict[str, Any]:
+        """For ?verbose=1: open incidents waiting for a catch-up of a known gap in their
+        record, when the oldest of those gaps was noticed, and how many marks this process
+        still holds only in memory (the database refused them)."""
+        async with asyncio.timeout(self._probe_seconds):
+            found = await backlog(self._deps)
+        oldest = found.oldest.isoformat() if found.oldest is not None else None
+        return {"waiting": found.waiting, "oldest_gap": oldest, "unsaved": found.unsaved}
+
+    async def outbox(self) -> dict[str, Any]:
+        """For ?verbose=1: copies Slack shows that are behind what is stored (card copies,
+        briefs, topics, Home tabs), and since when the oldest of them has been behind."""
+        async with asyncio.timeout(self._probe_seconds), self._deps.db() as session:
+            behind, oldest = await outbox.backlog(session)
+        return {"behind": behind, "oldest": oldest.isoformat() if oldest is not None else None}
 
     async def _database_trouble(self) -> str | None:
         if self._probe is None or self._probe.done():

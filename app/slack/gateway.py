@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError
@@ -151,8 +152,11 @@ class SlackGateway(SlackReads):
         text: str,
         blocks: Sequence[Block] | None = None,
         thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> str:
-        _, ts = await self.post_message(channel, text=text, blocks=blocks, thread_ts=thread_ts)
+        _, ts = await self.post_message(
+            channel, text=text, blocks=blocks, thread_ts=thread_ts, metadata=metadata
+        )
         return ts
 
     async def post_message(
@@ -162,8 +166,11 @@ class SlackGateway(SlackReads):
         text: str,
         blocks: Sequence[Block] | None = None,
         thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> tuple[str, str]:
-        """Post; returns (conversation id, ts). A user id as channel posts in their DM."""
+        """Post; returns (conversation id, ts). A user id as channel posts in their DM.
+        `metadata` is Slack message metadata (`event_type`, `event_payload`): people do not
+        see it; `find_effect` reads it back."""
         response = await self.call(
             "post the message",
             self._client.chat_postMessage,
@@ -172,6 +179,7 @@ class SlackGateway(SlackReads):
             blocks=list(blocks) if blocks else None,
             thread_ts=thread_ts,
             unfurl_links=False,
+            metadata=metadata,
         )
         return str(response["channel"]), str(response["ts"])
 
@@ -272,3 +280,15 @@ class SlackGateway(SlackReads):
             blocks=list(blocks) if blocks else None,
         )
         return response is not None
+
+    async def invite_everyone(
+        self, channel_id: str, user_ids: Sequence[str]
+    ) -> list[InviteFailure]:
+        """`invite`, where a Slack that does not answer fails each person instead of the
+        caller (the war room exists; whoever was not added can be added later)."""
+        try:
+            return await self.invite(channel_id, user_ids)
+        except (TimeoutError, ClientError) as error:
+            name = "connection_failed" if isinstance(error, ClientError) else "timeout"
+            logger.info("could not invite %d people: %s", len(user_ids), name)
+            return [InviteFailure(user_id=user, error=name) for user in user_ids]

@@ -57,6 +57,8 @@ async def test_healthy_says_200_and_verbose_tells_the_last_record_write(
         status, answer = await health(harness, "?verbose=1")
         assert status == 200 and answer["last_record_write"] == harness.clock.now().isoformat()
         assert answer["slack_auth_checked"] == harness.clock.now().isoformat()
+        assert answer["outbox"] == {"behind": 0, "oldest": None}
+        assert answer["catch_up"] == {"waiting": 0, "oldest_gap": None, "unsaved": 0}
 
 
 async def test_a_read_only_database_file_is_unhealthy_from_the_start(tmp_path: Path) -> None:
@@ -169,3 +171,33 @@ async def test_a_revoked_token_names_slack(harness: Harness) -> None:
     status, answer = await health(harness)
     assert status == 503
     assert answer == {"ok": False, "failing": "slack", "reason": "tokens_revoked"}
+
+
+HOME_OPENED = {"type": "app_home_opened", "user": MARIA.id, "channel": "D0MARIA", "tab": "home"}
+
+
+async def test_slacks_requests_get_503_until_the_bot_is_ready(harness: Harness) -> None:
+    """A replica that is starting (or stopping) asks Slack to send again, instead of an error
+    from a Bolt app that cannot answer yet."""
+    harness.room.ready = False
+    try:
+        response = await harness.driver.event(dict(HOME_OPENED, event_ts="1.000001"))
+        assert (response.status, json.loads(response.text)) == (503, {"error": "starting"})
+    finally:
+        harness.room.ready = True
+    response = await harness.driver.event(dict(HOME_OPENED, event_ts="1.000002"))
+    assert response.status == 200
+
+
+@pytest.mark.skipif(not postgres_available(), reason="PostgreSQL is not listening")
+async def test_a_database_that_cannot_keep_the_replay_memory_answers_503_not_500() -> None:
+    target = make_url(POSTGRES_URL)
+    door = TcpDoor(target.host or "127.0.0.1", target.port or 5432)
+    async with harness_behind(door) as harness:
+        await door.shut()  # (a command is acknowledged first, then told: tests/scenarios/
+        response = await harness.driver.event(dict(HOME_OPENED, event_ts="1.000001"))
+        assert response.status == 503, response.text  # test_ack_after_mark.py)
+        assert json.loads(response.text) == {"error": "the database is unavailable"}
+        await door.open()
+        retried = await harness.driver.event(dict(HOME_OPENED, event_ts="1.000001"))
+        assert retried.status == 200
