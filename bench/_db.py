@@ -22,6 +22,7 @@ from sqlmodel import col, func, select
 
 from app.incidents.models import Incident
 from app.record import queries
+from app.record.models import RecordEntry
 from app.record.verify import Report, verify_incident
 from app.store.engine import make_engine, make_session_factory
 
@@ -73,6 +74,16 @@ class Store:
         async with self.db() as session:
             conn = await session.connection()
             return await conn.run_sync(queries.count, incident_id)
+
+    async def live(self, incident_id: int) -> int:
+        """How many of the incident's entries came from events, not from a catch-up reading
+        history (which may rightly add what the bench never delivered: joins, the bot's own
+        posts)."""
+        query = select(func.count()).where(
+            RecordEntry.incident_id == incident_id, col(RecordEntry.recovered).is_(False)
+        )
+        async with self.db() as session:
+            return int((await session.exec(query)).one())
 
     async def until_stored(self, incident_id: int, expected: int, timeout: float = 600) -> int:
         deadline = time.monotonic() + timeout

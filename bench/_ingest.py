@@ -170,15 +170,16 @@ async def both_idle(side: Side) -> None:
 
 async def redeliver(side: Side, events: list[dict[str, Any]], tag: str, in_flight: int) -> int:
     """Slack's retries of events the bot already stored (same event ids, X-Slack-Retry-Num):
-    how many new entries they made once the bot is idle again (must be 0)."""
+    how many new entries they made once the bot is idle again (must be 0; what the periodic
+    catch-up recovers from history meanwhile is not theirs)."""
     retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
     requests = [
         SentRequest(r.body, {**r.headers, **retry}) for r in signed(side, side.bot, events, tag)
     ]
-    before = await side.store.stored(side.incident_id)
+    before = await side.store.live(side.incident_id)
     await burst(side.bot.events_url, requests, in_flight)
     await until_idle(side.bot)
-    return await side.store.stored(side.incident_id) - before
+    return await side.store.live(side.incident_id) - before
 
 
 @dataclass

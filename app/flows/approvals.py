@@ -167,7 +167,10 @@ async def _announce_outcome(deps: Deps, changed: Changed) -> cards.Rendered:
     if not changed.settled:
         return shown
     action = shown.card.action
-    await cards.thread_reply(deps, shown.action_id, outcome_reply(shown.card), shown.copies)
+    outcome = f"outcome:{action.ref}:r{action.revision}:{action.state}"
+    await cards.thread_reply(
+        deps, shown.action_id, outcome_reply(shown.card), shown.copies, effect=outcome
+    )
     if action.state == ActionState.CHANGES_REQUESTED:
         shown = await cards.add_dm_copy(deps, shown, action.proposer)
     return shown
@@ -206,7 +209,13 @@ async def revise(deps: Deps, form: ReviseForm, *, by: str) -> None:
         waiting = dict.fromkeys(u for users in changed.shown.members.values() for u in users)
         ask = f"\nRevision {action.revision} needs a fresh decision from {mentions(waiting)}."
         diff = revision_diff(old, new) + ask
-        await cards.thread_reply(deps, form.action_id, diff, changed.shown.copies)
+        await cards.thread_reply(
+            deps,
+            form.action_id,
+            diff,
+            changed.shown.copies,
+            effect=f"revision:{action.ref}:r{action.revision}",
+        )
     deps.home.touch(shown.concerned)
     await show_brief(deps, changed.brief)
 
@@ -232,7 +241,9 @@ async def mark_done(deps: Deps, form: DoneForm, *, by: str) -> None:
         shown = await cards.settle(deps, changed.shown)
         note = f": {safe(form.note, 2000)}" if form.note else "."
         done = f":white_check_mark: {action.ref} is done, marked by <@{by}>{note}"
-        await cards.thread_reply(deps, form.action_id, done, changed.shown.copies)
+        await cards.thread_reply(
+            deps, form.action_id, done, changed.shown.copies, effect=f"done:{action.ref}"
+        )
     deps.home.touch(shown.concerned)
     await show_brief(deps, changed.brief)
 

@@ -23,6 +23,7 @@ from app.errors import SlackFailure
 from app.flows import outbox_render, outbox_worker
 from app.flows.card_render import Rendered, members_for, read_card
 from app.flows.deps import Deps
+from app.flows.effects import post_once
 from app.outbox import service as outbox
 from app.outbox.models import OutboxKind
 from app.store.locking import lock_row
@@ -162,16 +163,21 @@ async def _dm(deps: Deps, user: str, text: str, blocks: list[Block]) -> tuple[st
 
 
 async def thread_reply(
-    deps: Deps, action_id: int, text: str, copies: Sequence[CardCopy] | None = None
+    deps: Deps, action_id: int, text: str, copies: Sequence[CardCopy], *, effect: str
 ) -> None:
-    """A reply under the war-room copy of the card (`copies` when read already)."""
-    if copies is None:
-        async with deps.db() as session:
-            copies = await queries.copies(session, action_id)
+    """A reply under the war-room copy of the card, posted once (`effect` names it: a reply
+    whose answer was lost is looked up in the thread before anything is posted again)."""
     for copy in copies:
         if copy.kind != CopyKind.CHANNEL:
             continue
         try:
-            await deps.slack.post(copy.channel_id, text=text, thread_ts=copy.ts)
+            await post_once(
+                deps,
+                effect,
+                channel=copy.channel_id,
+                text=text,
+                thread_ts=copy.ts,
+                since=deps.clock.now(),
+            )
         except SlackFailure as failure:  # e.g. a follow-up decided after the room was archived
             logger.warning("could not reply under card %s: %s", copy.ts, failure.error)

@@ -66,34 +66,44 @@ async def post_once(
     blocks: Sequence[Block] | None = None,
     since: datetime,
     look_first: bool = False,
+    thread_ts: str | None = None,
 ) -> Posted:
     """Post `text` to `channel` (a user id: their DM) carrying `effect_id`, unless Slack
     already has it. `since`: when the effect was first owed (no attempt is older);
-    `look_first`: an earlier attempt's outcome is unknown. Raises SlackFailure when it could
+    `look_first`: an earlier attempt's outcome is unknown; `thread_ts`: a reply in that
+    thread. Raises SlackFailure when it could
     neither post nor find the message (see `outcome_unknown` for what the caller records)."""
     if look_first:
-        found = await _find(deps, effect_id, channel, since)
+        found = await _find(deps, effect_id, channel, since, thread_ts)
         if found is not None:
             return found
     try:
         ts = await deps.slack.post(
-            channel, text=text, blocks=blocks, metadata=effect_metadata(effect_id)
+            channel,
+            text=text,
+            blocks=blocks,
+            thread_ts=thread_ts,
+            metadata=effect_metadata(effect_id),
         )
     except SlackFailure as failure:
         if not outcome_unknown(failure):
             raise
         logger.info("no answer for %s (%s); looking it up", effect_id, failure.error)
-        found = await _find(deps, effect_id, channel, since)
+        found = await _find(deps, effect_id, channel, since, thread_ts)
         if found is None:
             raise
         return found
     return Posted(ts, found=False)
 
 
-async def _find(deps: Deps, effect_id: str, channel: str, since: datetime) -> Posted | None:
+async def _find(
+    deps: Deps, effect_id: str, channel: str, since: datetime, thread_ts: str | None
+) -> Posted | None:
     """The message if Slack has it; a failed lookup leaves the outcome unknown."""
     try:
-        ts = await deps.slack.find_effect(channel, effect_id, oldest=since - CLOCK_SKEW)
+        ts = await deps.slack.find_effect(
+            channel, effect_id, oldest=since - CLOCK_SKEW, thread_ts=thread_ts
+        )
     except SlackFailure as failure:
         raise SlackFailure(
             f"I couldn't check whether a message was already posted: {failure.error}.",

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from app.errors import SlackFailure
 from app.flows import outbox_render
 from app.flows.deps import Deps
+from app.flows.effects import post_once
 from app.incidents import service as incidents
 from app.outbox import service as outbox
 from app.outbox.models import OutboxKind, OutboxRow
@@ -194,11 +195,15 @@ async def _failed(deps: Deps, row: OutboxRow, error: str, wait: float | None) ->
     else:
         logger.warning("gave up updating %s after %d tries: %s", what, attempts, error)
     if tell and incident_id is not None:
-        await _tell_lead(deps, incident_id, what, error, attempts)
+        effect = f"stale:{row.kind.value}:{row.id}:v{row.want_version}"
+        await _tell_lead(deps, incident_id, what, error, attempts, effect)
 
 
-async def _tell_lead(deps: Deps, incident_id: int, what: str, error: str, tries: int) -> None:
+async def _tell_lead(
+    deps: Deps, incident_id: int, what: str, error: str, tries: int, effect: str
+) -> None:
     """Once per failure streak: the incident's leads by DM, or its war room if it has none."""
+    now = deps.clock.now()
     async with deps.db() as session:
         incident = await incidents.get(session, incident_id)
         leads = (await roles.holders(session)).get(Role.LEAD, [])
@@ -210,7 +215,7 @@ async def _tell_lead(deps: Deps, incident_id: int, what: str, error: str, tries:
     )
     for target in leads or [incident.channel_id]:
         try:
-            await deps.slack.post(target, text=text)
+            await post_once(deps, f"{effect}:{target}", channel=target, text=text, since=now)
         except SlackFailure as failure:
             logger.warning("could not tell %s about a stale copy: %s", incident.ref, failure.error)
 

@@ -123,10 +123,13 @@ class SlackReads(GatewayCore):
         response = await self.call(what, self._client.conversations_info, channel=channel)
         return dict(response.get("channel") or {})
 
-    async def find_effect(self, channel: str, effect_id: str, *, oldest: datetime) -> str | None:
+    async def find_effect(
+        self, channel: str, effect_id: str, *, oldest: datetime, thread_ts: str | None = None
+    ) -> str | None:
         """The ts of the bot's message carrying `effect_id` in its metadata, posted in `channel`
-        (a user id: the bot's DM with them) after `oldest`; None if Slack has none.
-        conversations.history with include_all_metadata, newest first, every page."""
+        (a user id: the bot's DM with them) after `oldest`, in the thread of `thread_ts` if
+        given; None if Slack has none. conversations.history (or .replies) with
+        include_all_metadata, every page."""
         if _is_user(channel):
             opened = await self.call(
                 "open a direct message", self._client.conversations_open, users=channel
@@ -134,11 +137,15 @@ class SlackReads(GatewayCore):
             channel = str(opened["channel"]["id"])
         cursor = ""
         while True:
+            where = {"ts": thread_ts} if thread_ts else {}
             response = await self.call(
                 "look for a message I may have posted",
-                self._client.conversations_history,
+                self._client.conversations_replies
+                if thread_ts
+                else self._client.conversations_history,
                 tolerate=UNREADABLE,
                 channel=channel,
+                **where,
                 oldest=f"{oldest.timestamp():.6f}",
                 include_all_metadata=True,
                 limit=PAGE_SIZE,
