@@ -33,9 +33,7 @@ async def test_the_outcome_under_a_card_is_posted_once_when_its_answer_is_lost(
     bot.double.fault("chat.postMessage", fault, times=1)  # the outcome reply: stored, unanswered
     await click(bot, DAVID.id, action_id, ids.APPROVE, role=Role.LEGAL)
     [room_copy] = [c for c in await copies(bot, action_id) if c.kind.value == "channel"]
-    thread = [
-        m for m in bot.double.messages(room_copy.channel_id) if m.thread_ts == room_copy.ts
-    ]
+    thread = [m for m in bot.double.messages(room_copy.channel_id) if m.thread_ts == room_copy.ts]
     outcomes = [m for m in thread if "approved" in m.text.lower() and m.ts != room_copy.ts]
     assert len(outcomes) == 1, [m.text for m in thread]
     if fault == "drop":  # no answer at all: it looked in the thread instead of posting again
