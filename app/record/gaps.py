@@ -1,7 +1,7 @@
 """Gaps in the record noticed by this process, kept in memory until the database takes them.
 
-A write that fails (the database may be down) marks its channel; Slack's signals of dropped
-events (`app_rate_limited`, an event sent again) mark every open incident. The catch-up pass
+A write that fails (the database may be down) marks its channel; Slack's signal of dropped
+events (`app_rate_limited`) marks every open incident. The catch-up pass
 (app/flows/catch_up.py) takes the marks, persists them on `record_catch_up` and puts them
 back if that write fails too, so nothing noticed is forgotten before the database is back.
 """

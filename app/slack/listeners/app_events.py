@@ -30,7 +30,6 @@ from app.flows.reconcile import start_recovery
 logger = logging.getLogger(__name__)
 
 RATE_LIMITED = "app_rate_limited"
-RETRY_NUM = "x-slack-retry-num"  # Bolt's request headers are lower-cased
 
 
 def register(app: AsyncApp) -> None:
@@ -41,9 +40,11 @@ def register(app: AsyncApp) -> None:
 
 class OnRateLimited(AsyncMiddleware):
     """A middleware, because Bolt's listeners only match event callbacks: answers 200 to
-    `app_rate_limited`, marks the record's gaps when an event comes again, and passes every
-    other request on (a middleware class: Bolt calls it directly, with no per-request
-    argument building)."""
+    `app_rate_limited` (marking every open incident for catch-up) and passes every other
+    request on (a middleware class: Bolt calls it directly, with no per-request argument
+    building). An event Slack sends again marks nothing: its retry is stored once, and what
+    Slack may have given up on meanwhile is recent history, which every open incident's
+    routine catch-up look reads within 5 minutes."""
 
     async def async_process(
         self,
@@ -53,8 +54,6 @@ class OnRateLimited(AsyncMiddleware):
         next: Callable[[], Awaitable[BoltResponse]],
     ) -> BoltResponse | None:
         if req.body.get("type") != RATE_LIMITED:
-            if req.headers.get(RETRY_NUM) and isinstance(deps := req.context.get("deps"), Deps):
-                deps.gaps.everywhere(deps.clock.now())
             return await next()
         rate_limited(req.body, req.context.get("deps"))
         return BoltResponse(status=200, body="")
