@@ -92,7 +92,7 @@ async def idle_cpu(
             while nudges(double) < incidents and time.monotonic() < deadline:
                 await asyncio.sleep(0.1)
             catch_up = time.perf_counter() - began
-            await quiet(double, still=3.0, timeout=300)  # start-up recovery of each war room
+            await quiet(double, still=3.0, timeout=300, reads=1)  # start-up recovery done
             settled = time.perf_counter() - began
             ours, theirs, started = bot.cpu(), bare.cpu(), time.perf_counter()
             await asyncio.sleep(seconds)
