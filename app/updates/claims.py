@@ -39,6 +39,10 @@ from app.updates.models import Reminder, ReminderKind
 CLAIM_LEASE = timedelta(minutes=5)
 HEARTBEAT_EVERY = timedelta(seconds=5)
 STALE_AFTER = timedelta(seconds=15)
+# No attempt lasts longer (a reminder look has 30 s: app/flows/reminder_pass.py): an older
+# claim of a live process is one whose release was lost (the database refused it), and its
+# heartbeat stops so it is taken over like a dead process's, not after the whole lease.
+ATTEMPT_AT_MOST = timedelta(seconds=45)
 MAX_BACKOFF_SECONDS = 300
 
 
@@ -226,9 +230,14 @@ async def release(
 
 
 async def heartbeat(session: AsyncSession, *, owner: str, now: datetime) -> int:
-    """`owner` is alive: refresh every claim it holds (one UPDATE, and none when it holds
-    nothing, so a read-only database is not written to). Returns how many."""
-    held = [col(Reminder.claimed_by) == owner, col(Reminder.sent_at).is_(None)]
+    """`owner` is alive: refresh every claim it holds with an attempt that may still be
+    running (one UPDATE, and none when it holds nothing, so a read-only database is not
+    written to). Returns how many."""
+    held = [
+        col(Reminder.claimed_by) == owner,
+        col(Reminder.sent_at).is_(None),
+        col(Reminder.claimed_at) >= now - ATTEMPT_AT_MOST,
+    ]
     if (await session.exec(select(Reminder.id).where(*held).limit(1))).first() is None:
         return 0
     beaten = await session.exec(

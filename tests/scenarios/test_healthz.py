@@ -27,13 +27,13 @@ from app.clock import FakeClock
 from app.flows.health import AUTH_EVERY, HealthCheck
 from app.harness import Harness, start_harness
 from app.harness.seed import MARIA
+from app.harness.tcp import TcpDoor
 from app.store.engine import make_engine, make_session_factory
 from app.store.health import database_trouble
 from app.store.migrate import upgrade
 from tests.conftest import BACKENDS
 from tests.databases import POSTGRES_URL, harness_on, postgres_available
 from tests.scenarios.conftest import crisis
-from tests.scenarios.tcp_door import TcpDoor
 
 
 async def health(harness: Harness, query: str = "") -> tuple[int, dict[str, Any]]:
