@@ -95,7 +95,8 @@ class Deps:
     record: RecordCache = field(default_factory=RecordCache)
     outages: OutageNotices = field(default_factory=OutageNotices)
     work: Work = field(default_factory=Work)
-    # This process, as the owner of its claims (app/updates/claims.py): one per running bot.
+    # This process, as the owner of its reminder claims (app/updates/claims.py) and of its
+    # outbox leases (app/outbox): one per running bot.
     owner: str = field(default_factory=new_owner)
     # Gaps in the record this process noticed, until the catch-up pass persists them.
     gaps: GapMarks = field(default_factory=GapMarks)

@@ -119,9 +119,7 @@ async def _row(deps: Deps, row_id: int, renders: outbox_render.Renders) -> int:
     async with deps.outbox.rows(row_id):
         for _ in range(ROUNDS):
             async with deps.db.begin() as session:
-                row = await outbox.take(
-                    session, row_id, owner=deps.outbox.owner, now=deps.clock.now()
-                )
+                row = await outbox.take(session, row_id, owner=deps.owner, now=deps.clock.now())
             if row is None:
                 break
             sent += 1
@@ -150,7 +148,7 @@ async def _attempt(deps: Deps, row: OutboxRow, renders: outbox_render.Renders) -
         fresh = await outbox.finish(
             session,
             row.id or 0,
-            owner=deps.outbox.owner,
+            owner=deps.owner,
             version=plan.version,
             now=deps.clock.now(),
         )
@@ -184,7 +182,7 @@ async def _failed(deps: Deps, row: OutboxRow, error: str, wait: float | None) ->
     attempts = row.attempts + 1
     when = next_try(now, attempts=attempts, error=error, wait=wait)
     async with deps.db.begin() as session:
-        await outbox.fail(session, row.id or 0, owner=deps.outbox.owner, error=error, retry_at=when)
+        await outbox.fail(session, row.id or 0, owner=deps.owner, error=error, retry_at=when)
         exhausted = when is None and error not in PERMANENT
         tell = exhausted and await outbox.mark_told(session, row.id or 0, now=now)
     what, incident_id = await outbox_render.describe(deps, row)
