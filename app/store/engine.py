@@ -9,7 +9,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcon
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -17,6 +17,7 @@ from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.store.group_commit import GroupCommit
+from app.store.writer_thread import WriterThread, writer_url
 
 # PostgreSQL connections are replaced after this long, before a server or proxy drops them.
 RECYCLE_SECONDS = 1800
@@ -67,9 +68,21 @@ def make_engine(
     engine = create_async_engine(
         full, echo=echo, pool_recycle=RECYCLE_SECONDS, connect_args=connect_args or {}
     )
-    _ping_when_idle(engine, idle_seconds=idle_ping_seconds)
+    _ping_when_idle(engine.sync_engine, idle_seconds=idle_ping_seconds)
     event.listen(engine.sync_engine, "handle_error", _recycle_poisoned)
     return engine
+
+
+def make_writer_thread(engine: AsyncEngine) -> WriterThread | None:
+    """The group-commit writer's own connection to a SQLite file, on a thread
+    (app/store/writer_thread.py), set up like the engine's; None for anything else."""
+    url = writer_url(engine.url)
+    if url is None:
+        return None
+    writer = WriterThread.to(url)
+    event.listen(writer.engine, "connect", _sqlite_pragmas)
+    event.listen(writer.engine, "handle_error", _recycle_poisoned)
+    return writer
 
 
 # Errors after which a connection is no good even once the cause is gone: a SQLite connection
@@ -92,13 +105,13 @@ def _recycle_poisoned(context: ExceptionContext) -> None:
         context.is_disconnect = True
 
 
-def _ping_when_idle(engine: AsyncEngine, *, idle_seconds: float) -> None:
+def _ping_when_idle(engine: Engine, *, idle_seconds: float) -> None:
     """No ping on every checkout (it costs a round trip per transaction): only a connection
     that sat idle in the pool for `idle_seconds` is pinged. A dead one raises
     DisconnectionError, and the pool (SQLAlchemy's documented custom pessimistic handling)
     throws it away and retries the checkout with a fresh connection."""
-    pool = engine.sync_engine.pool
-    dialect = engine.sync_engine.dialect
+    pool = engine.pool
+    dialect = engine.dialect
 
     def on_checkin(_dbapi: Any, record: Any) -> None:
         if record is not None:
@@ -126,7 +139,8 @@ class SessionFactory(async_sessionmaker[AsyncSession]):
         self.engine = engine
         self.turns = WriterTurns(engine)
         # the one group-commit writer of this database (app/store/group_commit.py)
-        self.writer = GroupCommit(engine, turn=self.turns)
+        handoff = make_writer_thread(engine)
+        self.writer = GroupCommit(engine, turn=self.turns, handoff=handoff)
         self.session_class: type[Session] = type("FactorySession", (Session,), {})
         super().__init__(
             engine,

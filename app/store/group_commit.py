@@ -30,6 +30,8 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.store.writer_thread import WriterThread
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 BatchWrite = Callable[[Connection, Sequence[Item]], list[Result]]
@@ -58,8 +60,10 @@ class GroupCommit:
         max_batch: int = MAX_BATCH,
         linger: float = LINGER_SECONDS,
         turn: Callable[[], AbstractAsyncContextManager[object]] = nullcontext,
+        handoff: WriterThread | None = None,
     ) -> None:
         self.engine = engine
+        self.handoff = handoff  # (a batch in one hand-off to a thread: writer_thread.py)
         self.turn = turn  # (SQLite: the process's writers take turns, see store/engine.py)
         self.max_batch = max_batch
         self.linger = linger
@@ -83,6 +87,8 @@ class GroupCommit:
             self._worker.cancel()
             await asyncio.gather(self._worker, return_exceptions=True)
         self._queue, self._worker = None, None
+        if self.handoff is not None:
+            await self.handoff.close()
 
     def _ensure_worker(self) -> asyncio.Queue[_Job]:
         if self._queue is None or self._worker is None or self._worker.done():
@@ -106,8 +112,8 @@ class GroupCommit:
 
     async def _commit(self, batch: list[_Job]) -> None:
         try:
-            async with self.turn(), self.engine.begin() as conn:
-                results = await conn.run_sync(write_all, batch)
+            async with self.turn():
+                results = await self._write_all(batch)
         except Exception as error:
             if len(batch) == 1:
                 _fail(batch[0].done, error)
@@ -122,6 +128,12 @@ class GroupCommit:
         for job, result in zip(batch, results, strict=True):
             if not job.done.done():  # (done: its caller was cancelled)
                 job.done.set_result(result)
+
+    async def _write_all(self, batch: list[_Job]) -> list[Any]:
+        if self.handoff is not None:
+            return await self.handoff.run(write_all, batch)
+        async with self.engine.begin() as conn:
+            return await conn.run_sync(write_all, batch)
 
 
 def write_all(conn: Connection, batch: Sequence[_Job]) -> list[Any]:

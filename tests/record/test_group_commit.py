@@ -4,18 +4,27 @@ and promise nothing that did not commit (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.clock import FakeClock
 from app.record.batch import Pending, append_all
 from app.record.verify import verify_incident
-from app.store.engine import SessionFactory
+from app.store.engine import SessionFactory, make_writer_thread
 from app.store.group_commit import GroupCommit
+from app.store.writer_thread import writer_url
 from tests.record.helpers import content, draft_of, message, new_incident, rows
+
+
+def writer_of(db: SessionFactory) -> GroupCommit:
+    """A writer made as the app makes its own: on a SQLite file, batches run on its thread."""
+    return GroupCommit(db.engine, turn=db.turns, handoff=make_writer_thread(db.engine))
 
 
 def pending(incident_id: int, ts: str, text_: str, clock: FakeClock) -> Pending:
@@ -26,7 +35,7 @@ async def test_a_burst_shares_a_few_commits_and_keeps_the_order_it_was_sent_in(
     db: SessionFactory, clock: FakeClock
 ) -> None:
     incident = await new_incident(db, clock)
-    writer = GroupCommit(db.engine)
+    writer = writer_of(db)
     items = [
         pending(incident.id or 0, f"1700000000.{n:06d}", f"line {n}", clock) for n in range(200)
     ]
@@ -44,7 +53,7 @@ async def test_duplicates_in_a_batch_and_across_batches_are_stored_once(
     db: SessionFactory, clock: FakeClock
 ) -> None:
     incident = await new_incident(db, clock)
-    writer = GroupCommit(db.engine)
+    writer = writer_of(db)
     once = pending(incident.id or 0, "1700000000.000001", "said once", clock)
     first = await asyncio.gather(writer.submit(append_all, once), writer.submit(append_all, once))
     again = await writer.submit(append_all, once)  # Slack's retry, a later batch
@@ -59,7 +68,7 @@ async def test_two_incidents_in_one_batch_each_keep_their_own_chain(
 ) -> None:
     one = await new_incident(db, clock, channel="C0ONE")
     two = await new_incident(db, clock, channel="C0TWO")
-    writer = GroupCommit(db.engine)
+    writer = writer_of(db)
     items = [
         pending((one if n % 2 else two).id or 0, f"1700000000.{n:06d}", f"n{n}", clock)
         for n in range(40)
@@ -75,7 +84,7 @@ async def test_a_refused_write_reaches_its_caller_and_nothing_is_half_stored(
     db: SessionFactory, clock: FakeClock
 ) -> None:
     incident = await new_incident(db, clock)
-    writer = GroupCommit(db.engine)
+    writer = writer_of(db)
     await refuse_record_writes(db, True)
     items = [pending(incident.id or 0, f"1700000000.{n:06d}", f"n{n}", clock) for n in range(5)]
     outcomes = await asyncio.gather(
@@ -91,7 +100,7 @@ async def test_a_refused_write_reaches_its_caller_and_nothing_is_half_stored(
 
 async def test_one_bad_item_fails_alone(db: SessionFactory, clock: FakeClock) -> None:
     incident = await new_incident(db, clock)
-    writer = GroupCommit(db.engine)
+    writer = writer_of(db)
     good = [pending(incident.id or 0, f"1700000000.{n:06d}", f"n{n}", clock) for n in range(3)]
     bad = pending(987654, "1700000001.000000", "no such incident", clock)  # foreign key refuses
     outcomes = await asyncio.gather(
@@ -142,7 +151,7 @@ pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableException
 async def test_a_cancelled_callers_write_still_lands(db: SessionFactory, clock: FakeClock) -> None:
     """Slack hanging up (the request task is cancelled) does not take the write with it."""
     incident = await new_incident(db, clock)
-    writer = GroupCommit(db.engine)
+    writer = writer_of(db)
     caller = asyncio.ensure_future(
         writer.submit(append_all, pending(incident.id or 0, "1700000000.000001", "kept", clock))
     )
@@ -150,3 +159,33 @@ async def test_a_cancelled_callers_write_still_lands(db: SessionFactory, clock: 
     caller.cancel()
     await writer.close()  # everything submitted is committed first
     assert [content(row)["message"]["text"] for row in await said(db, incident.id or 0)] == ["kept"]
+
+
+async def test_a_sqlite_files_batch_commits_in_one_hand_off_to_the_writers_thread(
+    db: SessionFactory, clock: FakeClock
+) -> None:
+    incident = await new_incident(db, clock)
+    writer = writer_of(db)
+    threads: list[str] = []
+
+    def where(_conn: Any, items: Sequence[int]) -> list[int]:
+        threads.append(threading.current_thread().name)
+        return list(items)
+
+    await asyncio.gather(*(writer.submit(where, n) for n in range(3)))
+    await writer.submit(append_all, pending(incident.id or 0, "1700000000.000001", "x", clock))
+    expected = "db-writer" if db.engine.dialect.name == "sqlite" else "MainThread"
+    assert threads and all(name.startswith(expected) for name in threads)
+    await writer.close()
+    # closed, it opens again for a later batch (the app closes its writer only at stop)
+    await writer.submit(append_all, pending(incident.id or 0, "1700000000.000002", "y", clock))
+    assert len(await said(db, incident.id or 0)) == 2
+    await writer.close()
+
+
+def test_only_a_sqlite_file_gets_a_writer_thread() -> None:
+    assert writer_url(make_url("sqlite+aiosqlite:///:memory:")) is None
+    assert writer_url(make_url("sqlite+aiosqlite://")) is None
+    assert writer_url(make_url("postgresql+asyncpg://u@h/d")) is None
+    file = writer_url(make_url("sqlite+aiosqlite:////tmp/x.db"))
+    assert file is not None and file.drivername == "sqlite+pysqlite"

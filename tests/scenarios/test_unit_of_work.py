@@ -51,7 +51,7 @@ async def approve(harness: Harness, user: str, action: Action, role: Role) -> Tr
     """Click Approve on the war-room card and count what the click did, until the bot is idle."""
     copy = await copy_for(harness, action.id or 0)
     block = f"{ids.CARD_DECIDE}{role.value}"
-    with counting(harness.room.engine) as seen:
+    with counting(harness.room.deps.db) as seen:
         response = await harness.driver.click(
             user, ids.APPROVE, block_id=block, channel_id=copy.channel_id, message_ts=copy.ts
         )

@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import product
 from typing import Any
 
 from sqlalchemy import Connection, event
-from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.store.engine import SessionFactory
 
 WRITES = ("insert", "update", "delete")
 REPLAY_GUARD = "slack_request_seen"
@@ -78,10 +80,14 @@ class Transactions:
 
 
 @contextmanager
-def counting(engine: AsyncEngine) -> Iterator[Transactions]:
-    """Keep every transaction that begins and ends on `engine` inside the block."""
+def counting(db: SessionFactory) -> Iterator[Transactions]:
+    """Keep every transaction that begins and ends on `db`'s engine inside the block, and on
+    its group-commit writer's own (a SQLite file's batches commit on a thread: store/
+    writer_thread.py)."""
     seen = Transactions()
-    sync = engine.sync_engine
+    engines = [db.engine.sync_engine]
+    if db.writer.handoff is not None:
+        engines.append(db.writer.handoff.engine)
 
     def on_begin(conn: Connection) -> None:
         seen._open[id(conn)] = Transaction()
@@ -102,10 +108,10 @@ def counting(engine: AsyncEngine) -> Iterator[Transactions]:
         ("commit", on_end),
         ("rollback", on_end),
     ]
-    for name, hook in hooks:
-        event.listen(sync, name, hook)
+    for engine, (name, hook) in product(engines, hooks):
+        event.listen(engine, name, hook)
     try:
         yield seen
     finally:
-        for name, hook in hooks:
-            event.remove(sync, name, hook)
+        for engine, (name, hook) in product(engines, hooks):
+            event.remove(engine, name, hook)
