@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 import app.models  # noqa: F401  (every table known, so a retention purge finds all of an incident)
 from app.approvals.policy import load_policy
 from app.clock import Clock, SystemClock
+from app.flows import approval_reminders
 from app.flows.catch_up import JOB_ID as CATCH_UP_JOB
 from app.flows.catch_up import CatchUp, catch_up_seconds
 from app.flows.checkpoints import JOB_ID as CHECKPOINTS_JOB
@@ -43,6 +44,7 @@ from app.flows.reminder_pass import tick as remind_due
 from app.flows.retention import JOB_ID as RETENTION_JOB
 from app.flows.retention import purge_expired
 from app.periodic import PeriodicPass
+from app.playbooks.load import load_playbooks
 from app.record.hook import install_record_hook
 from app.settings import Settings
 from app.slack.ack_after_mark import AfterGate
@@ -88,6 +90,13 @@ class CrisisRoom:
         self.reminders = every(
             seconds, lambda: remind_due(deps), REMINDERS_JOB, REMINDER_PASSES_AT_ONCE
         )
+        # Approval reminders and backup escalations (issue 14; leased like the above).
+        self.approval_reminders = every(
+            seconds,
+            lambda: approval_reminders.tick(deps),
+            approval_reminders.JOB_ID,
+            REMINDER_PASSES_AT_ONCE,
+        )
         self.checkpoints = every(  # record hashes to CRISIS_CHECKPOINT_CHANNEL
             seconds if deps.settings.checkpoint_channel else 0,
             lambda: post_checkpoints(deps),
@@ -129,6 +138,7 @@ class CrisisRoom:
         )
         self.heartbeat.start()
         self.reminders.start()  # its first tick catches up on anything missed while down
+        self.approval_reminders.start()
         self.checkpoints.start()
         self.retention.start()
         self.catch_up.start()
@@ -144,6 +154,7 @@ class CrisisRoom:
         what is past retention, then close gaps in the record (the scheduler runs each;
         tests call this)."""
         due = await self.reminders.run()
+        await self.approval_reminders.run()
         await self.checkpoints.run()
         await self.retention.run()
         await self.catch_up.run()
@@ -154,6 +165,7 @@ class CrisisRoom:
         self.ready = False
         await self.reminders.stop()
         await self.heartbeat.stop()
+        await self.approval_reminders.stop()
         await self.checkpoints.stop()
         await self.retention.stop()
         await self.catch_up.stop()
@@ -235,6 +247,7 @@ def create_app(
         clock=clock,
         scheduler=scheduler or AsyncIOScheduler(timezone="UTC"),
         policy=load_policy(settings.policy_file),
+        playbooks=load_playbooks(settings.playbook_file),  # every mistake named, one a line
         home=HomeRefresher(publish_tabs),
     )
     deps.on_resolved.append(_final_export)

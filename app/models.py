@@ -1,10 +1,13 @@
 """Every table, imported in one place so metadata and migrations see them all."""
 
 from app.approvals.models import Action, ActionRevision, Approval, CardCopy
+from app.approvals.reminders import ApprovalReminder
 from app.audit.models import AuditEntry
 from app.incidents.hold_models import LegalHold
 from app.incidents.models import Incident
+from app.library.models import LibraryApproval, LibraryCard, LibraryEntry, LibraryVersion
 from app.outbox.models import OutboxRow
+from app.playbooks.models import ChecklistItem
 from app.record.catch_up_models import RecordCatchUp
 from app.record.checkpoints import RecordCheckpoint
 from app.record.models import RecordEntry, RecordFile, RecordHead
@@ -18,10 +21,16 @@ __all__ = [
     "Action",
     "ActionRevision",
     "Approval",
+    "ApprovalReminder",
     "AuditEntry",
     "CardCopy",
+    "ChecklistItem",
     "Incident",
     "LegalHold",
+    "LibraryApproval",
+    "LibraryCard",
+    "LibraryEntry",
+    "LibraryVersion",
     "OutboxRow",
     "PurgeGrant",
     "PurgeLog",

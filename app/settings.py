@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     cadence_sev3_minutes: int = Field(default=120, ge=1, alias="CRISIS_CADENCE_SEV3_MINUTES")
     tick_seconds: float = Field(default=1.0, ge=0, le=60, alias="CRISIS_TICK_SECONDS")
     policy_file: str | None = Field(default=None, alias="CRISIS_POLICY_FILE")
+    # Playbooks per kind of crisis (YAML); empty: the ones shipped in app/playbooks/default.yml.
+    playbook_file: str | None = Field(default=None, alias="CRISIS_PLAYBOOK_FILE")
     record_file_max_bytes: int = Field(
         default=20_000_000, ge=0, alias="CRISIS_RECORD_FILE_MAX_BYTES"
     )
@@ -37,6 +39,8 @@ class Settings(BaseSettings):
     log_content: bool = Field(default=False, alias="CRISIS_LOG_CONTENT")
     checkpoint_every: int = Field(default=100, ge=1, alias="CRISIS_CHECKPOINT_EVERY")
     checkpoint_channel: str | None = Field(default=None, alias="CRISIS_CHECKPOINT_CHANNEL")
+    # Where the statement library's approval cards are posted too (besides approvers' DMs).
+    library_channel: str | None = Field(default=None, alias="CRISIS_LIBRARY_CHANNEL")
     # None keeps every record forever; else resolved incidents are purged this many days on.
     retention_days: int | None = Field(default=None, ge=1, alias="CRISIS_RETENTION_DAYS")
 
@@ -86,7 +90,7 @@ class Settings(BaseSettings):
             raise ValueError(f"must be comma-separated Slack user ids (U…); got {', '.join(bad)}")
         return ids
 
-    @field_validator("crisis_stakeholder_channel", "checkpoint_channel")
+    @field_validator("crisis_stakeholder_channel", "checkpoint_channel", "library_channel")
     @classmethod
     def _stakeholder_channel(cls, value: str | None) -> str | None:
         if not value:

@@ -24,7 +24,7 @@ from _loader import (
     open_war_room,
     quiet,
 )
-from _procs import SIGNING_SECRET, App, start_bot, until_idle
+from _procs import SIGNING_SECRET, App, machine_busy, start_bot, until_idle
 
 from app.record.verify import Report
 from app.slackdouble import SlackDouble, SlackDriver
@@ -41,6 +41,12 @@ class Round:
     cpu: float
     acks: list[float]
     unwritten: int = 0  # acked but not yet in the record when the last ack arrived
+    machine: float = 0.0  # CPU seconds of the whole machine (loader, app, database server)
+
+    @property
+    def cores(self) -> float:
+        """How many cores the machine kept busy on average during the round."""
+        return self.machine / self.seconds
 
     @property
     def rate(self) -> float:
@@ -111,20 +117,21 @@ def signed(side: Side, app: App, events: list[dict[str, Any]], tag: str) -> list
 async def bot_round(side: Side, events: list[dict[str, Any]], tag: str, in_flight: int) -> Round:
     requests = signed(side, side.bot, events, tag)
     before = await side.store.stored(side.incident_id)
-    cpu = side.bot.cpu()
+    cpu, machine = side.bot.cpu(), machine_busy()
     result = await burst(side.bot.events_url, requests, in_flight)
     written = await side.store.stored(side.incident_id) - before
     await side.store.until_stored(side.incident_id, before + len(events))
     seconds = time.perf_counter() - result.started
-    used = side.bot.cpu() - cpu
-    return Round(len(events), seconds, used, result.acks, len(events) - written)
+    used, busy = side.bot.cpu() - cpu, machine_busy() - machine
+    return Round(len(events), seconds, used, result.acks, len(events) - written, busy)
 
 
 async def bare_round(side: Side, events: list[dict[str, Any]], tag: str, in_flight: int) -> Round:
     requests = signed(side, side.bare, events, tag)
-    cpu = side.bare.cpu()
+    cpu, machine = side.bare.cpu(), machine_busy()
     result = await burst(side.bare.events_url, requests, in_flight)
-    return Round(len(events), result.seconds, side.bare.cpu() - cpu, result.acks)
+    used, busy = side.bare.cpu() - cpu, machine_busy() - machine
+    return Round(len(events), result.seconds, used, result.acks, 0, busy)
 
 
 @dataclass

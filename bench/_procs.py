@@ -60,6 +60,15 @@ class App:
                 await self.process.wait()
 
 
+def machine_busy() -> float:
+    """CPU seconds the whole machine has been busy (every core, every process), from
+    /proc/stat: what the loader, the app and a database server used together."""
+    with open("/proc/stat", encoding="ascii") as handle:
+        fields = [int(field) for field in handle.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return (sum(fields[:8]) - idle) / TICKS
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

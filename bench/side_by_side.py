@@ -82,6 +82,10 @@ def show_ingest(check: Checks, backend: str, run: Ingest) -> None:
     met = f"bot <= 0.45 ms: {verdict(cpu_a <= 0.45)}"
     ratio = statistics.median(a.cpu_ms / b.cpu_ms for a, b in run.rounds)
     row("CPU per event", f"{cpu_a:.3f} ms", f"{cpu_b:.3f} ms", f"{ratio:.2f}x", met)
+    cores_a = statistics.median(a.cores for a, _ in run.rounds)
+    cores_b = statistics.median(b.cores for _, b in run.rounds)
+    row("machine busy", f"{cores_a:.2f} cores", f"{cores_b:.2f} cores", f"of {os.cpu_count()}")
+    print("  (loader, app and database server together, from /proc/stat)")
     acks_a = [ms for a, _ in run.rounds for ms in a.acks]
     acks_b = [ms for _, b in run.rounds for ms in b.acks]
     p50_a, p50_b = statistics.median(acks_a), statistics.median(acks_b)

@@ -14,12 +14,22 @@ from app.roles.models import Role
 
 
 @dataclass(frozen=True)
+class LibraryUse:
+    """A proposal made from the statement library: used unchanged, it needs only the lead."""
+
+    version_id: int
+    unchanged: bool
+    origin: str  # the facts the card shows, as JSON (app/library/origin.py)
+
+
+@dataclass(frozen=True)
 class ProposeForm:
     incident_id: int
     title: str
     details: str
     category: Category
     owner: str | None
+    library: LibraryUse | None = None
 
 
 @dataclass(frozen=True)

@@ -120,7 +120,13 @@ async def record_decision(
         update(Approval)
         .where(col(Approval.id) == mine.id, col(Approval.revision) == action.revision)
         .where(col(Approval.state) == DecisionState.PENDING.value)
-        .values(state=decision.result.value, decided_by=by, decided_at=at, reason=reason)
+        .values(
+            state=decision.result.value,
+            decided_by=by,
+            decided_at=at,
+            reason=reason,
+            next_reminder_at=None,  # decided: no reminder is owed any more
+        )
         .execution_options(synchronize_session=False)
     )
     approvals = await current_approvals(session, action)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.approvals.policy import Category
@@ -108,6 +108,11 @@ class Action(EnumFields, SQLModel, table=True):
     done_by: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
     done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     done_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Proposed from the statement library: which version, used unchanged or not, and the facts
+    # the card shows (app/library/origin.py, as JSON).
+    library_version_id: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    library_unchanged: bool | None = Field(default=None, sa_column=Column(Boolean, nullable=True))
+    library_origin: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
     @property
     def ref(self) -> str:
@@ -151,6 +156,13 @@ class Approval(EnumFields, SQLModel, table=True):
         default=None, sa_column=Column(UTCDateTime(), nullable=True)
     )
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Its response time (the policy's, for the category and severity when it was asked), and
+    # when the approval reminder pass must next look at it (the response time, then twice it,
+    # then NULL): indexed so a tick reads only what is due (app/approvals/reminders_schedule.py).
+    due_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    next_reminder_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True)
+    )
 
 
 class CardCopy(EnumFields, SQLModel, table=True):

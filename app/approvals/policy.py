@@ -6,7 +6,9 @@ The YAML file named by CRISIS_POLICY_FILE may override, per category:
 - `wording_guard`: `true` to screen the draft for admissions of fault;
 - `self_approval`: `true` to let the author of an action (its proposer, or whoever revised it)
   decide on it for a role they hold. Off by default for every category: the four-eyes rule
-  means someone else must approve, request changes on or reject what you wrote.
+  means someone else must approve, request changes on or reject what you wrote;
+- `response_time`: per severity, how long an approval may wait before its approvers are
+  reminded (twice that: the role's backup is asked), e.g. `{SEV1: 30m}` (see deadlines.py).
 
 and, at the top level, `fault_phrases`: the phrases the wording guard looks for.
 """
@@ -14,14 +16,21 @@ and, at the top level, `fault_phrases`: the phrases the wording guard looks for.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from app.approvals.deadlines import (
+    DEFAULT_RESPONSE_TIMES,
+    ResponseTimeInvalid,
+    response_times_from,
+)
 from app.errors import CrisisError
+from app.incidents.models import Severity
 from app.roles.models import ROLE_NAMES, Role
 
 
@@ -68,7 +77,7 @@ DEFAULT_FAULT_PHRASES: tuple[str, ...] = (
 )
 
 CATEGORY_NAMES = ", ".join(category.value for category in Category)
-CATEGORY_KEYS = ("approvers", "wording_guard", "self_approval")
+CATEGORY_KEYS = ("approvers", "wording_guard", "self_approval", "response_time")
 
 
 class PolicyError(CrisisError):
@@ -81,6 +90,13 @@ class ApprovalPolicy:
     guarded: frozenset[Category]
     fault_phrases: tuple[str, ...]
     self_approved: frozenset[Category] = frozenset()
+    response_times: Mapping[tuple[str, Severity], timedelta] = field(
+        default_factory=lambda: DEFAULT_RESPONSE_TIMES
+    )
+
+    def response_time(self, category: Category, severity: Severity) -> timedelta:
+        """How long an approval of `category` in an incident of `severity` may wait."""
+        return self.response_times[(Category(category).value, Severity(severity))]
 
     def required_roles(self, category: Category) -> tuple[Role, ...]:
         return self.approvers[Category(category)]
@@ -121,7 +137,7 @@ def load_policy(path: str | Path | None) -> ApprovalPolicy:
         raise PolicyError(f"{name}: not valid YAML ({_yaml_problem(error)})") from None
     try:
         return _policy_from(data)
-    except _Invalid as invalid:
+    except (_Invalid, ResponseTimeInvalid) as invalid:
         raise PolicyError(f"{name}: {invalid}") from None
 
 
@@ -157,6 +173,7 @@ def _policy_from(data: Any) -> ApprovalPolicy:
     approvers = dict(DEFAULT_APPROVERS)
     guarded = set(DEFAULT_GUARDED)
     self_approved: set[Category] = set()
+    times = dict(DEFAULT_RESPONSE_TIMES)
     categories = top.get("categories") or {}
     if not isinstance(categories, dict):
         raise _Invalid("categories", f"expected a mapping of category names ({CATEGORY_NAMES})")
@@ -168,10 +185,13 @@ def _policy_from(data: Any) -> ApprovalPolicy:
             approvers[category] = _roles(fields["approvers"], f"{where}.approvers")
         _switch(fields, "wording_guard", where, category, guarded)
         _switch(fields, "self_approval", where, category, self_approved)
+        if "response_time" in fields:
+            response_times_from(fields["response_time"], f"{where}.response_time", category, times)
     phrases = DEFAULT_FAULT_PHRASES
     if "fault_phrases" in top:
         phrases = _phrases(top["fault_phrases"])
-    return ApprovalPolicy(approvers, frozenset(guarded), phrases, frozenset(self_approved))
+    chosen = frozenset(self_approved)
+    return ApprovalPolicy(approvers, frozenset(guarded), phrases, chosen, times)
 
 
 def _switch(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 
 from app.approvals.models import (
     DETAILS_MAX,
@@ -110,3 +110,8 @@ def check_finishable(action: Action, *, by: str, by_roles: Set[Role]) -> None:
     if by != action.owner and Role.LEAD not in by_roles:
         who = "its owner or an incident lead" if action.owner else "an incident lead"
         raise NotAuthorized(f"Only {who} can mark {action.ref} done.")
+
+
+def held_by(holders: Mapping[Role, Sequence[str]], user_id: str) -> set[Role]:
+    """The roles `user_id` holds."""
+    return {role for role, users in holders.items() if user_id in users}

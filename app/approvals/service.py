@@ -13,11 +13,12 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.approvals import gates, locking, rules
+from app.approvals.asking import ask
 from app.approvals.errors import AlreadyDecided
+from app.approvals.forms import LibraryUse
 from app.approvals.guard import find_fault_phrases
 from app.approvals.models import (
     Action,
-    ActionRevision,
     ActionState,
     Approval,
     Decision,
@@ -36,12 +37,10 @@ from app.approvals.queries import (
     list_actions,
     pending_for_roles,
 )
-from app.approvals.wording import (
-    not_pending,
-    stale_revision,
-)
+from app.approvals.reminders import asked_as_backup
+from app.approvals.revising import mark_done, revise
 from app.audit.service import audit
-from app.errors import BadCommand, NotFound
+from app.errors import NotFound
 from app.incidents.models import Incident
 from app.roles.models import Role
 from app.roles.service import holders as role_holders
@@ -58,7 +57,6 @@ __all__ = [
     "current_approvals",
     "decide",
     "get",
-    "held_by",
     "history",
     "list_actions",
     "mark_done",
@@ -89,13 +87,17 @@ async def propose(
     owner: str | None,
     at: datetime,
     policy: ApprovalPolicy,
+    library: LibraryUse | None = None,
 ) -> Action:
-    """A new pending action with one pending approval per role the policy requires."""
+    """A new pending action with one pending approval per role the policy requires (only the
+    lead's, for a library statement used unchanged: its words were approved in peacetime)."""
     title, details = rules.checked_wording(title, details)
-    if await session.get(Incident, incident_id) is None:
+    incident = await session.get(Incident, incident_id)
+    if incident is None:
         raise NotFound(f"There is no incident INC-{incident_id}.")
     category = Category(category)
-    roles = policy.required_roles(category)
+    fast = library is not None and library.unchanged
+    roles = (Role.LEAD,) if fast else policy.required_roles(category)
     action = Action(
         incident_id=incident_id,
         title=title,
@@ -106,9 +108,14 @@ async def propose(
         created_at=at,
         updated_at=at,
     )
+    if library is not None:
+        action.library_version_id = library.version_id
+        action.library_unchanged = library.unchanged
+        action.library_origin = library.origin
     session.add(action)
     await session.flush()
-    _ask(session, action, roles, by=proposer, at=at)
+    respond = policy.response_time(category, incident.severity)
+    ask(session, action, roles, by=proposer, at=at, respond=respond)
     flagged = find_fault_phrases(f"{title}\n{details}", policy.fault_phrases)
     audit(
         session,
@@ -124,6 +131,8 @@ async def propose(
         required_roles=[role.value for role in roles],
         wording_guard=policy.is_guarded(category),
         fault_phrases=sorted({match.phrase for match in flagged}),
+        library_version_id=action.library_version_id,
+        library_unchanged=action.library_unchanged,
     )
     await session.flush()
     return action
@@ -154,8 +163,8 @@ async def decide(
     action = await locking.lock_action_in(session, action_id, rooms=rooms)
     await gates.lock_open_for(session, action, doing=f"{decision.verb} {action.ref}")
     holders = {} if by_roles is not None else await role_holders(session)
-    if by_roles is None:
-        by_roles = held_by(holders, by)
+    if by_roles is None:  # a backup decides for the roles they were asked for
+        by_roles = rules.held_by(holders, by) | await asked_as_backup(session, action_id, by)
     mine = await locking.check_decidable(
         session,
         action,
@@ -188,112 +197,3 @@ async def decide(
     await session.flush()
     changed = outcome != ActionState.PENDING
     return DecisionResult(action, mine, outcome_changed=changed, holders=holders)
-
-
-def held_by(holders: Mapping[Role, Sequence[str]], user_id: str) -> set[Role]:
-    """The roles `user_id` holds."""
-    return {role for role, users in holders.items() if user_id in users}
-
-
-async def revise(
-    session: AsyncSession,
-    *,
-    action_id: int,
-    title: str,
-    details: str,
-    by: str,
-    at: datetime,
-    expected_revision: int | None = None,
-) -> Action:
-    """New wording: a new revision whose approvals all start again as pending.
-
-    Allowed while the action is pending (the proposer fixes a typo before the outcome; any
-    approvals already given are reset, since they approved other words) or after changes were
-    requested. Only the proposer or the owner may revise.
-    """
-    title, details = rules.checked_wording(title, details)
-    action = await locking.lock_action(session, action_id)
-    await gates.lock_open_for(session, action, doing=f"revise {action.ref}")
-    rules.check_revisable(action, by=by)
-    if expected_revision is not None and expected_revision != action.revision:
-        raise stale_revision(action, expected_revision)
-    if (title, details) == (action.title, action.details):
-        raise BadCommand(f"Nothing changed: edit the title or the wording to revise {action.ref}.")
-    roles = [approval.role for approval in await current_approvals(session, action)]
-    old_title, old_details = action.title, action.details
-    action.revision += 1
-    action.title, action.details = title, details
-    action.state, action.updated_at = ActionState.PENDING, at
-    session.add(action)
-    _ask(session, action, roles, by=by, at=at)
-    audit(
-        session,
-        at=at,
-        actor=by,
-        action="action.revise",
-        incident_id=action.incident_id,
-        action_id=action.id,
-        revision=action.revision,
-        old_title=old_title,
-        old_details=old_details,
-        title=title,
-        details=details,
-    )
-    await session.flush()
-    return action
-
-
-async def mark_done(
-    session: AsyncSession,
-    *,
-    action_id: int,
-    by: str,
-    by_roles: Set[Role] | None = None,
-    note: str | None,
-    at: datetime,
-) -> Action:
-    """Record that an approved action was carried out; only its owner or a lead may say so
-    (without `by_roles`, the roles `by` holds are read here, after the locks)."""
-    note = rules.checked_note(note)
-    action = await locking.lock_action(session, action_id)
-    await gates.lock_open_for(session, action, doing=f"mark {action.ref} done")
-    if action.state == ActionState.DONE:
-        raise not_pending(action, [])
-    if by_roles is None:
-        by_roles = held_by(await role_holders(session), by)
-    rules.check_finishable(action, by=by, by_roles=by_roles)
-    action.state, action.updated_at = ActionState.DONE, at
-    action.done_by, action.done_at, action.done_note = by, at, note
-    session.add(action)
-    audit(
-        session,
-        at=at,
-        actor=by,
-        action="action.done",
-        incident_id=action.incident_id,
-        action_id=action.id,
-        revision=action.revision,
-        note=note,
-    )
-    await session.flush()
-    return action
-
-
-def _ask(
-    session: AsyncSession, action: Action, roles: Sequence[Role], *, by: str, at: datetime
-) -> None:
-    """Keep the action's current wording as a revision and ask each role to decide on it."""
-    assert action.id is not None
-    session.add(
-        ActionRevision(
-            action_id=action.id,
-            revision=action.revision,
-            title=action.title,
-            details=action.details,
-            by=by,
-            at=at,
-        )
-    )
-    session.add_all(
-        Approval(action_id=action.id, revision=action.revision, role=role) for role in roles
-    )

@@ -17,8 +17,9 @@ from app.approvals import gates, queries, rules, service
 from app.approvals.errors import AlreadyDecided
 from app.approvals.forms import DecisionValue, DoneForm, ProposeForm, ReasonForm, ReviseForm
 from app.approvals.models import Action, ActionState, Approval, Decision, DecisionState
+from app.approvals.reminders import asked_as_backup
 from app.approvals.wording import already_decided, not_pending, stale_revision
-from app.flows import cards
+from app.flows import cards, playbook_ticks
 from app.flows.access import rooms_of
 from app.flows.action_access import ensure_action_visible
 from app.flows.deps import Deps
@@ -61,6 +62,7 @@ async def propose(deps: Deps, form: ProposeForm, *, by: str) -> Action:
             owner=form.owner,
             at=deps.clock.now(),
             policy=deps.policy,
+            library=form.library,
         )
         assert action.id is not None
         changed = await _read_after(deps, session, action.id, action.incident_id)
@@ -74,7 +76,8 @@ async def check_decision(deps: Deps, value: DecisionValue, decision: Decision, b
     await ensure_action_visible(deps, value.action_id, by)
     try:
         async with deps.db() as session:
-            by_roles = service.held_by(await roles.holders(session), by)
+            by_roles = rules.held_by(await roles.holders(session), by)
+            by_roles |= await asked_as_backup(session, value.action_id, by)
             action = await queries.require(session, value.action_id)
             approvals = await queries.current_approvals(session, action)
             await gates.ensure_open_for(session, action, doing=f"{decision.verb} {action.ref}")
@@ -156,6 +159,7 @@ async def _record_decision(
         )
         if not result.outcome_changed:
             return Changed(shown)
+        await playbook_ticks.after_decision(session, result.action, by=by, at=deps.clock.now())
         brief = await brief_facts(session, result.action.incident_id, holders=result.holders)
     return Changed(shown, brief, settled=True)
 
@@ -202,6 +206,7 @@ async def revise(deps: Deps, form: ReviseForm, *, by: str) -> None:
                 by=by,
                 at=deps.clock.now(),
                 expected_revision=form.revision,
+                policy=deps.policy,
             )
             old, new = (await queries.history(session, form.action_id))[-2:]
             changed = await _read_after(deps, session, form.action_id, action.incident_id)
@@ -223,7 +228,7 @@ async def revise(deps: Deps, form: ReviseForm, *, by: str) -> None:
 async def check_finisher(deps: Deps, action_id: int, by: str) -> Action:
     await ensure_action_visible(deps, action_id, by)
     async with deps.db() as session:
-        by_roles = service.held_by(await roles.holders(session), by)
+        by_roles = rules.held_by(await roles.holders(session), by)
         action = await queries.require(session, action_id)
         await gates.ensure_open_for(session, action, doing=f"mark {action.ref} done")
     rules.check_finishable(action, by=by, by_roles=by_roles)

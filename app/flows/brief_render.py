@@ -10,6 +10,7 @@ from app.approvals import queries as action_queries
 from app.incidents import closure, hold
 from app.incidents import service as incidents
 from app.incidents.models import Incident
+from app.playbooks import checklist
 from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.blocks.brief import BriefFacts
@@ -36,7 +37,10 @@ async def read_brief(
     counts = await action_queries.counts(session, incident.id or 0)
     holders = holders or await roles.holders(session)
     held = await hold.current(session, incident.id or 0)
-    return BriefFacts(incident=incident, holders=holders, action_counts=counts, legal_hold=held)
+    items = await checklist.items(session, incident.id or 0)
+    return BriefFacts(
+        incident=incident, holders=holders, action_counts=counts, legal_hold=held, checklist=items
+    )
 
 
 async def editable(session: AsyncSession, incident_id: int) -> Incident | None:

@@ -112,6 +112,14 @@ async def add_dm_copy(deps: Deps, shown: Rendered, user_id: str) -> Rendered:
     return await _remember(deps, shown, [(*copy, CopyKind.DM)])
 
 
+async def remember_dm_copy(deps: Deps, shown: Rendered, channel_id: str, ts: str) -> Rendered:
+    """A DM copy posted elsewhere (a backup asked: app/flows/approval_reminders.py), unless it
+    is remembered already; call `settle` after it."""
+    if any(copy.channel_id == channel_id and copy.ts == ts for copy in shown.copies):
+        return shown
+    return await _remember(deps, shown, [(channel_id, ts, CopyKind.DM)])
+
+
 async def _remember(
     deps: Deps, shown: Rendered, posted: Iterable[tuple[str, str, CopyKind]]
 ) -> Rendered:

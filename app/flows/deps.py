@@ -16,6 +16,8 @@ from app.clock import Clock
 from app.flows.home_refresher import HomeRefresher
 from app.flows.outbox_runner import OutboxRunner
 from app.locks import KeyedLocks
+from app.playbooks.book import Playbooks
+from app.playbooks.load import load_playbooks
 from app.record.gaps import GapMarks
 from app.settings import Settings
 from app.slack.gateway import SlackGateway
@@ -87,6 +89,8 @@ class Deps:
     clock: Clock
     scheduler: AsyncIOScheduler
     policy: ApprovalPolicy
+    # Playbooks per kind of crisis (create_app loads CRISIS_PLAYBOOK_FILE; else the defaults).
+    playbooks: Playbooks = field(default_factory=lambda: load_playbooks(None))
     card_locks: KeyedLocks = field(default_factory=KeyedLocks)
     # Run after an incident is resolved, with (deps, incident_id, resolved_by): the final export.
     on_resolved: list[ResolvedHook] = field(default_factory=list)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.errors import NotAnIncidentChannel
-from app.flows import outbox_render, outbox_worker
+from app.flows import outbox_render, outbox_worker, playbook_open
 from app.flows.access import viewer
 from app.flows.brief_render import editable, read_brief, topic_for
 from app.flows.deps import Deps
@@ -37,6 +37,8 @@ class OpenRequest:
     kind: Kind = Kind.CRISIS
     summary: str = ""
     invitees: tuple[str, ...] = ()
+    crisis_kind: str | None = None  # a playbook's kind; None: the first one
+    cadence_minutes: int | None = None  # None: the playbook's, else the severity's
 
 
 @dataclass
@@ -55,29 +57,35 @@ async def open_incident(deps: Deps, request: OpenRequest) -> OpenOutcome:
     incident is stored nothing Slack does stops the opener from being told its number: a brief
     or topic Slack refused is retried by the outbox, and the answer says so."""
     now = deps.clock.now()
+    plan = await playbook_open.plan(
+        deps, crisis_kind=request.crisis_kind, severity=request.severity
+    )
     channel = await deps.slack.create_private_channel(
         lambda attempt: channel_name(now.date(), request.title, attempt=attempt),
         adoptable=lambda channel_id: _unrecorded(deps, channel_id),
     )
-    incident, holders = await _store(deps, request, channel)
-    people = [request.opened_by, *roles.everyone(holders), *request.invitees]
+    incident, holders, proposed = await _store(deps, request, channel, plan)
+    people = [request.opened_by, *roles.everyone(holders), *request.invitees, *plan.invitees]
     people = [p for p in dict.fromkeys(people) if p != deps.slack.bot_user_id]
     failures = await deps.slack.invite_everyone(channel.id, people)
-    outcome = OpenOutcome(incident, channel, people, failures)
+    outcome = OpenOutcome(incident, channel, people, failures, list(plan.warnings))
     for kind in (OutboxKind.TOPIC, OutboxKind.BRIEF):
         await outbox_worker.kick(deps, kind, subject_id=incident.id or 0)
         await _warn_if_behind(deps, outcome, kind)
     async with deps.db() as session:
         incident.brief_ts = await _brief_ts(session, incident.id or 0)
     outcome.brief_posted = incident.brief_ts is not None
+    # The playbook's cards, once everyone is in.
+    outcome.warnings.extend(await playbook_open.publish(deps, proposed))
     deps.home.touch()
     return outcome
 
 
 async def _store(
-    deps: Deps, request: OpenRequest, channel: CreatedChannel
-) -> tuple[Incident, dict[Role, list[str]]]:
-    """The incident, and its topic and brief wanted (made by the outbox worker)."""
+    deps: Deps, request: OpenRequest, channel: CreatedChannel, plan: playbook_open.PlaybookPlan
+) -> tuple[Incident, dict[Role, list[str]], list[int]]:
+    """The incident with its playbook's checklist and actions, and its topic and brief
+    wanted (made by the outbox worker)."""
     now = deps.clock.now()
     async with deps.db.begin() as session:
         incident = await incidents.create(
@@ -90,14 +98,16 @@ async def _store(
             channel_name=channel.name,
             opened_by=request.opened_by,
             opened_at=now,
-            cadence_seconds=deps.settings.cadence_minutes(request.severity) * 60,
+            cadence_seconds=plan.cadence_seconds(deps, request.severity, request.cadence_minutes),
+            crisis_kind=plan.playbook.key,
         )
         for kind in (OutboxKind.TOPIC, OutboxKind.BRIEF):
             await outbox.add(
                 session, kind, now=now, subject_id=incident.id or 0, channel_id=channel.id
             )
         holders = await roles.holders(session)
-    return incident, holders
+        proposed = await playbook_open.seed(session, deps, incident, plan, holders=holders)
+    return incident, holders, proposed
 
 
 async def _brief_ts(session: AsyncSession, incident_id: int) -> str | None:

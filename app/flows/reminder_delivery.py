@@ -15,6 +15,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block
 
+from app.approvals import reminders_claims as approval_claims
 from app.audit.service import audit
 from app.errors import SlackFailure
 from app.flows.deps import Deps
@@ -141,6 +142,9 @@ async def _mark_sent(
 
 
 async def beat(deps: Deps) -> int:
-    """This process is alive: refresh the heartbeat of every reminder claim it holds."""
+    """This process is alive: refresh the heartbeat of every claim it holds, update nudges'
+    and approval reminders' alike (one transaction, one UPDATE each)."""
+    now = deps.clock.now()
     async with deps.db.begin() as session:
-        return await claims.heartbeat(session, owner=deps.owner, now=deps.clock.now())
+        nudges = await claims.heartbeat(session, owner=deps.owner, now=now)
+        return nudges + await approval_claims.heartbeat(session, owner=deps.owner, now=now)

@@ -51,7 +51,12 @@ async def change_roles(deps: Deps, command: RoleAdd | RoleRemove, *, by: str) ->
     async with deps.db.begin() as session:
         if isinstance(command, RoleAdd):
             changed = await roles.add(
-                session, role=command.role, users=command.users, by=by, at=now
+                session,
+                role=command.role,
+                users=command.users,
+                by=by,
+                at=now,
+                backup=command.backup,
             )
         else:
             changed = await roles.remove(
@@ -59,6 +64,9 @@ async def change_roles(deps: Deps, command: RoleAdd | RoleRemove, *, by: str) ->
             )
         active = await incidents.active(session)
         current = (await roles.holders(session))[command.role]
+        standby = (await roles.backups(session))[command.role]
+    if isinstance(command, RoleAdd) and command.backup:  # asked (and invited) only on a stall
+        return _backup_summary(command, changed, standby)
     if changed:
         await _sync_war_rooms(deps, active, changed if isinstance(command, RoleAdd) else [])
     if isinstance(command, RoleRemove):
@@ -82,6 +90,18 @@ async def _sync_war_rooms(deps: Deps, active: list[Incident], added: list[str]) 
             await refresh_brief(deps, incident.id or 0)
         except SlackFailure:
             logger.warning("could not update war room %s after a role change", incident.ref)
+
+
+def _backup_summary(command: RoleAdd, changed: list[str], standby: list[str]) -> str:
+    role = command.role.value
+    head = f"Added {mentions(changed)} as *{role}* backup." if changed else "Nobody new was added."
+    unchanged = [u for u in command.users if u not in changed]
+    note = f" {mentions(unchanged)} already held it or backed it up." if unchanged else ""
+    ask = (
+        " A backup is asked (and invited to the war room) only when an approval has waited"
+        " twice its response time."
+    )
+    return f"{head}{note}{ask} *{role}* backups: {mentions(standby, empty='nobody')}."
 
 
 def _summary(command: RoleAdd | RoleRemove, changed: list[str], current: list[str]) -> str:

@@ -7,7 +7,7 @@ import logging
 from slack_sdk.models.blocks import Block
 
 from app.errors import NotAuthorized, SlackFailure
-from app.flows import cards, outbox_worker
+from app.flows import cards, outbox_worker, playbook_ticks
 from app.flows.access import ensure_incident_visible, is_admin
 from app.flows.deps import Deps
 from app.flows.incidents import refresh_brief
@@ -58,6 +58,7 @@ async def post_update(deps: Deps, form: UpdateForm, *, by: str) -> StatusUpdate:
         recorded = await service.record_update(
             session, incident_id=form.incident_id, draft=form.draft, by=by, at=deps.clock.now()
         )
+        await playbook_ticks.after_update(session, form.incident_id, by=by, at=deps.clock.now())
     await _publish(deps, recorded)
     if recorded.incident.status == Status.RESOLVED:
         await _after_resolve(deps, recorded.incident, by)

@@ -57,6 +57,8 @@ class Incident(EnumFields, IncidentBase, table=True):
     opened_by: str = Field(sa_column=Column(String(32), nullable=False))
     opened_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     cadence_seconds: int | None = Field(default=None)
+    # The playbook's kind of crisis chosen at open (app/playbooks), e.g. service_failure_viral.
+    crisis_kind: str | None = Field(default=None, sa_column=Column(String(48), nullable=True))
     next_update_due: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime(), nullable=True)
     )

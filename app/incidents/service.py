@@ -29,6 +29,7 @@ async def create(
     opened_by: str,
     opened_at: datetime,
     cadence_seconds: int,
+    crisis_kind: str | None = None,
 ) -> Incident:
     incident = Incident(
         title=title,
@@ -40,6 +41,7 @@ async def create(
         opened_by=opened_by,
         opened_at=opened_at,
         cadence_seconds=cadence_seconds,
+        crisis_kind=crisis_kind,
         next_update_due=opened_at + timedelta(seconds=cadence_seconds),
         next_reminder_at=opened_at + timedelta(seconds=cadence_seconds),
     )
@@ -54,6 +56,7 @@ async def create(
         title=title,
         severity=severity.value,
         kind=kind.value,
+        crisis_kind=crisis_kind,
         channel_id=channel_id,
         channel_name=channel_name,
     )

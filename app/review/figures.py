@@ -25,12 +25,24 @@ class UpdateCounts:
 
 
 @dataclass(frozen=True)
+class StallCounts:
+    """Approvals that reached their response time (stalls), that reached twice it (escalated),
+    backups asked, and decisions a backup made (backups used)."""
+
+    stalls: int = 0
+    escalated: int = 0
+    backups_asked: int = 0
+    backups_used: int = 0
+
+
+@dataclass(frozen=True)
 class ReviewFigures:
     to_first_statement: timedelta | None
     turnaround: list[Turnaround]
     updates: UpdateCounts
     messages: int
     participants: int
+    stalls: StallCounts = StallCounts()
 
 
 @dataclass(frozen=True)

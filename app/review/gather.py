@@ -9,12 +9,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.approvals.models import Action, ActionRevision, Approval, DecisionState
 from app.approvals.policy import Category
+from app.approvals.reminders import backups_asked
 from app.audit.models import AuditEntry
 from app.incidents.models import Incident
 from app.record.models import EntryKind, RecordEntry
 from app.review.figures import (
     Decided,
     ReviewFigures,
+    StallCounts,
     first_statement_after,
     turnaround,
     update_counts,
@@ -41,6 +43,7 @@ async def gather_figures(
         ),
         messages=messages,
         participants=participants,
+        stalls=await stall_counts(session, incident.id),
     )
 
 
@@ -109,6 +112,28 @@ async def _count_escalations(session: AsyncSession, incident_id: int) -> int:
     )
     entries = (await session.exec(query)).all()
     return sum(1 for entry in entries if entry.detail.get("via") == "channel")
+
+
+async def stall_counts(session: AsyncSession, incident_id: int) -> StallCounts:
+    """From the audit trail of approval reminders (app/flows/approval_reminders.py)."""
+    query = select(AuditEntry).where(
+        AuditEntry.incident_id == incident_id,
+        col(AuditEntry.action).in_(["approval.remind", "approval.escalate"]),
+    )
+    entries = (await session.exec(query)).all()
+    reminded = {e.detail.get("approval_id") for e in entries if e.action == "approval.remind"}
+    told = {e.detail.get("approval_id") for e in entries if e.detail.get("via") == "lead"}
+    asked = await backups_asked(session, incident_id)
+    decided = select(Approval).join(Action, col(Action.id) == Approval.action_id)
+    decided = decided.where(
+        Action.incident_id == incident_id, col(Approval.decided_by).is_not(None)
+    )
+    used = sum(
+        1
+        for a in (await session.exec(decided)).all()
+        if (a.action_id, str(a.role), a.decided_by) in asked
+    )
+    return StallCounts(len(reminded | told), len(told), len(asked), used)
 
 
 async def _talk(session: AsyncSession, incident_id: int, bot_user_id: str) -> tuple[int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, Index, String
+from sqlalchemy import Boolean, Column, Index, String, false
 from sqlmodel import Field, SQLModel
 
 from app.store.types import EnumFields, StrEnumType, UTCDateTime
@@ -33,7 +33,8 @@ ROLE_NAMES = ", ".join(role.value for role in Role)
 
 
 class RoleAssignment(EnumFields, SQLModel, table=True):
-    """One person holding one role; removal is recorded, never deleted."""
+    """One person holding one role (or standing by as its backup); removal is recorded, never
+    deleted."""
 
     __tablename__ = "role_assignment"
     __table_args__ = (Index("ix_role_assignment_active", "role", "removed_at"),)
@@ -46,4 +47,10 @@ class RoleAssignment(EnumFields, SQLModel, table=True):
     removed_by: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
     removed_at: datetime | None = Field(
         default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+    # A backup is not asked for approvals at first: only when an approval of the role has
+    # waited twice its response time (app/flows/approval_reminders.py).
+    backup: bool = Field(
+        default=False,
+        sa_column=Column(Boolean, nullable=False, default=False, server_default=false()),
     )

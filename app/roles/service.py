@@ -12,10 +12,11 @@ from app.audit.service import audit
 from app.roles.models import Role, RoleAssignment
 
 
-async def holders(session: AsyncSession) -> dict[Role, list[str]]:
+async def holders(session: AsyncSession, *, backup: bool = False) -> dict[Role, list[str]]:
+    """Who holds each role (with `backup`: who stands by as each role's backup instead)."""
     query = (
         select(RoleAssignment)
-        .where(col(RoleAssignment.removed_at).is_(None))
+        .where(col(RoleAssignment.removed_at).is_(None), col(RoleAssignment.backup).is_(backup))
         .order_by(col(RoleAssignment.id))
     )
     result: dict[Role, list[str]] = {role: [] for role in Role}
@@ -28,16 +29,31 @@ def everyone(by_role: dict[Role, list[str]]) -> list[str]:
     return list(dict.fromkeys(user for users in by_role.values() for user in users))
 
 
+async def backups(session: AsyncSession) -> dict[Role, list[str]]:
+    """Who stands by as each role's backup (asked only when an approval stalls)."""
+    return await holders(session, backup=True)
+
+
 async def add(
-    session: AsyncSession, *, role: Role, users: Sequence[str], by: str, at: datetime
+    session: AsyncSession,
+    *,
+    role: Role,
+    users: Sequence[str],
+    by: str,
+    at: datetime,
+    backup: bool = False,
 ) -> list[str]:
-    """Give `role` to each user who does not hold it yet; returns who was added."""
-    current = (await holders(session))[role]
+    """Give `role` (or its backup's place) to each user who has neither yet; returns who was
+    added."""
+    current = (await holders(session))[role] + (await backups(session))[role]
     added = [user for user in users if user not in current]
     for user in added:
-        session.add(RoleAssignment(role=role, user_id=user, assigned_by=by, assigned_at=at))
+        session.add(
+            RoleAssignment(role=role, user_id=user, assigned_by=by, assigned_at=at, backup=backup)
+        )
     if added:
-        audit(session, at=at, actor=by, action="role.add", role=role.value, users=added)
+        extra = {"backup": True} if backup else {}
+        audit(session, at=at, actor=by, action="role.add", role=role.value, users=added, **extra)
     return added
 
 

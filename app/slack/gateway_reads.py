@@ -57,6 +57,15 @@ class SlackReads(GatewayCore):
         )
         return {str(member) for member in members}
 
+    async def usergroup_members(self, group_id: str) -> list[str]:
+        """The people in a user group (usergroups.users.list), in Slack's order."""
+        response = await self.call(
+            f"read who is in the user group {group_id}",
+            self._client.usergroups_users_list,
+            usergroup=group_id,
+        )
+        return [str(user) for user in response.get("users") or []]
+
     async def private_channels_of(self, user_id: str) -> set[str]:
         """The private channels `user_id` shares with the bot, archived ones included
         (users.conversations, every page): for war rooms, the ones this person is in."""

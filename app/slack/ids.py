@@ -10,6 +10,7 @@ OPEN_INCIDENT_VIEW = "crisis_open_incident"
 OPEN_TITLE = "open_title"
 OPEN_SEVERITY = "open_severity"
 OPEN_KIND = "open_kind"
+OPEN_PLAYBOOK = "open_playbook"  # the kind of crisis: which playbook the war room starts from
 OPEN_SUMMARY = "open_summary"
 OPEN_INVITEES = "open_invitees"
 
@@ -116,3 +117,7 @@ REVIEW_OWNER = "review_owner_"  # + n
 REVIEW_DUE = "review_due_"  # + n
 REVIEW_FIGURES = "review_figures"
 ARCHIVE_CONFIRM = "archive_confirm"
+
+# Approval reminders and escalations (issue 14)
+APPROVAL_REMINDER_TEXT = "approval_reminder_text"
+APPROVAL_BACKUP_TEXT = "approval_backup_text"

@@ -136,6 +136,10 @@ class SlackDouble(WorkspaceState):
         """Deactivate a person's account, as an admin would (users.info shows deleted)."""
         self.ws.users[user_id].deleted = True
 
+    def add_usergroup(self, group_id: str, members: Iterable[str]) -> None:
+        """A user group (subteam) and its members, for usergroups.users.list."""
+        self.ws.usergroups[group_id] = list(members)
+
     def add_channel(
         self,
         name: str,

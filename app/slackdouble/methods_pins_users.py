@@ -1,4 +1,4 @@
-"""auth.test, users.* and pins.* methods."""
+"""auth.test, users.*, usergroups.users.list and pins.* methods."""
 
 from __future__ import annotations
 
@@ -43,6 +43,13 @@ def users_list(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     return {"members": members, "cache_ts": int(time.time()), **page_metadata(next_cursor)}
 
 
+def usergroups_users_list(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
+    members = ws.usergroups.get(text_arg(args, "usergroup"))
+    if members is None:
+        raise SlackError("no_such_subteam")
+    return {"users": list(members)}
+
+
 def pins_add(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     channel = find_channel(ws, args)
     require_member(ws, channel)
@@ -83,6 +90,7 @@ METHODS: dict[str, Handler] = {
     "auth.test": auth_test,
     "users.info": users_info,
     "users.list": users_list,
+    "usergroups.users.list": usergroups_users_list,
     "pins.add": pins_add,
     "pins.remove": pins_remove,
     "pins.list": pins_list,

@@ -235,6 +235,7 @@ class Workspace:
         self.view_owner: dict[str, str] = {}
         self.view_stacks: dict[str, list[str]] = {}
         self.homes: dict[str, str] = {}
+        self.usergroups: dict[str, list[str]] = {}  # subteam id -> its members
         self.triggers: dict[str, Trigger] = {}
         self.ephemerals: list[Ephemeral] = []
         self.timeline: list[Visible] = []

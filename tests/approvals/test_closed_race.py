@@ -9,6 +9,7 @@ import pytest
 
 from app.approvals import service as approvals
 from app.approvals.models import ActionState, Decision
+from app.approvals.policy import DEFAULT_POLICY
 from app.clock import FakeClock
 from app.incidents.rules import IncidentClosed
 from app.roles.models import Role
@@ -76,7 +77,13 @@ async def test_revise_and_done_are_refused_on_a_resolved_incident(
     with pytest.raises(IncidentClosed, match="to revise A-"):
         async with db.begin() as session:
             await approvals.revise(
-                session, action_id=action_id, title="New", details="Words", by=MARIA, at=clock.now()
+                session,
+                action_id=action_id,
+                title="New",
+                details="Words",
+                by=MARIA,
+                at=clock.now(),
+                policy=DEFAULT_POLICY,
             )
     with pytest.raises(IncidentClosed, match="done"):
         async with db.begin() as session:

@@ -96,7 +96,7 @@ def test_a_file_without_phrases_keeps_the_default_phrases(tmp_path: Path) -> Non
         (
             "categories:\n  paid_media: {approver: [legal]}\n",
             'categories.paid_media: unknown key "approver" '
-            "(expected approvers, wording_guard, self_approval)",
+            "(expected approvers, wording_guard, self_approval, response_time)",
         ),
         (
             "categories:\n  paid_media: {wording_guard: maybe}\n",

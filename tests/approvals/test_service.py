@@ -219,6 +219,7 @@ async def revise(
             by=by,
             at=clock.now(),
             expected_revision=expected_revision,
+            policy=DEFAULT_POLICY,
         )
 
 

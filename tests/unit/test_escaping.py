@@ -87,10 +87,10 @@ def test_usage_lines_are_escaped_once_and_read_as_typed() -> None:
 def test_help_shows_placeholders_as_typed() -> None:
     text = help_text()
     assert "&lt;title&gt;" in text and "<title>" not in text
-    assert "`/crisis role add &lt;role&gt; @person …`" in text
+    assert "`/crisis role add &lt;role&gt; @person … [--backup]`" in text
     assert leaks(text) == []
     section = help_blocks()[0].to_dict()
-    assert render_text(section["text"]["text"]).count("<title>") == 2  # open and propose
+    assert render_text(section["text"]["text"]).count("<title>") == 3  # open, open --kind, propose
 
 
 def test_other_placeholders_in_blocks_are_escaped() -> None:

@@ -29,6 +29,8 @@ DOMAIN = {
     "app.review",
     "app.home",
     "app.outbox",
+    "app.library",
+    "app.playbooks",
 }
 ADAPTERS = {"app.slack", "app.requests"}  # Slack out (Web API, Block Kit) and in (HTTP gate)
 STORE = {"app.store"}

@@ -58,6 +58,7 @@ def test_scopes_are_the_ones_the_code_needs(manifest: dict) -> None:
         "files:write",  # /crisis export uploads the record (files_upload_v2)
         "reactions:read",  # reaction_added / reaction_removed in war rooms: the record
         "pins:read",  # pin_added / pin_removed in war rooms: the record
+        "usergroups:read",  # usergroups.users.list: a playbook's groups to invite
     }
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == needed
 

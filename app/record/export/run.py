@@ -155,8 +155,9 @@ def _roles(conn: Connection, start: datetime, end: datetime) -> dict[str, list[s
     held: dict[str, list[str]] = {}
     for row in conn.execute(query):
         roles = held.setdefault(row.user_id, [])
-        if row.role not in roles:
-            roles.append(row.role)
+        role = f"{row.role} (backup)" if row.backup else row.role
+        if role not in roles:
+            roles.append(role)
     return held
 
 

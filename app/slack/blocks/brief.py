@@ -18,8 +18,10 @@ from slack_sdk.models.blocks import (
 from app.approvals.models import ActionState
 from app.incidents.hold_models import LegalHold
 from app.incidents.models import Incident, Kind, Severity
+from app.playbooks.models import ChecklistItem
 from app.roles.models import Role
 from app.slack import ids
+from app.slack.blocks.checklist import checklist_block
 from app.slack.blocks.text import clip, escape, mentions, safe, when
 from app.updates.durations import format_duration
 
@@ -37,6 +39,7 @@ class BriefFacts:
     action_counts: Mapping[ActionState, int] = field(default_factory=dict)
     extra_lines: Sequence[str] = field(default_factory=tuple)
     legal_hold: LegalHold | None = None
+    checklist: Sequence[ChecklistItem] = field(default_factory=tuple)  # the playbook's
 
 
 def brief_text(incident: Incident) -> str:
@@ -67,6 +70,8 @@ def brief_blocks(facts: BriefFacts) -> list[Block]:
         blocks.append(SectionBlock(text=legal_hold_text(facts.legal_hold)))
     blocks.append(SectionBlock(block_id=ids.BRIEF_ROLES, text=roles_text(facts.holders)))
     blocks.append(SectionBlock(block_id=ids.BRIEF_ACTIONS, text=actions_text(facts.action_counts)))
+    if facts.checklist:
+        blocks.append(checklist_block(facts.checklist, incident.crisis_kind))
     blocks.append(DividerBlock())
     timing = [next_update_text(incident), last_update_text(incident)]
     blocks.append(ContextBlock(block_id=ids.BRIEF_NEXT, elements=timing))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +48,23 @@ class OpenOrigin:
         return cls(channel_id=data.get("c", ""), response_url=data.get("r"))
 
 
-def open_modal(*, origin: OpenOrigin, title: str = "") -> View:
+def playbook_block(kinds: Sequence[tuple[str, str]]) -> InputBlock:
+    """The kind of crisis, as (key, label) pairs from the playbooks; the first is the default."""
+    options = [Option(value=key, label=label[:75]) for key, label in kinds[:100]]
+    return InputBlock(
+        block_id=ids.OPEN_PLAYBOOK,
+        label="Kind of crisis (playbook)",
+        hint="Its actions are proposed and its checklist starts in the brief.",
+        element=StaticSelectElement(
+            action_id=ids.OPEN_PLAYBOOK, options=options, initial_option=options[0]
+        ),
+    )
+
+
+def open_modal(
+    *, origin: OpenOrigin, title: str = "", kinds: Sequence[tuple[str, str]] = ()
+) -> View:
+    playbook = [playbook_block(kinds)] if kinds else []
     return View(
         type="modal",
         callback_id=ids.OPEN_INCIDENT_VIEW,
@@ -82,6 +99,7 @@ def open_modal(*, origin: OpenOrigin, title: str = "") -> View:
                     action_id=ids.OPEN_KIND, options=KIND_OPTIONS, initial_option=KIND_OPTIONS[0]
                 ),
             ),
+            *playbook,
             InputBlock(
                 block_id=ids.OPEN_SUMMARY,
                 label="Summary",
@@ -107,6 +125,7 @@ class OpenForm:
     kind: Kind
     summary: str
     invitees: tuple[str, ...]
+    crisis_kind: str | None = None  # the playbook chosen (checked by the flow)
 
 
 def read_open_form(values: dict[str, Any]) -> tuple[OpenForm | None, dict[str, str]]:
@@ -125,5 +144,8 @@ def read_open_form(values: dict[str, Any]) -> tuple[OpenForm | None, dict[str, s
         return None, errors
     summary = (forms.field(values, ids.OPEN_SUMMARY).get("value") or "").strip()
     invitees = tuple(forms.field(values, ids.OPEN_INVITEES).get("selected_users") or ())
-    form = OpenForm(title, Severity(severity), Kind(kind), summary[:SUMMARY_MAX], invitees)
+    crisis_kind = forms.selected(values, ids.OPEN_PLAYBOOK) or None
+    form = OpenForm(
+        title, Severity(severity), Kind(kind), summary[:SUMMARY_MAX], invitees, crisis_kind
+    )
     return form, {}

@@ -48,6 +48,9 @@ def figures_text(figures: ReviewFigures) -> str:
         f"• Approval turnaround: {turn}\n"
         f"• Updates: {updates.on_time} on time, {updates.late} late, "
         f"{updates.escalated} escalated\n"
+        f"• Approvals past their response time: {figures.stalls.stalls}, "
+        f"{figures.stalls.escalated} escalated to a backup and the lead; backups asked "
+        f"{figures.stalls.backups_asked}, used {figures.stalls.backups_used}\n"
         f"• {figures.messages} messages from {figures.participants} people",
         3000,
     )

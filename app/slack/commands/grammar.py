@@ -11,10 +11,18 @@ from app.slack.blocks.text import escape
 
 # How each command is typed, as plain text: `<title>` is a placeholder, not Slack markup.
 USAGE_AS_TYPED: dict[str, str] = {
-    "open": "`/crisis open <title>` opens a war room (or `/crisis open` for the full form)",
-    "role": "`/crisis role add <role> @person …` or `/crisis role remove <role> @person …`",
+    "open": (
+        "`/crisis open <title>` opens a war room (or `/crisis open` for the full form;"
+        " `/crisis open --kind <kind> <title>` starts it from that kind's playbook)"
+    ),
+    "role": (
+        "`/crisis role add <role> @person … [--backup]` or `/crisis role remove <role> @person …`"
+    ),
     "roles": "`/crisis roles` lists who holds each standing role",
-    "propose": "`/crisis propose <title>` proposes an action for approval (in a war room)",
+    "propose": "`/crisis propose <title>` proposes an action for approval (in a war room); "
+    "`/crisis propose --from-library <key>` proposes a holding statement from the library",
+    "library": "`/crisis library` lists the holding statements; `/crisis library show <key>` "
+    "shows its versions; `/crisis library add`, `/crisis library edit <key>` (lead and legal)",
     "actions": "`/crisis actions` lists this war room's actions and their approvals",
     "policy": "`/crisis policy` shows which roles must approve each kind of action",
     "update": "`/crisis update` posts a stakeholder update from a form (in a war room)",
@@ -46,12 +54,14 @@ class Help:
 @dataclass(frozen=True)
 class Open:
     title: str
+    crisis_kind: str | None = None  # `--kind <key>`: the playbook; None: the first one
 
 
 @dataclass(frozen=True)
 class RoleAdd:
     role: Role
     users: tuple[str, ...]
+    backup: bool = False  # `--backup`: asked only when an approval of the role stalls
 
 
 @dataclass(frozen=True)
@@ -140,6 +150,31 @@ class Release:
     pass
 
 
+@dataclass(frozen=True)
+class LibraryList:
+    pass
+
+
+@dataclass(frozen=True)
+class LibraryShow:
+    key: str
+
+
+@dataclass(frozen=True)
+class LibraryAdd:
+    pass
+
+
+@dataclass(frozen=True)
+class LibraryEdit:
+    key: str
+
+
+@dataclass(frozen=True)
+class ProposeFromLibrary:
+    key: str
+
+
 Command = (
     Help
     | Open
@@ -161,4 +196,9 @@ Command = (
     | Archive
     | Hold
     | Release
+    | LibraryList
+    | LibraryShow
+    | LibraryAdd
+    | LibraryEdit
+    | ProposeFromLibrary
 )

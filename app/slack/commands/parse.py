@@ -18,12 +18,17 @@ from app.slack.commands.grammar import (
     Export,
     Help,
     Hold,
+    LibraryAdd,
+    LibraryEdit,
+    LibraryList,
+    LibraryShow,
     ListActions,
     ListIncidents,
     ListRoles,
     Open,
     PostUpdate,
     Propose,
+    ProposeFromLibrary,
     Release,
     Reopen,
     Resolve,
@@ -70,9 +75,15 @@ def _help(_rest: str) -> Command:
 
 
 def _open(rest: str) -> Command:
+    crisis_kind = None
+    words = rest.split(None, 2)
+    if words and words[0].lower() == "--kind":
+        if len(words) < 2:
+            raise refused(f"Name the kind of crisis after `--kind`. Usage: {USAGE['open']}.")
+        crisis_kind, rest = words[1].lower(), (words[2] if len(words) > 2 else "")
     if len(rest) > MAX_TITLE:
         raise refused(f"That title is {len(rest)} characters; keep it under {MAX_TITLE}.")
-    return Open(title=rest)
+    return Open(title=rest, crisis_kind=crisis_kind)
 
 
 def _bare(name: str, command: Command) -> Callable[[str], Command]:
@@ -85,13 +96,35 @@ def _bare(name: str, command: Command) -> Callable[[str], Command]:
 
 
 def _propose(rest: str) -> Command:
+    if rest.split(None, 1)[:1] == [FROM_LIBRARY]:
+        key = rest[len(FROM_LIBRARY) :].strip()
+        if not key or len(key.split()) > 1:
+            raise refused(f"Name one library statement. Usage: {USAGE['propose']}.")
+        return ProposeFromLibrary(key)
     if len(rest) > MAX_TITLE:
         raise refused(f"That title is {len(rest)} characters; keep it under {MAX_TITLE}.")
     return Propose(title=rest)
 
 
+FROM_LIBRARY = "--from-library"
+
+
+def _library(rest: str) -> Command:
+    words = rest.split()
+    if not words:
+        return LibraryList()
+    verb, keys = words[0].lower(), words[1:]
+    if verb == "add" and not keys:
+        return LibraryAdd()
+    if verb in {"show", "edit"} and len(keys) == 1:
+        return LibraryShow(keys[0]) if verb == "show" else LibraryEdit(keys[0])
+    raise refused(f"Usage: {USAGE['library']}.")
+
+
 def _role(rest: str) -> Command:
     words = rest.split()
+    backup = "--backup" in (word.lower() for word in words)
+    words = [word for word in words if word.lower() != "--backup"]
     if not words or words[0].lower() not in {"add", "remove"}:
         raise refused(f"Say whether to add or remove. Usage: {USAGE['role']}.")
     verb = words[0].lower()
@@ -101,7 +134,9 @@ def _role(rest: str) -> Command:
     if len(words) < 3:
         raise refused(f"Mention at least one person, like `@maria`. Usage: {USAGE['role']}.")
     users = tuple(dict.fromkeys(parse_user(word) for word in words[2:]))
-    return RoleAdd(role, users) if verb == "add" else RoleRemove(role, users)
+    if verb == "remove" and backup:
+        raise refused("`--backup` is for `role add`; `role remove` takes a backup off too.")
+    return RoleAdd(role, users, backup) if verb == "add" else RoleRemove(role, users)
 
 
 def parse_role(word: str) -> Role:
@@ -186,4 +221,5 @@ PARSERS: dict[str, Callable[[str], Command]] = {
     "archive": _bare("archive", Archive()),
     "hold": _hold,
     "release": _bare("release", Release()),
+    "library": _library,
 }

@@ -11,6 +11,7 @@ from app.slack.listeners import (
     crisis_command,
     error_handler,
     home,
+    library,
     messages,
     open_view,
     reactions,
@@ -32,4 +33,5 @@ def register(app: AsyncApp) -> None:
     home.register(app)
     updates.register(app)
     review.register(app)
+    library.register(app)
     error_handler.register(app)

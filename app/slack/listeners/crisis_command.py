@@ -12,6 +12,7 @@ from app.flows import approvals as approval_flows
 from app.flows.deps import Deps
 from app.flows.hold import hold_here, release_here
 from app.flows.incidents import OpenRequest, incident_here, open_incident
+from app.flows.playbook_open import playbook_for
 from app.flows.record_command import export_here
 from app.flows.roles import change_roles
 from app.roles import service as roles
@@ -38,6 +39,7 @@ from app.slack.commands.grammar import (
 )
 from app.slack.commands.parse import parse
 from app.slack.listeners.error_handler import guarded
+from app.slack.listeners.library import COMMAND_HANDLERS as LIBRARY_HANDLERS
 from app.slack.listeners.open_reply import open_outcome_text
 from app.slack.listeners.review import COMMAND_HANDLERS as REVIEW_HANDLERS
 from app.slack.listeners.updates import COMMAND_HANDLERS as UPDATE_HANDLERS
@@ -64,18 +66,22 @@ async def _help(deps: Deps, _parsed: Help, _command: dict[str, Any], reply: Repl
 async def _open(deps: Deps, parsed: Open, command: dict[str, Any], reply: Replier) -> None:
     if not parsed.title:
         origin = OpenOrigin(channel_id=command["channel_id"], response_url=reply.response_url)
-        await deps.slack.open_view(command["trigger_id"], open_modal(origin=origin))
+        kinds = [(key, book.label) for key, book in deps.playbooks.kinds.items()]
+        await deps.slack.open_view(command["trigger_id"], open_modal(origin=origin, kinds=kinds))
         return
+    playbook_for(deps, parsed.crisis_kind)  # an unknown kind is refused before anything starts
     await reply.send(f"Opening a war room for “{escape(parsed.title)}”…")
-    request = OpenRequest(title=parsed.title, opened_by=command["user_id"])
+    request = OpenRequest(
+        title=parsed.title, opened_by=command["user_id"], crisis_kind=parsed.crisis_kind
+    )
     outcome = await open_incident(deps, request)
     await reply.send(open_outcome_text(outcome))
 
 
 async def _roles(deps: Deps, _parsed: ListRoles, _command: dict[str, Any], reply: Replier) -> None:
     async with deps.db() as session:
-        holders = await roles.holders(session)
-    await reply.send("Who holds each standing role", roles_blocks(holders))
+        holders, backups = await roles.holders(session), await roles.backups(session)
+    await reply.send("Who holds each standing role", roles_blocks(holders, backups))
 
 
 async def _change_role(
@@ -123,4 +129,5 @@ HANDLERS: dict[type[Command], Handler] = {
     Hold: hold_here,
     Release: release_here,
     **REVIEW_HANDLERS,
+    **LIBRARY_HANDLERS,
 }

@@ -35,6 +35,7 @@ async def handle_open_submission(ack: AsyncAck, body: dict[str, Any], deps: Deps
         kind=form.kind,
         summary=form.summary,
         invitees=form.invitees,
+        crisis_kind=form.crisis_kind,
     )
     outcome = await open_incident(deps, request)
     await reply.send(open_outcome_text(outcome))

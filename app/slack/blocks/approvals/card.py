@@ -20,11 +20,14 @@ from app.approvals.guard import find_fault_phrases
 from app.approvals.models import ActionState, Approval, DecisionState
 from app.approvals.policy import ApprovalPolicy
 from app.approvals.queries import ActionCard
+from app.library.origin import load_origin
 from app.roles.models import Role
 from app.slack import ids
+from app.slack.blocks import library_ids
 from app.slack.blocks.approvals.buttons import decision_block, follow_up_block
 from app.slack.blocks.approvals.highlight import highlight
 from app.slack.blocks.approvals.icons import ACTION_ICON, DECISION_ICON, DECISION_WORDS
+from app.slack.blocks.library_origin import origin_text
 from app.slack.blocks.text import channel_link, clip, mention, mentions, safe, when
 
 SECTION_MAX = 3000
@@ -63,6 +66,14 @@ def approval_card(
         blocks.append(SectionBlock(block_id=ids.CARD_WARNING, text=warning_text(flagged)))
     if action.details:
         blocks.append(SectionBlock(block_id=ids.CARD_DRAFT, text=draft_text(card, policy)))
+    if action.library_origin:
+        origin = origin_text(
+            load_origin(action.library_origin),
+            details=action.details,
+            unchanged=bool(action.library_unchanged),
+        )
+        origin = clip(origin, SECTION_MAX)
+        blocks.append(SectionBlock(block_id=library_ids.CARD_ORIGIN, text=origin))
     blocks.append(SectionBlock(block_id=ids.CARD_ROLES, text=roles_text(card.approvals)))
     blocks.extend(next_steps(card, members, flagged, closed=closed))
     blocks.append(ContextBlock(block_id=ids.CARD_FOOTER, elements=[footer(card)]))

@@ -1,0 +1,1 @@
+"""The statement library: holding statements approved in peacetime, versioned (issue 14)."""

@@ -1,0 +1,121 @@
+"""Reading the library: entries, their versions and approvals, a version's card and copies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.errors import BadCommand, NotFound
+from app.library.models import (
+    LibraryApproval,
+    LibraryCard,
+    LibraryEntry,
+    LibraryVersion,
+    VersionState,
+)
+
+FRESH = {"populate_existing": True}
+
+
+@dataclass(frozen=True)
+class VersionCard:
+    """Everything a version's approval card shows, and the approved words it would replace."""
+
+    entry: LibraryEntry
+    version: LibraryVersion
+    approvals: tuple[LibraryApproval, ...]
+    previous: LibraryVersion | None  # the latest approved version before this one
+
+
+@dataclass(frozen=True)
+class Listed:
+    entry: LibraryEntry
+    approved: LibraryVersion | None
+    pending: LibraryVersion | None
+
+
+def unknown_key(key: str) -> NotFound:
+    return NotFound(f"There is no statement “{key}” in the library; `/crisis library` lists them.")
+
+
+async def find_entry(session: AsyncSession, key: str) -> LibraryEntry | None:
+    query = select(LibraryEntry).where(LibraryEntry.key == key.strip().lower())
+    return (await session.exec(query.execution_options(**FRESH))).first()
+
+
+async def require_entry(session: AsyncSession, key: str) -> LibraryEntry:
+    entry = await find_entry(session, key)
+    if entry is None:
+        raise unknown_key(key)
+    return entry
+
+
+async def versions(session: AsyncSession, entry_id: int) -> list[LibraryVersion]:
+    """Every version of an entry, oldest first."""
+    query = (
+        select(LibraryVersion)
+        .where(LibraryVersion.entry_id == entry_id)
+        .order_by(col(LibraryVersion.version))
+        .execution_options(**FRESH)
+    )
+    return list((await session.exec(query)).all())
+
+
+async def approvals_of(session: AsyncSession, version_id: int) -> list[LibraryApproval]:
+    query = (
+        select(LibraryApproval)
+        .where(LibraryApproval.version_id == version_id)
+        .order_by(col(LibraryApproval.id))
+        .execution_options(**FRESH)
+    )
+    return list((await session.exec(query)).all())
+
+
+def latest(found: list[LibraryVersion], state: VersionState) -> LibraryVersion | None:
+    return next((v for v in reversed(found) if v.state == state), None)
+
+
+async def usable(
+    session: AsyncSession, key: str
+) -> tuple[LibraryEntry, LibraryVersion, list[LibraryApproval]]:
+    """The entry's latest approved version and its approvals; only those words can be used."""
+    entry = await require_entry(session, key)
+    approved = latest(await versions(session, entry.id or 0), VersionState.APPROVED)
+    if approved is None:
+        raise BadCommand(
+            f"“{entry.key}” has no approved version yet, so it cannot be used; "
+            f"`/crisis library show {entry.key}` shows where its approval stands."
+        )
+    return entry, approved, await approvals_of(session, approved.id or 0)
+
+
+async def listed(session: AsyncSession) -> list[Listed]:
+    """Every entry, by kind, audience and key, with its approved and pending versions."""
+    query = select(LibraryEntry).order_by(
+        col(LibraryEntry.kind), col(LibraryEntry.audience), col(LibraryEntry.key)
+    )
+    out: list[Listed] = []
+    for entry in (await session.exec(query)).all():
+        found = await versions(session, entry.id or 0)
+        approved = latest(found, VersionState.APPROVED)
+        out.append(Listed(entry, approved, latest(found, VersionState.PENDING)))
+    return out
+
+
+async def version_card(session: AsyncSession, version_id: int) -> VersionCard:
+    version = await session.get(LibraryVersion, version_id, populate_existing=True)
+    if version is None:
+        raise NotFound("That library version no longer exists.")
+    entry = await session.get(LibraryEntry, version.entry_id)
+    assert entry is not None
+    earlier = [v for v in await versions(session, entry.id or 0) if v.version < version.version]
+    previous = latest(earlier, VersionState.APPROVED)
+    approvals = tuple(await approvals_of(session, version_id))
+    return VersionCard(entry, version, approvals, previous)
+
+
+async def cards(session: AsyncSession, version_id: int) -> list[LibraryCard]:
+    query = select(LibraryCard).where(LibraryCard.version_id == version_id)
+    return list((await session.exec(query.order_by(col(LibraryCard.id)))).all())

@@ -1,0 +1,1 @@
+"""Playbooks per kind of crisis: what a war room starts with, and its checklist (issue 14)."""
