@@ -2,6 +2,7 @@
 
 from app.approvals.models import Action, ActionRevision, Approval, CardCopy
 from app.approvals.reminders import ApprovalReminder
+from app.approvals.variants import ActionVariant
 from app.audit.models import AuditEntry
 from app.incidents.hold_models import LegalHold
 from app.incidents.models import Incident
@@ -20,6 +21,7 @@ from app.updates.models import Reminder, StatusUpdate
 __all__ = [
     "Action",
     "ActionRevision",
+    "ActionVariant",
     "Approval",
     "ApprovalReminder",
     "AuditEntry",

@@ -159,7 +159,9 @@ class DatabaseUnusable(CrisisError):
 
 
 def _fail(error: CrisisError) -> int:
-    print(f"crisisroom: {error.message}", file=sys.stderr)
+    """Every line of the error with the prefix (a PlaybookError has one line per mistake)."""
+    lines = error.message.splitlines() or [""]
+    print("\n".join(f"crisisroom: {line}" for line in lines), file=sys.stderr)
     return 2
 
 

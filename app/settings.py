@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     checkpoint_channel: str | None = Field(default=None, alias="CRISIS_CHECKPOINT_CHANNEL")
     # Where the statement library's approval cards are posted too (besides approvers' DMs).
     library_channel: str | None = Field(default=None, alias="CRISIS_LIBRARY_CHANNEL")
+    # Where an approved action's employee variant is announced (executives: the stakeholder
+    # channel); unset, it is posted in the war room, copy-ready, like press and social.
+    employee_channel: str | None = Field(default=None, alias="CRISIS_EMPLOYEE_CHANNEL")
     # None keeps every record forever; else resolved incidents are purged this many days on.
     retention_days: int | None = Field(default=None, ge=1, alias="CRISIS_RETENTION_DAYS")
 
@@ -90,7 +93,9 @@ class Settings(BaseSettings):
             raise ValueError(f"must be comma-separated Slack user ids (U…); got {', '.join(bad)}")
         return ids
 
-    @field_validator("crisis_stakeholder_channel", "checkpoint_channel", "library_channel")
+    @field_validator(
+        "crisis_stakeholder_channel", "checkpoint_channel", "library_channel", "employee_channel"
+    )
     @classmethod
     def _stakeholder_channel(cls, value: str | None) -> str | None:
         if not value:

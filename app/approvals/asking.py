@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.approvals import variants as audience_variants
 from app.approvals.models import Action, ActionRevision, Approval
 from app.roles.models import Role
 
@@ -19,9 +20,11 @@ def ask(
     by: str,
     at: datetime,
     respond: timedelta,
+    variants: audience_variants.Variants | None = None,
 ) -> None:
     """Keep the action's current wording as a revision and ask each role to decide on it
-    within `respond` (app/approvals/deadlines.py: reminders when it has waited that long)."""
+    within `respond` (app/approvals/deadlines.py: reminders when it has waited that long).
+    The revision's `variants` per audience are kept with it: approval covers the set."""
     assert action.id is not None
     session.add(
         ActionRevision(
@@ -33,6 +36,7 @@ def ask(
             at=at,
         )
     )
+    audience_variants.keep(session, action, variants or {})
     session.add_all(
         Approval(
             action_id=action.id,

@@ -6,10 +6,12 @@ and services take them as they are.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from app.approvals.models import Decision
 from app.approvals.policy import Category
+from app.approvals.variants import Audience
 from app.roles.models import Role
 
 
@@ -30,6 +32,7 @@ class ProposeForm:
     category: Category
     owner: str | None
     library: LibraryUse | None = None
+    variants: Mapping[Audience, str] = field(default_factory=dict)  # per audience, optional
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class ReviseForm:
     revision: int
     title: str
     details: str
+    variants: Mapping[Audience, str] | None = None  # None: the revision keeps the current ones
 
 
 @dataclass(frozen=True)

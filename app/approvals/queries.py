@@ -19,6 +19,7 @@ from app.approvals.models import (
     CopyKind,
     DecisionState,
 )
+from app.approvals.variants import ActionVariant, of_revision
 from app.errors import NotFound
 from app.incidents.models import Incident
 from app.roles.models import Role
@@ -36,6 +37,7 @@ class ActionCard:
     incident_ref: str
     incident_channel_id: str
     incident_title: str
+    variants: tuple[ActionVariant, ...] = ()  # the current revision's, per audience
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ async def card(session: AsyncSession, action_id: int) -> ActionCard:
         incident_ref=incident.ref,
         incident_channel_id=incident.channel_id,
         incident_title=incident.title,
+        variants=tuple(await of_revision(session, action_id, action.revision)),
     )
 
 

@@ -5,12 +5,13 @@ Both work inside the caller's transaction and begin by locking the action row (`
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Mapping, Set
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.approvals import gates, locking, rules
+from app.approvals import variants as audience_variants
 from app.approvals.asking import ask
 from app.approvals.models import Action, ActionState
 from app.approvals.policy import ApprovalPolicy
@@ -33,8 +34,12 @@ async def revise(
     at: datetime,
     expected_revision: int | None = None,
     policy: ApprovalPolicy,
+    variants: Mapping[audience_variants.Audience, str] | None = None,
 ) -> Action:
     """New wording: a new revision whose approvals all start again as pending.
+
+    `variants` are the revision's whole set per audience (None: the current set, unchanged);
+    changing only a variant is a revision too.
 
     Allowed while the action is pending (the proposer fixes a typo before the outcome; any
     approvals already given are reset, since they approved other words) or after changes were
@@ -46,8 +51,12 @@ async def revise(
     rules.check_revisable(action, by=by)
     if expected_revision is not None and expected_revision != action.revision:
         raise stale_revision(action, expected_revision)
-    if (title, details) == (action.title, action.details):
-        raise BadCommand(f"Nothing changed: edit the title or the wording to revise {action.ref}.")
+    old_variants = await audience_variants.texts_of(session, action_id, action.revision)
+    variants = audience_variants.checked_variants(old_variants if variants is None else variants)
+    if (title, details, variants) == (action.title, action.details, old_variants):
+        raise BadCommand(
+            f"Nothing changed: edit the title, the wording or a variant to revise {action.ref}."
+        )
     roles = [approval.role for approval in await current_approvals(session, action)]
     if action.library_unchanged:  # a library statement edited now needs the full approval
         roles = list(policy.required_roles(action.category))
@@ -60,7 +69,7 @@ async def revise(
     incident = await session.get(Incident, action.incident_id)
     assert incident is not None
     respond = policy.response_time(action.category, incident.severity)
-    ask(session, action, roles, by=by, at=at, respond=respond)
+    ask(session, action, roles, by=by, at=at, respond=respond, variants=variants)
     audit(
         session,
         at=at,
@@ -73,6 +82,8 @@ async def revise(
         old_details=old_details,
         title=title,
         details=details,
+        **audience_variants.audit_facts(variants),
+        **({"old_variants": {a.value: t for a, t in old_variants.items()}} if old_variants else {}),
     )
     await session.flush()
     return action

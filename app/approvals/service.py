@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.approvals import gates, locking, rules
+from app.approvals import variants as audience_variants
 from app.approvals.asking import ask
 from app.approvals.errors import AlreadyDecided
 from app.approvals.forms import LibraryUse
@@ -88,10 +89,13 @@ async def propose(
     at: datetime,
     policy: ApprovalPolicy,
     library: LibraryUse | None = None,
+    variants: Mapping[audience_variants.Audience, str] | None = None,
 ) -> Action:
     """A new pending action with one pending approval per role the policy requires (only the
-    lead's, for a library statement used unchanged: its words were approved in peacetime)."""
+    lead's, for a library statement used unchanged: its words were approved in peacetime).
+    `variants`: its wording per audience, approved as one set with it."""
     title, details = rules.checked_wording(title, details)
+    variants = audience_variants.checked_variants(variants)
     incident = await session.get(Incident, incident_id)
     if incident is None:
         raise NotFound(f"There is no incident INC-{incident_id}.")
@@ -115,8 +119,9 @@ async def propose(
     session.add(action)
     await session.flush()
     respond = policy.response_time(category, incident.severity)
-    ask(session, action, roles, by=proposer, at=at, respond=respond)
+    ask(session, action, roles, by=proposer, at=at, respond=respond, variants=variants)
     flagged = find_fault_phrases(f"{title}\n{details}", policy.fault_phrases)
+    flagged_variants = audience_variants.flagged(variants, policy.fault_phrases)
     audit(
         session,
         at=at,
@@ -131,6 +136,7 @@ async def propose(
         required_roles=[role.value for role in roles],
         wording_guard=policy.is_guarded(category),
         fault_phrases=sorted({match.phrase for match in flagged}),
+        **audience_variants.audit_facts(variants, flagged_variants),
         library_version_id=action.library_version_id,
         library_unchanged=action.library_unchanged,
     )

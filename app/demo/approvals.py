@@ -1,4 +1,4 @@
-"""Demo steps for approval cards: propose from the war room, click on a card, fill a form."""
+"""Demo steps for approval cards: find the war room, click on a card, fill a form."""
 
 from __future__ import annotations
 
@@ -26,27 +26,6 @@ BUTTONS = {
 async def war_room(harness: Harness) -> Incident:
     async with harness.db() as session:
         return (await session.exec(select(Incident).order_by(col(Incident.id)))).first()  # type: ignore[return-value]
-
-
-async def propose(
-    harness: Harness, user: str, *, title: str, details: str, category: str, owner: str
-) -> Action:
-    incident = await war_room(harness)
-    narrate(harness, user, f"#{incident.channel_name}", "types", f"/crisis propose {title}")
-    await harness.driver.command(user, f"propose {title}", channel_id=incident.channel_id)
-    await harness.settle_all()
-    values: dict[str, Any] = {
-        ids.PROPOSE_DETAILS: details,
-        ids.PROPOSE_CATEGORY: category,
-        ids.PROPOSE_OWNER: owner,
-    }
-    owner_name = harness.double.user(owner).real_name
-    narrate(harness, user, "modal", "submits", f"{category}, owner {owner_name}:\n{details}")
-    await harness.driver.submit_view(user, values)
-    await harness.settle_all()
-    async with harness.db() as session:
-        query = select(Action).order_by(col(Action.id).desc())
-        return (await session.exec(query)).first()  # type: ignore[return-value]
 
 
 async def click(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app.clock import FakeClock
 from app.demo.script import SCENES, summary
+from app.demo.script_peacetime import PEACETIME
 from app.demo.transcript import Transcript
 from app.harness import Harness, start_harness
 from app.record.export.run import export_record
@@ -21,7 +22,9 @@ async def run_demo(*, quiet: bool = False, out_dir: str | Path = "exports") -> i
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="crisisroom-demo-") as folder:
         harness = await start_harness(
-            database_url=f"sqlite:///{Path(folder) / 'demo.db'}", clock=FakeClock(), seed=DEMO_SEED
+            database_url=f"sqlite:///{Path(folder) / 'demo.db'}",
+            clock=FakeClock(PEACETIME),
+            seed=DEMO_SEED,
         )
         clock = harness.clock
         harness.double.ws.wall = lambda: clock.now().timestamp()  # one clock for bot and Slack

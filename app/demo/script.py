@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from app.approvals import queries as action_queries
 from app.demo import script_approvals as approvals
 from app.demo import script_cadence as cadence
+from app.demo import script_peacetime as peacetime
 from app.demo import script_record as record
 from app.demo.transcript import narrate
 from app.harness import Harness
@@ -30,14 +31,19 @@ async def scene_roles(harness: Harness) -> None:
 
 
 async def scene_open(harness: Harness) -> None:
+    harness.clock.set(peacetime.CRISIS_DAY)  # type: ignore[attr-defined]
     await say(harness, MARIA.id, "open")
-    narrate(harness, MARIA.id, "modal", "submits", f"SEV1 crisis: {INCIDENT_TITLE}")
+    kind = "service_failure_viral"
+    narrate(
+        harness, MARIA.id, "modal", "submits", f"SEV1 crisis, playbook {kind}: {INCIDENT_TITLE}"
+    )
     await harness.driver.submit_view(
         MARIA.id,
         {
             "open_title": INCIDENT_TITLE,
             "open_severity": "SEV1",
             "open_kind": "crisis",
+            "open_playbook": kind,
             "open_summary": INCIDENT_SUMMARY,
             "open_invitees": [JORDAN.id],
         },
@@ -46,14 +52,21 @@ async def scene_open(harness: Harness) -> None:
 
 
 SCENES: list[Scene] = [
-    ("Alex, a workspace admin, gives the standing roles to the seed's people", scene_roles),
-    ("Maria (VP Communications) opens the war room from the full form", scene_open),
-    ("Maria proposes the four actions from her email", approvals.scene_propose),
+    ("Peacetime, 2 October: Alex, a workspace admin, gives the standing roles", scene_roles),
+    (
+        "Peacetime: Maria adds a holding statement to the library; Legal and the CEO approve it",
+        peacetime.scene_library,
+    ),
+    ("21 November: Maria opens the war room with the seed's playbook", scene_open),
+    (
+        "Sarah uses the approved apology unchanged; Maria alone confirms it and ticks a step",
+        peacetime.scene_holding,
+    ),
     ("Robert (CEO) approves what is his to approve", approvals.scene_ceo),
     ("David (General Counsel) asks for changes to the apology", approvals.scene_legal),
     ("Maria revises the apology; David and Robert approve it", approvals.scene_revise),
     ("Lisa (CMO) approves the ad pause and the influencers", approvals.scene_marketing),
-    ("Sarah (Social) marks the apology done", approvals.scene_done),
+    ("Robert (CEO), who owns the apology, marks it done", approvals.scene_done),
     ("Maria sets a drill cadence and posts the first update", cadence.scene_first_update),
     ("The next update is missed: a nudge, then an escalation to Robert", cadence.scene_missed),
     ("Maria posts the update from the nudge, which clears it", cadence.scene_cleared),

@@ -1,33 +1,15 @@
-"""Demo scenes for approvals: the four actions of the seed thread, each card's life."""
+"""Demo scenes for approvals: the four actions of the seed thread (proposed by the playbook
+when the war room opened), each card's life."""
 
 from __future__ import annotations
 
 from app.approvals import queries
 from app.approvals.models import Action
-from app.demo.approvals import click, fill, propose, war_room
+from app.demo.approvals import click, fill, war_room
 from app.harness import Harness, seed
-from app.harness.seed import DAVID, LISA, MARIA, ROBERT, SARAH
+from app.harness.seed import DAVID, LISA, MARIA, ROBERT
 from app.roles.models import Role
 from app.slack import ids
-
-
-async def scene_propose(harness: Harness) -> None:
-    """Maria proposes the four actions from her email."""
-    plans = [
-        ("CEO apology on all platforms", seed.APOLOGY_DRAFT, "public_statement", SARAH.id),
-        ("Refund offer to the affected customer", seed.REFUND_DRAFT, "customer_remedy", MARIA.id),
-        ("Temporary hold on paid social advertising", seed.PAUSE_DRAFT, "paid_media", LISA.id),
-        (
-            "Influencer partnership for positive messaging",
-            seed.INFLUENCER_DRAFT,
-            "partnership",
-            LISA.id,
-        ),
-    ]
-    for title, details, category, owner in plans:
-        await propose(
-            harness, MARIA.id, title=title, details=details, category=category, owner=owner
-        )
 
 
 async def scene_ceo(harness: Harness) -> None:
@@ -64,10 +46,10 @@ async def scene_marketing(harness: Harness) -> None:
 
 
 async def scene_done(harness: Harness) -> None:
-    """Sarah, who owns the apology, marks it done."""
+    """Robert, who owns the apology (the playbook gives it to the executive), marks it done."""
     (apology,) = await _actions(harness, 1)
-    await click(harness, SARAH.id, apology, ids.MARK_DONE)
-    await fill(harness, SARAH.id, {ids.DONE_NOTE: seed.POSTS_LIVE})
+    await click(harness, ROBERT.id, apology, ids.MARK_DONE)
+    await fill(harness, ROBERT.id, {ids.DONE_NOTE: seed.POSTS_LIVE})
 
 
 async def _actions(harness: Harness, count: int) -> list[Action]:

@@ -13,14 +13,14 @@ from dataclasses import dataclass, replace
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.approvals import gates, queries, rules, service
+from app.approvals import gates, queries, rules, service, variants
 from app.approvals.errors import AlreadyDecided
 from app.approvals.forms import DecisionValue, DoneForm, ProposeForm, ReasonForm, ReviseForm
 from app.approvals.models import Action, ActionState, Approval, Decision, DecisionState
 from app.approvals.reminders import asked_as_backup
 from app.approvals.wording import already_decided, not_pending, stale_revision
 from app.flows import cards, playbook_ticks
-from app.flows.access import rooms_of
+from app.flows.access import ensure_incident_visible, rooms_of
 from app.flows.action_access import ensure_action_visible
 from app.flows.deps import Deps
 from app.flows.incidents import brief_facts, show_brief
@@ -31,6 +31,7 @@ from app.incidents.rules import IncidentClosed
 from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.blocks.approvals.replies import outcome_reply, revision_diff
+from app.slack.blocks.approvals.variants import variants_diff
 from app.slack.blocks.text import mentions, safe
 
 
@@ -50,6 +51,8 @@ async def ensure_proposable(deps: Deps, incident: Incident) -> None:
 
 
 async def propose(deps: Deps, form: ProposeForm, *, by: str) -> Action:
+    # (checked again at submit: the form was opened in the room, but people can leave it)
+    await ensure_incident_visible(deps, form.incident_id, by)
     async with deps.db.begin() as session:
         await closure.lock_open(session, form.incident_id, doing="propose an action")
         action = await service.propose(
@@ -63,6 +66,7 @@ async def propose(deps: Deps, form: ProposeForm, *, by: str) -> Action:
             at=deps.clock.now(),
             policy=deps.policy,
             library=form.library,
+            variants=form.variants,
         )
         assert action.id is not None
         changed = await _read_after(deps, session, action.id, action.incident_id)
@@ -207,13 +211,17 @@ async def revise(deps: Deps, form: ReviseForm, *, by: str) -> None:
                 at=deps.clock.now(),
                 expected_revision=form.revision,
                 policy=deps.policy,
+                variants=form.variants,
             )
             old, new = (await queries.history(session, form.action_id))[-2:]
+            old_variants = await variants.texts_of(session, form.action_id, old.revision)
+            new_variants = await variants.texts_of(session, form.action_id, new.revision)
             changed = await _read_after(deps, session, form.action_id, action.incident_id)
         shown = await cards.settle(deps, changed.shown)
         waiting = dict.fromkeys(u for users in changed.shown.members.values() for u in users)
         ask = f"\nRevision {action.revision} needs a fresh decision from {mentions(waiting)}."
-        diff = revision_diff(old, new) + ask
+        changed_variants = variants_diff(old_variants, new_variants)
+        diff = revision_diff(old, new) + (f"\n{changed_variants}" if changed_variants else "") + ask
         await cards.thread_reply(
             deps,
             form.action_id,

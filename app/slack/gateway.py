@@ -249,6 +249,10 @@ class SlackGateway(SlackReads):
     async def open_view(self, trigger_id: str, view: View) -> None:
         await self.call("open the form", self._client.views_open, trigger_id=trigger_id, view=view)
 
+    async def update_view(self, view_id: str, view: View) -> None:
+        """Replace an open modal (a list turned into the form for what was picked in it)."""
+        await self.call("show the form", self._client.views_update, view_id=view_id, view=view)
+
     async def respond(
         self, response_url: str, *, text: str, blocks: Sequence[Block] | None
     ) -> bool:

@@ -102,7 +102,7 @@ def test_revise_modal_starts_from_the_current_wording() -> None:
     assert blocks[ids.REVISE_TITLE]["element"]["initial_value"] == "CEO apology video"
     values = {**typed(ids.REVISE_TITLE, "Apology"), **typed(ids.REVISE_DETAILS, None)}
     assert read_revise_form(values, view.private_metadata) == (
-        ReviseForm(12, 2, "Apology", ""),
+        ReviseForm(12, 2, "Apology", "", {}),  # the form always carries the variant set
         {},
     )
     form, errors = read_revise_form({}, view.private_metadata)

@@ -14,10 +14,11 @@ async def test_the_demo_plays_the_seed_to_its_outcome(
 ) -> None:
     assert await run_demo(out_dir=tmp_path) == 0
     out = capsys.readouterr().out
-    assert "A-1 CEO apology on all platforms: done" in out
-    assert "A-2 Refund offer to the affected customer: approved" in out
-    assert "A-3 Temporary hold on paid social advertising: approved" in out
-    assert "A-4 Influencer partnership for positive messaging: approved" in out
+    assert "A-1 Apology statement on all platforms: done" in out
+    assert "A-2 Remedy for the affected customer: approved" in out
+    assert "A-3 Pause paid social advertising: approved" in out
+    assert "A-4 Influencer and partner messaging: approved" in out
+    assert "A-8 Apology for a long wait: approved" in out
     assert "Only marketing can approve this." in out
     assert "No admissions of fault in public statements" in out
     assert "Revision 2" in out or "revision 2" in out
@@ -28,3 +29,32 @@ async def test_the_demo_plays_the_seed_to_its_outcome(
     assert "crisisroom verify INC-1: INC-1: intact" in out
     assert "Jordan Lee deleted a message" in out
     assert "Traceback" not in out and "error id" not in out
+
+
+async def test_the_demo_prepares_in_peacetime_and_fast_tracks_the_statement(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The library approval weeks before, the statement used unchanged with only the lead's
+    confirmation, and the brief's checklist ticked by it, by hand and by the first update."""
+    assert await run_demo(out_dir=tmp_path) == 0
+    out = capsys.readouterr().out
+    library, opened = out.index("=== Scene 2: Peacetime"), out.index("=== Scene 3: 21 November")
+    peacetime = out[library:opened]
+    assert "== Library · apology-long-wait v1 · Apology for a long wait ==" in peacetime
+    assert "*Legal*: approved by @David Kim 2026-10-02 09:00 UTC" in peacetime
+    assert "*Executive*: approved by @Robert Chen 2026-10-02 09:00 UTC" in peacetime
+    assert "“apology-long-wait” v1 is approved and can be used" in peacetime
+    assert "playbook `service_failure_viral` · 0 of 9 done" in out[opened:]
+    assert "== A-7 · 24/7 monitoring until sentiment recovers ==" in out[opened:]
+    assert "/crisis propose --from-library apology-long-wait" in out[opened:]
+    assert (
+        "pre-approved by Legal (David Kim) and Executive (Robert Chen) on 2026-10-02, "
+        "used unchanged" in out
+    )
+    assert "Only the lead's confirmation is needed." in out
+    assert (
+        "+ :white_check_mark: *Communicate*: Issue a clear holding statement · "
+        "_A-8 statement approved by @Maria Rodriguez, 2026-11-21 14:00 UTC_" in out
+    )
+    assert "_ticked by @Maria Rodriguez, 2026-11-21 14:00 UTC_" in out  # "assess", by hand
+    assert "_update posted by @Maria Rodriguez" in out

@@ -17,10 +17,11 @@ from slack_sdk.models.blocks import (
 
 from app.approvals.models import ActionState
 from app.incidents.hold_models import LegalHold
-from app.incidents.models import Incident, Kind, Severity
+from app.incidents.models import Incident, Kind, Severity, Status
 from app.playbooks.models import ChecklistItem
 from app.roles.models import Role
 from app.slack import ids
+from app.slack.blocks.brief_buttons import brief_buttons
 from app.slack.blocks.checklist import checklist_block
 from app.slack.blocks.text import clip, escape, mentions, safe, when
 from app.updates.durations import format_duration
@@ -72,6 +73,8 @@ def brief_blocks(facts: BriefFacts) -> list[Block]:
     blocks.append(SectionBlock(block_id=ids.BRIEF_ACTIONS, text=actions_text(facts.action_counts)))
     if facts.checklist:
         blocks.append(checklist_block(facts.checklist, incident.crisis_kind))
+    if incident.status != Status.RESOLVED and incident.id is not None:
+        blocks.append(brief_buttons(incident.id, facts.checklist))
     blocks.append(DividerBlock())
     timing = [next_update_text(incident), last_update_text(incident)]
     blocks.append(ContextBlock(block_id=ids.BRIEF_NEXT, elements=timing))

@@ -48,23 +48,29 @@ class OpenOrigin:
         return cls(channel_id=data.get("c", ""), response_url=data.get("r"))
 
 
-def playbook_block(kinds: Sequence[tuple[str, str]]) -> InputBlock:
-    """The kind of crisis, as (key, label) pairs from the playbooks; the first is the default."""
+def playbook_block(kinds: Sequence[tuple[str, str]], chosen: str | None = None) -> InputBlock:
+    """The kind of crisis, as (key, label) pairs from the playbooks; `chosen` preselected (the
+    first kind when none is)."""
     options = [Option(value=key, label=label[:75]) for key, label in kinds[:100]]
+    initial = next((o for o in options if o.value == chosen), options[0])
     return InputBlock(
         block_id=ids.OPEN_PLAYBOOK,
         label="Kind of crisis (playbook)",
         hint="Its actions are proposed and its checklist starts in the brief.",
         element=StaticSelectElement(
-            action_id=ids.OPEN_PLAYBOOK, options=options, initial_option=options[0]
+            action_id=ids.OPEN_PLAYBOOK, options=options, initial_option=initial
         ),
     )
 
 
 def open_modal(
-    *, origin: OpenOrigin, title: str = "", kinds: Sequence[tuple[str, str]] = ()
+    *,
+    origin: OpenOrigin,
+    title: str = "",
+    kinds: Sequence[tuple[str, str]] = (),
+    chosen_kind: str | None = None,
 ) -> View:
-    playbook = [playbook_block(kinds)] if kinds else []
+    playbook = [playbook_block(kinds, chosen_kind)] if kinds else []
     return View(
         type="modal",
         callback_id=ids.OPEN_INCIDENT_VIEW,

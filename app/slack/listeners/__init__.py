@@ -8,6 +8,7 @@ from app.slack.listeners import (
     app_events,
     approval_buttons,
     approval_views,
+    brief_buttons,
     crisis_command,
     error_handler,
     home,
@@ -34,4 +35,5 @@ def register(app: AsyncApp) -> None:
     updates.register(app)
     review.register(app)
     library.register(app)
+    brief_buttons.register(app)
     error_handler.register(app)

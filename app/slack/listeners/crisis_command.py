@@ -64,12 +64,13 @@ async def _help(deps: Deps, _parsed: Help, _command: dict[str, Any], reply: Repl
 
 
 async def _open(deps: Deps, parsed: Open, command: dict[str, Any], reply: Replier) -> None:
-    if not parsed.title:
+    playbook_for(deps, parsed.crisis_kind)  # an unknown kind is refused before anything starts
+    if not parsed.title:  # the form, with the kind asked for (if any) preselected
         origin = OpenOrigin(channel_id=command["channel_id"], response_url=reply.response_url)
         kinds = [(key, book.label) for key, book in deps.playbooks.kinds.items()]
-        await deps.slack.open_view(command["trigger_id"], open_modal(origin=origin, kinds=kinds))
+        view = open_modal(origin=origin, kinds=kinds, chosen_kind=parsed.crisis_kind)
+        await deps.slack.open_view(command["trigger_id"], view)
         return
-    playbook_for(deps, parsed.crisis_kind)  # an unknown kind is refused before anything starts
     await reply.send(f"Opening a war room for “{escape(parsed.title)}”…")
     request = OpenRequest(
         title=parsed.title, opened_by=command["user_id"], crisis_kind=parsed.crisis_kind

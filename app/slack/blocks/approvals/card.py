@@ -27,6 +27,12 @@ from app.slack.blocks import library_ids
 from app.slack.blocks.approvals.buttons import decision_block, follow_up_block
 from app.slack.blocks.approvals.highlight import highlight
 from app.slack.blocks.approvals.icons import ACTION_ICON, DECISION_ICON, DECISION_WORDS
+from app.slack.blocks.approvals.variants import (
+    post_button,
+    variant_flags,
+    variant_sections,
+    variant_warning,
+)
 from app.slack.blocks.library_origin import origin_text
 from app.slack.blocks.text import channel_link, clip, mention, mentions, safe, when
 
@@ -58,12 +64,14 @@ def approval_card(
     """The card; `closed` (the incident is resolved or archived) replaces every button."""
     action = card.action
     flagged = flagged_phrases(card, policy)
+    by_variant = variant_flags(card, policy)
     blocks: list[Block] = [
         HeaderBlock(block_id=ids.CARD_HEADER, text=clip(f"{action.ref} · {action.title}", 150)),
         SectionBlock(block_id=ids.CARD_FACTS, fields=facts(card)),
     ]
     if flagged:
-        blocks.append(SectionBlock(block_id=ids.CARD_WARNING, text=warning_text(flagged)))
+        warning = "\n".join(filter(None, [warning_text(flagged), variant_warning(by_variant)]))
+        blocks.append(SectionBlock(block_id=ids.CARD_WARNING, text=clip(warning, SECTION_MAX)))
     if action.details:
         blocks.append(SectionBlock(block_id=ids.CARD_DRAFT, text=draft_text(card, policy)))
     if action.library_origin:
@@ -74,6 +82,7 @@ def approval_card(
         )
         origin = clip(origin, SECTION_MAX)
         blocks.append(SectionBlock(block_id=library_ids.CARD_ORIGIN, text=origin))
+    blocks.extend(variant_sections(card, policy))
     blocks.append(SectionBlock(block_id=ids.CARD_ROLES, text=roles_text(card.approvals)))
     blocks.extend(next_steps(card, members, flagged, closed=closed))
     blocks.append(ContextBlock(block_id=ids.CARD_FOOTER, elements=[footer(card)]))
@@ -81,12 +90,13 @@ def approval_card(
 
 
 def flagged_phrases(card: ActionCard, policy: ApprovalPolicy) -> list[str]:
-    """The fault phrases in the title or draft, when the category is screened."""
+    """The fault phrases in the title, draft or any variant, when the category is screened."""
     action = card.action
     if not policy.is_guarded(action.category):
         return []
     found = find_fault_phrases(f"{action.title}\n{action.details}", policy.fault_phrases)
-    return list(dict.fromkeys(match.phrase for match in found))
+    in_variants = [phrase for phrases in variant_flags(card, policy).values() for phrase in phrases]
+    return list(dict.fromkeys([*(match.phrase for match in found), *in_variants]))
 
 
 def facts(card: ActionCard) -> list[MarkdownTextObject]:
@@ -153,7 +163,8 @@ def next_steps(
         blocks.extend(decision_block(action, role, flagged=flagged) for role in pending)
         return blocks
     if state == ActionState.APPROVED:
-        return [follow_up_block(action, label="Mark done", action_id=ids.MARK_DONE)]
+        done = follow_up_block(action, label="Mark done", action_id=ids.MARK_DONE)
+        return [done, *post_button(card)]
     if state == ActionState.CHANGES_REQUESTED:
         return [follow_up_block(action, label="Revise", action_id=ids.REVISE)]
     if state == ActionState.DONE:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -22,9 +23,11 @@ from app.approvals.models import (
     Action,
     Decision,
 )
+from app.approvals.variants import Audience
 from app.roles.models import Role
 from app.slack import ids
 from app.slack.blocks import forms
+from app.slack.blocks.approvals.variants_inputs import read_variants, variant_inputs
 from app.slack.blocks.text import clip, safe
 
 REASON_TITLES = {
@@ -79,7 +82,13 @@ def read_reason_form(
     return ReasonForm(int(facts["a"]), int(facts["r"]), Role(facts["role"]), decision, reason), {}
 
 
-def revise_modal(*, action: Action, current_title: str, current_details: str) -> View:
+def revise_modal(
+    *,
+    action: Action,
+    current_title: str,
+    current_details: str,
+    current_variants: Mapping[Audience, str] | None = None,
+) -> View:
     return View(
         type="modal",
         callback_id=ids.REVISE_VIEW,
@@ -108,6 +117,7 @@ def revise_modal(*, action: Action, current_title: str, current_details: str) ->
                     max_length=DETAILS_MAX,
                 ),
             ),
+            *variant_inputs(current_variants),
             ContextBlock(
                 elements=[
                     MarkdownTextObject(
@@ -132,9 +142,11 @@ def read_revise_form(
         errors[ids.REVISE_TITLE] = problem
     if problem := forms.too_long(details, DETAILS_MAX, "The draft"):
         errors[ids.REVISE_DETAILS] = problem
+    variants, variant_errors = read_variants(values)
+    errors.update(variant_errors)
     if errors:
         return None, errors
-    return ReviseForm(int(facts["a"]), int(facts["r"]), title, details), {}
+    return ReviseForm(int(facts["a"]), int(facts["r"]), title, details, variants), {}
 
 
 def done_modal(action: Action) -> View:

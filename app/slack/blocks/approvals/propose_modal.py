@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -23,6 +24,7 @@ from app.approvals.policy import Category
 from app.roles.models import Role
 from app.slack import ids
 from app.slack.blocks import forms
+from app.slack.blocks.approvals.variants_inputs import read_variants, variant_inputs
 from app.slack.blocks.text import clip
 
 
@@ -84,6 +86,7 @@ def _inputs(title: str, categories: Mapping[Category, Sequence[Role]]) -> list[B
                 placeholder="The exact words to publish, or the steps to take",
             ),
         ),
+        *variant_inputs(),
         InputBlock(
             block_id=ids.PROPOSE_OWNER,
             label="Owner (who will carry it out)",
@@ -118,7 +121,10 @@ def read_propose_form(
         errors[ids.PROPOSE_CATEGORY] = "Choose a category: it decides who must approve."
     if problem := forms.too_long(details, DETAILS_MAX, "The draft"):
         errors[ids.PROPOSE_DETAILS] = problem
+    variants, variant_errors = read_variants(values)
+    errors.update(variant_errors)
     if errors:
         return None, errors
     owner = forms.field(values, ids.PROPOSE_OWNER).get("selected_user") or None
-    return ProposeForm(int(incident_id), title, details, Category(chosen), owner), {}
+    form = ProposeForm(int(incident_id), title, details, Category(chosen), owner)
+    return replace(form, variants=variants), {}
