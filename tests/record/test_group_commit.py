@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.clock import FakeClock
 from app.record.batch import Pending, append_all
 from app.record.verify import verify_incident
-from app.store.engine import SessionFactory, make_writer_thread
+from app.store.engine import WRITER_CACHE_KIB, SessionFactory, make_writer_thread
 from app.store.group_commit import GroupCommit
 from app.store.writer_thread import writer_url
 from tests.record.helpers import content, draft_of, message, new_incident, rows
@@ -189,3 +189,14 @@ def test_only_a_sqlite_file_gets_a_writer_thread() -> None:
     assert writer_url(make_url("postgresql+asyncpg://u@h/d")) is None
     file = writer_url(make_url("sqlite+aiosqlite:////tmp/x.db"))
     assert file is not None and file.drivername == "sqlite+pysqlite"
+
+
+async def test_the_writers_sqlite_connection_keeps_a_small_page_cache(db: SessionFactory) -> None:
+    writer = make_writer_thread(db.engine)
+    if writer is None:
+        assert db.engine.dialect.name != "sqlite"
+        return
+    with writer.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -WRITER_CACHE_KIB
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    await writer.close()
