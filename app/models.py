@@ -16,6 +16,7 @@ from app.record.retention_models import PurgeGrant, PurgeLog
 from app.requests.models import SeenRequest
 from app.review.models import Review
 from app.roles.models import RoleAssignment
+from app.update_variants.models import UpdateVariant
 from app.updates.models import Reminder, StatusUpdate
 
 __all__ = [
@@ -46,4 +47,5 @@ __all__ = [
     "RoleAssignment",
     "SeenRequest",
     "StatusUpdate",
+    "UpdateVariant",
 ]

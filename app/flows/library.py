@@ -2,29 +2,24 @@
 
 Library versions are not tied to an incident, so their approval rows and cards are their own
 (app/library/): the card goes to every holder of the roles the policy names for a public
-statement, to the author, and to CRISIS_LIBRARY_CHANNEL when set.
+statement, to the author, and to CRISIS_LIBRARY_CHANNEL when set, through the outbox
+(app/flows/library_cards.py).
 """
 
 from __future__ import annotations
 
-import logging
-
 from slack_sdk.models.blocks import Block
 
 from app.approvals.rules import held_by
-from app.errors import SlackFailure
+from app.flows import library_cards, outbox_worker
 from app.flows.deps import Deps
 from app.library import queries, rules, service
-from app.library.models import LibraryCard
-from app.library.queries import VersionCard
 from app.library.service import CATEGORY, Draft
+from app.outbox.models import OutboxKind
 from app.roles import service as roles
-from app.slack.blocks.library_card import card_text, version_card
 from app.slack.blocks.library_list import list_blocks, show_blocks
 from app.slack.blocks.library_modals import entry_modal
 from app.slack.blocks.text import escape
-
-log = logging.getLogger(__name__)
 
 
 async def listing(deps: Deps) -> tuple[str, list[Block]]:
@@ -55,35 +50,23 @@ async def open_entry_form(deps: Deps, *, key: str | None, trigger_id: str, by: s
 
 
 async def submit_entry(deps: Deps, draft: Draft, *, by: str) -> None:
-    """A new version in one transaction (the manager's roles read in it), then its cards."""
+    """A new version in one transaction (the manager's roles read in it), with a copy of its
+    card owed to each approver, the author and the library channel; then the outbox posts
+    them (app/flows/library_cards.py)."""
     async with deps.db.begin() as session:
         holders = await roles.holders(session)
+        now = deps.clock.now()
         version = await service.propose(
             session,
             draft,
             by=by,
             by_roles=held_by(holders, by),
-            at=deps.clock.now(),
+            at=now,
             policy=deps.policy,
         )
-        card = await queries.version_card(session, version.id or 0)
-    approvers = [user for role in deps.policy.required_roles(CATEGORY) for user in holders[role]]
-    await post_cards(deps, card, [*approvers, by])
-
-
-async def post_cards(deps: Deps, card: VersionCard, users: list[str]) -> None:
-    """The card in each person's DM and the library channel; where each went is stored."""
-    text, blocks = card_text(card), version_card(card, policy=deps.policy)
-    targets = list(dict.fromkeys(users))
-    if deps.settings.library_channel:
-        targets.append(deps.settings.library_channel)
-    posted: list[LibraryCard] = []
-    for target in targets:
-        try:
-            channel, ts = await deps.slack.post_message(target, text=text, blocks=blocks)
-        except SlackFailure as failure:
-            log.warning("library card for %s not posted: %s", target, failure.error)
-            continue
-        posted.append(LibraryCard(version_id=card.version.id or 0, channel_id=channel, ts=ts))
-    async with deps.db.begin() as session:
-        session.add_all(posted)
+        approvers = [u for role in deps.policy.required_roles(CATEGORY) for u in holders[role]]
+        targets = [*approvers, by]
+        if deps.settings.library_channel:
+            targets.append(deps.settings.library_channel)
+        await library_cards.want_copies(session, version.id or 0, targets, now=now)
+    await outbox_worker.kick(deps, OutboxKind.LIBRARY_CARD, subject_id=version.id or 0)

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-
 from app.approvals.models import Decision
 from app.approvals.rules import held_by
-from app.errors import SlackFailure
+from app.flows import library_cards, outbox_worker
 from app.flows.deps import Deps
 from app.library import queries, rules, service
 from app.library.forms import RejectForm
+from app.outbox.models import OutboxKind
 from app.roles import service as roles
 from app.roles.models import Role
-from app.slack.blocks.library_card import card_text, outcome_line, version_card
 from app.slack.blocks.library_modals import reason_modal
-
-log = logging.getLogger(__name__)
 
 
 async def decide(
@@ -27,28 +23,26 @@ async def decide(
     by: str,
     reason: str | None = None,
 ) -> None:
-    async with deps.card_locks(("library", version_id)):
-        async with deps.db.begin() as session:
-            decided = await service.decide(
-                session,
-                version_id=version_id,
-                role=role,
-                decision=decision,
-                by=by,
-                reason=reason,
-                at=deps.clock.now(),
-                policy=deps.policy,
-            )
-            card = await queries.version_card(session, version_id)
-            copies = await queries.cards(session, version_id)
-        text, blocks = card_text(card), version_card(card, policy=deps.policy)
-        for copy in copies:
-            try:
-                await deps.slack.update(copy.channel_id, copy.ts, text=text, blocks=blocks)
-            except SlackFailure as failure:
-                log.warning("library card %s not updated: %s", copy.ts, failure.error)
+    """The decision, with every copy of the card wanting it (and the author's outcome DM
+    owed once it settles the version), in one transaction; then the outbox brings Slack up to
+    date (app/flows/library_cards.py)."""
+    async with deps.db.begin() as session:
+        now = deps.clock.now()
+        decided = await service.decide(
+            session,
+            version_id=version_id,
+            role=role,
+            decision=decision,
+            by=by,
+            reason=reason,
+            at=now,
+            policy=deps.policy,
+        )
+        card = await queries.version_card(session, version_id)
+        await library_cards.want_update(session, card, settled=decided.settled, now=now)
+    await outbox_worker.kick(deps, OutboxKind.LIBRARY_CARD, subject_id=version_id)
     if decided.settled:
-        await deps.slack.post(card.version.proposed_by, text=outcome_line(card))
+        await outbox_worker.kick(deps, OutboxKind.LIBRARY_OUTCOME, subject_id=version_id)
 
 
 async def open_reject_form(

@@ -3,12 +3,15 @@
 The form shows the approved words, editable, and a field per placeholder. Filled in and left
 as they were, the action needs only the lead's confirmation; any edit needs the full approval,
 and the card shows the diff against the library version (app/slack/blocks/library_origin.py).
+Audience variants may be added; the library approved only the main words, so a statement used
+with any variant needs the full approval too.
 """
 
 from __future__ import annotations
 
 from app.approvals.forms import LibraryUse, ProposeForm
 from app.approvals.models import Action
+from app.approvals.variants import Audience
 from app.errors import BadCommand, SlackFailure
 from app.flows import approvals as approval_flows
 from app.flows.deps import Deps
@@ -49,7 +52,9 @@ async def propose(deps: Deps, form: UseForm, *, by: str) -> Action:
     values = form.values
     title, text = fill(form.title, values), fill(form.text, values)
     library_title, library_text = fill(version.title, values), fill(version.text, values)
-    unchanged = (title, text) == (library_title, library_text)
+    variants = {Audience(name): words for name, words in form.variants.items()}
+    # The library approved the main words only: any variant needs the full approval.
+    unchanged = (title, text) == (library_title, library_text) and not variants
     origin = Origin(
         key=entry.key,
         version=version.version,
@@ -60,7 +65,9 @@ async def propose(deps: Deps, form: UseForm, *, by: str) -> Action:
         approvals=tuple([await _pre_approval(deps, approval) for approval in approvals]),
     )
     use = LibraryUse(version_id=form.version_id, unchanged=unchanged, origin=origin.dump())
-    proposal = ProposeForm(form.incident_id, title, text, CATEGORY, None, library=use)
+    proposal = ProposeForm(
+        form.incident_id, title, text, CATEGORY, None, library=use, variants=variants
+    )
     return await approval_flows.propose(deps, proposal, by=by)
 
 

@@ -13,6 +13,7 @@ from sqlmodel import select
 from app.approvals import queries as action_queries
 from app.approvals.models import CardCopy, CopyKind
 from app.errors import NotFound, SlackFailure
+from app.flows import library_cards
 from app.flows.brief_render import purpose_for, read_brief, topic_for
 from app.flows.card_render import Rendered, read_card
 from app.flows.deps import Deps
@@ -73,6 +74,9 @@ async def plan(deps: Deps, row: OutboxRow, renders: Renders | None = None) -> Pl
     renders = Renders() if renders is None else renders
     if row.kind == OutboxKind.CARD_COPY:
         return await _card(deps, row, renders)
+    if row.kind in library_cards.KINDS:
+        planned = await library_cards.plan_copy(deps, row)
+        return GONE if planned is None else Plan(*planned)
     facts = renders.brief(row) if row.kind == OutboxKind.BRIEF else None
     if facts is not None and facts.incident.brief_ts is not None:
         return _update_brief(deps, row, facts)
@@ -168,6 +172,8 @@ async def describe(deps: Deps, row: OutboxRow) -> tuple[str, int | None]:
     """What a person calls this copy, and its incident (None for a Home tab)."""
     if row.kind == OutboxKind.HOME:
         return "a Home tab", None
+    if row.kind in library_cards.KINDS:
+        return await library_cards.describe(deps, row), None
     if row.kind in (OutboxKind.BRIEF, OutboxKind.TOPIC):
         return f"the {row.kind.value} of the war room", row.subject_id
     async with deps.db() as session:

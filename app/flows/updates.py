@@ -6,8 +6,9 @@ import logging
 
 from slack_sdk.models.blocks import Block
 
+from app.approvals.variants import Audience, audit_facts, checked_variants
 from app.errors import NotAuthorized, SlackFailure
-from app.flows import cards, outbox_worker, playbook_ticks
+from app.flows import cards, outbox_worker, playbook_ticks, update_variants
 from app.flows.access import ensure_incident_visible, is_admin
 from app.flows.deps import Deps
 from app.flows.incidents import refresh_brief
@@ -20,6 +21,9 @@ from app.roles.models import Role
 from app.slack.blocks.text import channel_link
 from app.slack.blocks.updates import lines
 from app.slack.blocks.updates.posts import summary_blocks, summary_text, update_blocks, update_text
+from app.slack.blocks.updates.variants import guard_blocks
+from app.update_variants import service as variant_service
+from app.update_variants.models import UpdateVariant
 from app.updates import service
 from app.updates.forms import ResolveForm, UpdateForm
 from app.updates.models import StatusUpdate
@@ -50,16 +54,29 @@ async def ensure_steward(deps: Deps, incident: Incident, user_id: str, what: str
 
 
 async def post_update(deps: Deps, form: UpdateForm, *, by: str) -> StatusUpdate:
-    """Store the update, post it (and its executive summary), restart the update clock."""
+    """Store the update (and its audience variants, screened by the wording guard), post it,
+    its executive summary and each variant, restart the update clock."""
     incident = await get_incident(deps, form.incident_id, by=by)
     if form.draft.status == Status.RESOLVED:  # the form only hinted; this is the check
         await ensure_steward(deps, incident, by, "resolve it")
+    variants = checked_variants({Audience(k): v for k, v in form.variants.items()})
+    found = update_variants.screen(deps, variants)
+    now = deps.clock.now()
     async with deps.db.begin() as session:
         recorded = await service.record_update(
-            session, incident_id=form.incident_id, draft=form.draft, by=by, at=deps.clock.now()
+            session,
+            incident_id=form.incident_id,
+            draft=form.draft,
+            by=by,
+            at=now,
+            audit_extra=audit_facts(variants, found),
         )
-        await playbook_ticks.after_update(session, form.incident_id, by=by, at=deps.clock.now())
-    await _publish(deps, recorded)
+        rows = await variant_service.keep(session, recorded.posted.id or 0, variants, at=now)
+        legal = (await roles.holders(session))[Role.LEGAL] if found else []
+        await playbook_ticks.after_update(session, form.incident_id, by=by, at=now)
+    await _publish(deps, recorded, rows, found)
+    if found:
+        await update_variants.tell_legal(deps, recorded.incident, recorded.posted, found, legal)
     if recorded.incident.status == Status.RESOLVED:
         await _after_resolve(deps, recorded.incident, by)
     await refresh_brief(deps, form.incident_id)
@@ -133,17 +150,30 @@ async def change_status(deps: Deps, incident: Incident, status: Status, *, by: s
     return incident
 
 
-async def _publish(deps: Deps, recorded: service.Recorded) -> None:
-    """The full update in the war room, the executive version for stakeholders."""
-    incident, posted = recorded.incident, recorded.posted
+async def _publish(
+    deps: Deps,
+    recorded: service.Recorded,
+    rows: list[UpdateVariant] | None = None,
+    found: dict[Audience, list[str]] | None = None,
+) -> None:
+    """The full update in the war room, the executive version for stakeholders (the
+    executives' variant when given), then the other variants."""
+    incident, posted, rows = recorded.incident, recorded.posted, rows or []
     channel_ts = await deps.slack.post(
         incident.channel_id,
         text=update_text(incident, posted),
-        blocks=update_blocks(incident, posted),
+        blocks=update_blocks(incident, posted) + guard_blocks(found or {}),
     )
-    summary_ts = await _stakeholders(
-        deps, summary_text(incident, posted), summary_blocks(incident, posted), room=incident
-    )
+    summary_ts = None
+    if not update_variants.replaces_summary(deps, rows):
+        summary_ts = await _stakeholders(
+            deps, summary_text(incident, posted), summary_blocks(incident, posted), room=incident
+        )
+    if rows:
+        executives_ts = await update_variants.publish(
+            deps, incident, posted, rows, thread_ts=channel_ts
+        )
+        summary_ts = summary_ts or executives_ts
     async with deps.db.begin() as session:
         await service.set_posted(
             session, posted.id or 0, channel_ts=channel_ts, summary_ts=summary_ts

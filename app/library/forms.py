@@ -23,3 +23,6 @@ class UseForm:
     title: str
     text: str
     values: dict[str, str] = field(default_factory=dict)
+    # Audience variants (audience name -> text): the library approved none, so any variant
+    # means the full approval.
+    variants: dict[str, str] = field(default_factory=dict)

@@ -116,6 +116,10 @@ async def version_card(session: AsyncSession, version_id: int) -> VersionCard:
     return VersionCard(entry, version, approvals, previous)
 
 
-async def cards(session: AsyncSession, version_id: int) -> list[LibraryCard]:
-    query = select(LibraryCard).where(LibraryCard.version_id == version_id)
-    return list((await session.exec(query.order_by(col(LibraryCard.id)))).all())
+async def remember_card(
+    session: AsyncSession, version_id: int, *, channel_id: str, ts: str
+) -> None:
+    """Where a copy of the version's card was posted (once)."""
+    query = select(LibraryCard).where(LibraryCard.channel_id == channel_id, LibraryCard.ts == ts)
+    if (await session.exec(query)).first() is None:
+        session.add(LibraryCard(version_id=version_id, channel_id=channel_id, ts=ts))

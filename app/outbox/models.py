@@ -16,6 +16,10 @@ class OutboxKind(StrEnum):
     BRIEF = "brief"  # subject: the incident; target: its war room (ts on the incident row)
     TOPIC = "topic"  # subject: the incident; target: its war room
     HOME = "home"  # subject 0; target: user_id (someone who opened their Home tab)
+    # subject: the library version; user_id: the person or channel owed a copy; channel_id +
+    # ts once it is posted (app/flows/library_cards.py)
+    LIBRARY_CARD = "library_card"
+    LIBRARY_OUTCOME = "library_outcome"  # subject: the library version; user_id: its author
 
 
 class OutboxRow(EnumFields, SQLModel, table=True):

@@ -237,6 +237,15 @@ async def forget(session: AsyncSession, row_id: int) -> None:
     await session.exec(delete(OutboxRow).where(col(OutboxRow.id) == row_id))
 
 
+async def locate(session: AsyncSession, row_id: int, *, channel_id: str, ts: str) -> None:
+    """Where a copy first posted by the worker went (its later changes are updates)."""
+    await _update(
+        session,
+        col(OutboxRow.id) == row_id,
+        values={OutboxRow.channel_id: channel_id, OutboxRow.ts: ts},
+    )
+
+
 async def forget_copy(session: AsyncSession, *, channel_id: str, ts: str) -> None:
     """A card copy that stops being kept up to date (its reader lost their part in it)."""
     await session.exec(
@@ -271,6 +280,9 @@ _MISSING = (  # rows an older release's copies lack, as the outbox would hold th
     "(SELECT 1 FROM outbox o WHERE o.kind = 'brief' AND o.subject_id = i.id)",
     "SELECT 'topic', i.id, i.channel_id, '', '', 1, 1, 0, :now FROM incident i "
     "WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'topic' AND o.subject_id = i.id)",
+    "SELECT 'library_card', c.version_id, c.channel_id, c.ts, c.channel_id, 1, 1, 0, :now "
+    "FROM library_card c WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE "
+    "o.kind = 'library_card' AND o.channel_id = c.channel_id AND o.ts = c.ts)",
 )
 
 

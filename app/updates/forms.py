@@ -6,7 +6,8 @@ The Slack adapter reads these from the update and resolve modals
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from app.updates.service import UpdateDraft
 
@@ -15,6 +16,8 @@ from app.updates.service import UpdateDraft
 class UpdateForm:
     incident_id: int
     draft: UpdateDraft
+    # The update worded per audience (app/update_variants/): audience name -> text, optional.
+    variants: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ lock is taken before any read pins a snapshot.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -65,9 +66,16 @@ def _next_due(incident: Incident, draft: UpdateDraft, at: datetime) -> datetime 
 
 
 async def record_update(
-    session: AsyncSession, *, incident_id: int, draft: UpdateDraft, by: str, at: datetime
+    session: AsyncSession,
+    *,
+    incident_id: int,
+    draft: UpdateDraft,
+    by: str,
+    at: datetime,
+    audit_extra: Mapping[str, object] | None = None,
 ) -> Recorded:
-    """Store the update and restart the update clock from now."""
+    """Store the update and restart the update clock from now. `audit_extra`: more facts for
+    its audit entry (the audience variants and what the wording guard found in them)."""
     incident = await lock(session, incident_id)
     await closure.ensure_open(session, incident, doing="post an update")
     previous = incident.status
@@ -106,6 +114,7 @@ async def record_update(
         next_steps=draft.next_steps,
         metrics=draft.metrics,
         next_due=_iso(incident.next_update_due),
+        **(audit_extra or {}),
     )
     if resolved:
         audit(session, at=at, actor=by, action="incident.resolve", incident_id=incident_id)

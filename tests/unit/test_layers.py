@@ -25,6 +25,7 @@ DOMAIN = {
     "app.roles",
     "app.approvals",
     "app.updates",
+    "app.update_variants",
     "app.record",
     "app.review",
     "app.home",

@@ -23,6 +23,7 @@ from app.library.service import Draft
 from app.roles.models import Role
 from app.slack.blocks import forms
 from app.slack.blocks import library_ids as ids
+from app.slack.blocks.approvals.variants_inputs import read_variants, variant_inputs
 from app.slack.blocks.text import clip, escape
 
 PLACEHOLDER_HINT = "Write `{customer}` or `{date}` where the words change each time they are used."
@@ -134,6 +135,12 @@ def read_reason_form(
     return RejectForm(int(facts["version_id"]), Role(facts["role"]), reason), {}
 
 
+VARIANTS_HINT = (
+    "The library approved only the main words: a statement used with any audience variant "
+    "below needs the full approval."
+)
+
+
 def use_modal(
     *, incident_id: int, version_id: int, title: str, text: str, placeholders: list[str]
 ) -> View:
@@ -156,6 +163,8 @@ def use_modal(
                 )
             ]
         ),
+        ContextBlock(elements=[MarkdownTextObject(text=VARIANTS_HINT)]),
+        *variant_inputs(),
     ]
     return View(
         type="modal",
@@ -181,7 +190,10 @@ def read_use_form(
         errors[ids.TITLE] = "Give the action a short title."
     if not text:
         errors[ids.TEXT] = "The statement cannot be empty."
+    variants, variant_errors = read_variants(values)
+    errors.update(variant_errors)
     if errors:
         return None, errors
-    form = UseForm(int(facts["incident_id"]), int(facts["version_id"]), title, text, filled)
+    given = {audience.value: words for audience, words in variants.items()}
+    form = UseForm(int(facts["incident_id"]), int(facts["version_id"]), title, text, filled, given)
     return form, {}

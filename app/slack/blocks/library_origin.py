@@ -7,9 +7,10 @@ from app.slack.blocks.library_diff import text_diff
 from app.slack.blocks.text import mention, safe
 
 
-def origin_text(origin: Origin, *, details: str, unchanged: bool) -> str:
+def origin_text(origin: Origin, *, details: str, unchanged: bool, variants: bool = False) -> str:
     """Who pre-approved the words and when; unchanged (the action's own flag: a revision of the
-    action clears it), or the diff against the library version."""
+    action clears it), or the diff against the library version. `variants`: the action carries
+    audience variants, which the library did not approve."""
     source = f":books: From the library: *{safe(origin.key, 64)}* v{origin.version}"
     by = " and ".join(
         f"{approval.role} ({safe(approval.name, 80) if approval.name else mention(approval.by)})"
@@ -23,7 +24,9 @@ def origin_text(origin: Origin, *, details: str, unchanged: bool) -> str:
     else:
         lines.append(f"{source} (pre-approved by {by} on {on}), *edited*: it needs the full")
         lines[-1] += " approval. Changes against the library version:"
-        if origin.title != "" and details == origin.text:
+        if details == origin.text and variants:
+            lines.append("_The words are the library's; the audience variants below are not._")
+        elif origin.title != "" and details == origin.text:
             lines.append("_Only the title changed._")
         else:
             lines.append(text_diff(origin.text, details, limit=1500))

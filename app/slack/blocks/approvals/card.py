@@ -79,6 +79,7 @@ def approval_card(
             load_origin(action.library_origin),
             details=action.details,
             unchanged=bool(action.library_unchanged),
+            variants=bool(card.variants),
         )
         origin = clip(origin, SECTION_MAX)
         blocks.append(SectionBlock(block_id=library_ids.CARD_ORIGIN, text=origin))

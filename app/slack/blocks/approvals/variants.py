@@ -75,8 +75,13 @@ def variant_post(
         f"*{safe(action.title, 300)}* · approved message for *{variant.audience.label}* "
         f"({incident_ref}, {action.ref} revision {action.revision})"
     )
-    body = safe(variant.text, SECTION_MAX)
-    text = f"{variant.audience.label}: {safe(variant.text, 2000)}"
+    return audience_post(variant.audience, variant.text, about=about)
+
+
+def audience_post(audience: Audience, words: str, *, about: str) -> tuple[str, list[Block]]:
+    """A variant for its audience's channel: `about` (mrkdwn, escaped by the caller), the words."""
+    body = safe(words, SECTION_MAX)
+    text = f"{audience.label}: {safe(words, 2000)}"
     return text, [SectionBlock(text=about), SectionBlock(text=body)]
 
 
@@ -84,14 +89,17 @@ def copy_ready(
     action: Action, variant: ActionVariant, *, incident_ref: str
 ) -> tuple[str, list[Block]]:
     """The block the team copies for customers, press or social: the words in a code block."""
-    about = (
-        f":clipboard: *Copy-ready for {variant.audience.label}* · {safe(action.title, 300)} "
-        f"({incident_ref}, {action.ref} revision {action.revision}, approved)"
-    )
+    source = f"{safe(action.title, 300)} ({incident_ref}, {action.ref} revision {action.revision}"
+    return copy_ready_post(variant.audience, variant.text, source=source + ", approved)")
+
+
+def copy_ready_post(audience: Audience, words: str, *, source: str) -> tuple[str, list[Block]]:
+    """Any variant as a copy-ready block; `source` (escaped mrkdwn) says where it comes from."""
+    about = f":clipboard: *Copy-ready for {audience.label}* · {source}"
     room = SECTION_MAX - 2 * len(FENCE) - 2
-    fenced = safe(variant.text.replace(FENCE, "`\u200b``"), room)
+    fenced = safe(words.replace(FENCE, "`\u200b``"), room)
     body = SectionBlock(block_id=POSTED_COPY, text=f"{FENCE}\n{fenced}\n{FENCE}")
-    text = f"Copy-ready for {variant.audience.label}: {safe(variant.text, 2000)}"
+    text = f"Copy-ready for {audience.label}: {safe(words, 2000)}"
     return text, [SectionBlock(text=about), body]
 
 

@@ -20,6 +20,7 @@ from app.errors import BadCommand
 from app.incidents.models import Incident, Status
 from app.slack import ids
 from app.slack.blocks import forms
+from app.slack.blocks.approvals.variants_inputs import read_variants, variant_inputs
 from app.slack.blocks.error_lines import error_line
 from app.slack.blocks.text import safe, unescape
 from app.slack.blocks.updates.words import STATUS_HINT, status_label
@@ -58,6 +59,13 @@ def _text_input(
     )
 
 
+VARIANTS_HINT = (
+    "*Variants per audience* (optional): posted with the update. Executives: the stakeholder "
+    "channel, instead of the summary; employees: the employee channel; customers, press and "
+    "social: copy-ready in the update's thread. The wording guard screens each one."
+)
+
+
 def update_modal(incident: Incident, *, resolver: str = "") -> View:
     """The update form, with the current status and the cadence filled in. `resolver` is the
     person it is opened for when they may resolve the incident: then choosing "resolved" is
@@ -89,6 +97,8 @@ def update_modal(incident: Incident, *, resolver: str = "") -> View:
             ids.UPDATE_METRICS, "Key metrics", METRICS_MAX, placeholder="views 2.7M, sentiment -40%"
         ),
         _next_due_input(incident.cadence_seconds),
+        ContextBlock(elements=[MarkdownTextObject(text=VARIANTS_HINT)]),
+        *variant_inputs(),
     ]
     return View(
         type="modal",
@@ -144,6 +154,8 @@ def read_update_form(
     next_in, problem = _next_in(forms.text(values, ids.UPDATE_NEXT_DUE))
     if problem:
         errors[ids.UPDATE_NEXT_DUE] = problem
+    variants, variant_errors = read_variants(values)
+    errors.update(variant_errors)
     if errors:
         return None, errors
     draft = UpdateDraft(
@@ -154,7 +166,8 @@ def read_update_form(
         metrics=metrics,
         next_in_seconds=next_in,
     )
-    return UpdateForm(incident_id, draft), {}
+    given = {audience.value: text for audience, text in variants.items()}
+    return UpdateForm(incident_id, draft, given), {}
 
 
 LIMITS = {

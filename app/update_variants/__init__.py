@@ -1,0 +1,1 @@
+"""Audience variants on status updates: stored with the update, posted where each belongs."""
