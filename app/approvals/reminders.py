@@ -4,23 +4,23 @@ At its response time (step 1) each approver of the role gets a reminder DM; at t
 (step 2) each backup of the role gets the card by DM and the war room is told under the card,
 mentioning the incident leads. Each message is a row whose unique key (approval, step, kind,
 recipient) makes it a claim, won before it is sent and marked sent afterwards, exactly like an
-update nudge (app/updates/claims.py; here app/approvals/reminders_claims.py). A backup may
+update nudge (app/claims/; here app/approvals/reminders_claims.py). A backup may
 decide for the role once their step-2 row is sent (`asked_as_backup`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, ForeignKey, Integer, String, UniqueConstraint
-from sqlmodel import Field, SQLModel, col, select
+from sqlmodel import Field, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.approvals.models import Action, Approval
+from app.claims.columns import ClaimColumns
 from app.roles.models import Role
-from app.store.types import EnumFields, StrEnumType, UTCDateTime
+from app.store.types import EnumFields, StrEnumType
 
 REMIND = 1
 ESCALATE = 2
@@ -32,7 +32,7 @@ class ApprovalReminderKind(StrEnum):
     LEAD = "lead"  # step 2: a note under the war-room card for the incident leads
 
 
-class ApprovalReminder(EnumFields, SQLModel, table=True):
+class ApprovalReminder(EnumFields, ClaimColumns, table=True):
     """One message owed to one recipient for one waiting approval."""
 
     __tablename__ = "approval_reminder"
@@ -51,26 +51,6 @@ class ApprovalReminder(EnumFields, SQLModel, table=True):
         sa_column=Column(StrEnumType(ApprovalReminderKind, 16), nullable=False)
     )
     recipient: str = Field(sa_column=Column(String(32), nullable=False))
-    claimed_by: str | None = Field(
-        default=None, sa_column=Column(String(64), nullable=True, index=True)
-    )
-    claimed_at: datetime | None = Field(
-        default=None, sa_column=Column(UTCDateTime(), nullable=True)
-    )
-    heartbeat_at: datetime | None = Field(
-        default=None, sa_column=Column(UTCDateTime(), nullable=True)
-    )
-    first_claimed_at: datetime | None = Field(
-        default=None, sa_column=Column(UTCDateTime(), nullable=True)
-    )
-    attempt_started_at: datetime | None = Field(
-        default=None, sa_column=Column(UTCDateTime(), nullable=True)
-    )
-    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
-    ts: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
-    attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
-    retry_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
-    last_error: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlmodel import col, select, update
+from sqlmodel import col, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.approvals.models import Approval
 from app.approvals.reminders import ApprovalReminder, ApprovalReminderKind
-from app.approvals.reminders_claims import retry_time
-from app.updates.claims import STALE_AFTER
+from app.claims.rules import STALE_AFTER, free_at
+from app.store.due import take_due as leased
 
 TAKE_LIMIT = 500
 LOOK_LEASE = STALE_AFTER
@@ -33,7 +33,7 @@ def next_look(
     """The next time a waiting approval can owe a message; None once everything was sent."""
     if now < due_at:
         return due_at
-    unsent = [retry_time(row, now) for row in rows if row.sent_at is None]
+    unsent = [_retry_time(row, now) for row in rows if row.sent_at is None]
     if now < escalate_at:
         return min([*unsent, escalate_at])
     told = any(row.kind == ApprovalReminderKind.LEAD and row.sent_at for row in rows)
@@ -45,23 +45,15 @@ def next_look(
     return min(unsent, default=None)
 
 
+def _retry_time(row: ApprovalReminder, floor: datetime) -> datetime:
+    """When an unsent row can next be claimed: its owner gone quiet, or its backoff over."""
+    return free_at(row) or max(row.retry_at or floor, floor)
+
+
 async def take_due(session: AsyncSession, *, now: datetime, limit: int = TAKE_LIMIT) -> list[int]:
     """Ids of approvals due at `now`, leased to the caller for `LOOK_LEASE` (commit it)."""
-    due = (
-        select(Approval.id)
-        .where(col(Approval.next_reminder_at).is_not(None), col(Approval.next_reminder_at) <= now)
-        .order_by(col(Approval.next_reminder_at), col(Approval.id))
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    taken = await session.exec(
-        update(Approval)
-        .where(col(Approval.id).in_(due.scalar_subquery()))
-        .values(next_reminder_at=now + LOOK_LEASE)
-        .returning(col(Approval.id))
-        .execution_options(synchronize_session=False)
-    )
-    return sorted(taken.scalars().all())
+    due = Approval.next_reminder_at
+    return await leased(session, Approval, due, now=now, lease=LOOK_LEASE, limit=limit)
 
 
 async def set_next(session: AsyncSession, approval_id: int, at: datetime | None) -> None:

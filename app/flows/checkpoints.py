@@ -17,6 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from app.claims.rules import CLAIM_LEASE, new_token
 from app.errors import SlackFailure
 from app.flows.deps import Deps
 from app.flows.effects import post_once
@@ -25,7 +26,6 @@ from app.record.anchors import checkpoint_text
 from app.record.append import ENTRY
 from app.record.checkpoint_claims import Claimed
 from app.record.checkpoints import owed
-from app.updates.claims import CLAIM_LEASE, new_token
 
 logger = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from app.approvals.policy import ApprovalPolicy
+from app.claims.rules import new_owner
 from app.clock import Clock
 from app.flows.home_refresher import HomeRefresher
 from app.flows.outbox_runner import OutboxRunner
@@ -22,7 +23,6 @@ from app.record.gaps import GapMarks
 from app.settings import Settings
 from app.slack.gateway import SlackGateway
 from app.store.engine import SessionFactory
-from app.updates.claims import new_owner
 
 ResolvedHook = Callable[["Deps", int, str], Awaitable[None]]
 T = TypeVar("T")
@@ -99,7 +99,7 @@ class Deps:
     record: RecordCache = field(default_factory=RecordCache)
     outages: OutageNotices = field(default_factory=OutageNotices)
     work: Work = field(default_factory=Work)
-    # This process, as the owner of its reminder claims (app/updates/claims.py) and of its
+    # This process, as the owner of its reminder claims (app/claims/) and of its
     # outbox leases (app/outbox): one per running bot.
     owner: str = field(default_factory=new_owner)
     # Gaps in the record this process noticed, until the catch-up pass persists them.

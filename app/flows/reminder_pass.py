@@ -20,11 +20,12 @@ import logging
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.claims import rules as claims
 from app.flows.deps import Deps
 from app.flows.reminder_delivery import beat
 from app.flows.reminders import remind
 from app.incidents.models import Incident
-from app.updates import claims, schedule
+from app.updates import schedule
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Claiming a record checkpoint in the database before posting it, so it is posted once.
 
-The pattern of app/updates/claims.py: a process posts a checkpoint only after winning its row
+The pattern of app/claims/: a process posts a checkpoint only after winning its row
 (inserting it already claimed, or taking back one that is unposted, unclaimed or claimed longer
 ago than the lease, and not waiting for a retry). The claim is committed before the Slack call;
 afterwards the poster marks it posted, or releases it with a backoff so a later pass retries.
@@ -18,11 +18,11 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.claims.rules import CLAIM_LEASE, backoff
 from app.incidents.models import Incident, Status
 from app.record.append import ENTRY, HEAD
 from app.record.checkpoints import ChainState, RecordCheckpoint, owed
 from app.store.locking import lock_row
-from app.updates.claims import CLAIM_LEASE, backoff
 
 POINT = RecordCheckpoint.__table__  # type: ignore[attr-defined]
 INCIDENT = Incident.__table__  # type: ignore[attr-defined]

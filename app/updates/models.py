@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import Column, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.claims.columns import ClaimColumns
 from app.incidents.models import Status
 from app.store.types import EnumFields, StrEnumType, UTCDateTime
 
@@ -52,12 +53,12 @@ class ReminderKind(StrEnum):
     ESCALATION = "escalation"
 
 
-class Reminder(EnumFields, SQLModel, table=True):
+class Reminder(EnumFields, ClaimColumns, table=True):
     """One message owed for one due period: the nudge, or an escalation DM or channel note.
 
     The unique key makes it a claim: a process sends it only after winning the row (inserting
     it, or taking it back when its claim is released or its owner stopped beating) and marks it
-    sent afterwards (app/updates/claims.py).
+    sent afterwards (app/updates/claims.py; the claim columns: app/claims/columns.py).
     """
 
     __tablename__ = "reminder"
@@ -72,26 +73,3 @@ class Reminder(EnumFields, SQLModel, table=True):
     due_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     kind: ReminderKind = Field(sa_column=Column(StrEnumType(ReminderKind, 16), nullable=False))
     recipient: str = Field(sa_column=Column(String(32), nullable=False))
-    # The process that holds the claim (Deps.owner), and when it last said it is alive.
-    claimed_by: str | None = Field(
-        default=None, sa_column=Column(String(64), nullable=True, index=True)
-    )
-    claimed_at: datetime | None = Field(
-        default=None, sa_column=Column(UTCDateTime(), nullable=True)
-    )
-    heartbeat_at: datetime | None = Field(
-        default=None, sa_column=Column(UTCDateTime(), nullable=True)
-    )
-    # When it was first claimed (Slack cannot have it from earlier), and when the attempt whose
-    # outcome is not known yet started (NULL once an attempt ended with a known outcome).
-    first_claimed_at: datetime | None = Field(
-        default=None, sa_column=Column(UTCDateTime(), nullable=True)
-    )
-    attempt_started_at: datetime | None = Field(
-        default=None, sa_column=Column(UTCDateTime(), nullable=True)
-    )
-    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
-    ts: str | None = Field(default=None, sa_column=Column(String(32), nullable=True))
-    attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
-    retry_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
-    last_error: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))

@@ -21,10 +21,11 @@ from datetime import datetime, timedelta
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from app.claims.rules import STALE_AFTER, free_at
 from app.incidents.models import Incident, Status
+from app.store.due import take_due as leased
 from app.store.locking import lock_row
 from app.updates import claims
-from app.updates.claims import STALE_AFTER
 from app.updates.models import Reminder, ReminderKind
 
 TAKE_LIMIT = 500
@@ -58,31 +59,14 @@ def _find(rows: Sequence[Reminder], kind: ReminderKind, recipient: str) -> Remin
 def _retry_time(row: Reminder, floor: datetime) -> datetime:
     """When an unsent reminder can next be claimed: its owner would have gone quiet, or its
     backoff ends."""
-    return claims.free_at(row) or row.retry_at or floor
+    return free_at(row) or row.retry_at or floor
 
 
 async def take_due(session: AsyncSession, *, now: datetime, limit: int = TAKE_LIMIT) -> list[int]:
-    """Ids of incidents due at `now`, leased to the caller for `LOOK_LEASE` (commit it).
-
-    One UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING: it writes before
-    it reads (SQLite takes its write lock first), and on PostgreSQL two processes never take
-    the same incident.
-    """
-    due = (
-        select(Incident.id)
-        .where(col(Incident.next_reminder_at).is_not(None), col(Incident.next_reminder_at) <= now)
-        .order_by(col(Incident.next_reminder_at), col(Incident.id))
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    taken = await session.exec(
-        update(Incident)
-        .where(col(Incident.id).in_(due.scalar_subquery()))
-        .values(next_reminder_at=now + LOOK_LEASE)
-        .returning(col(Incident.id))
-        .execution_options(synchronize_session=False)
-    )
-    return sorted(taken.scalars().all())
+    """Ids of incidents due at `now`, leased to the caller for `LOOK_LEASE` (commit it); on
+    PostgreSQL two processes never take the same incident."""
+    due = Incident.next_reminder_at
+    return await leased(session, Incident, due, now=now, lease=LOOK_LEASE, limit=limit)
 
 
 async def adopt_unscheduled(session: AsyncSession, *, now: datetime) -> int:

@@ -32,6 +32,7 @@ DOMAIN = {
     "app.outbox",
     "app.library",
     "app.playbooks",
+    "app.claims",
 }
 ADAPTERS = {"app.slack", "app.requests"}  # Slack out (Web API, Block Kit) and in (HTTP gate)
 STORE = {"app.store"}
