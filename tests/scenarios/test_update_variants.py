@@ -13,8 +13,8 @@ from aiohttp import web
 
 from app.approvals.variants import Audience
 from app.clock import FakeClock
-from app.harness import Harness, start_harness
-from app.harness.seed import DAVID, MARIA, ROBERT
+from app.harness import Harness
+from app.harness.seed import DAVID, MARIA
 from app.incidents.models import Incident
 from app.main import CrisisRoom, create_app
 from app.slack import ids
@@ -23,10 +23,10 @@ from app.slackdouble import SlackDriver
 from app.slackdouble.workspace import Message
 from app.web import EVENTS_PATH, web_app
 from tests.scenarios.approvals_helpers import open_seed_incident
+from tests.scenarios.audience_room import EXECS, STAFF, audience_room
 from tests.scenarios.conftest import crisis
 from tests.updates.steps import trail, updates
 
-EXECS, STAFF = "CEXECS01", "CSTAFF01"
 CHANGED = "The CEO apology is live; sentiment is stabilising."
 VARIANTS = {
     Audience.EXECUTIVES: "Board brief: apology live, refund issued. <!channel>",
@@ -40,19 +40,8 @@ VARIANTS = {
 @pytest.fixture
 async def room(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
     """The bot with a stakeholder (executive) channel and an employee channel it is in."""
-    running = await start_harness(
-        database_url=f"sqlite:///{tmp_path / 'crisis.db'}",
-        clock=clock,
-        CRISIS_STAKEHOLDER_CHANNEL=EXECS,
-        CRISIS_EMPLOYEE_CHANNEL=STAFF,
-    )
-    bot = running.double.bot_user_id
-    running.double.add_channel("exec-updates", members=[ROBERT.id, bot], id=EXECS)
-    running.double.add_channel("all-staff", members=[MARIA.id, bot], id=STAFF)
-    try:
+    async with audience_room(tmp_path, clock) as running:
         yield running
-    finally:
-        await running.stop()
 
 
 async def submit_update(harness: Harness, incident: Incident, variants: dict[Audience, str]) -> Any:

@@ -14,16 +14,16 @@ from app.approvals.models import Action, Approval
 from app.approvals.variants import Audience
 from app.audit.models import AuditEntry
 from app.clock import FakeClock
-from app.harness import Harness, start_harness
+from app.harness import Harness
 from app.harness.seed import DAVID, LISA, MARIA, ROBERT
 from app.incidents.models import Incident
 from app.roles.models import Role
 from app.slack import ids
 from app.slack.blocks.approvals.variants_ids import POST, input_id
 from tests.scenarios.approvals_helpers import click, copy_for, open_seed_incident, shown, state
+from tests.scenarios.audience_room import EXECS, STAFF, audience_room
 from tests.scenarios.conftest import crisis, last_private
 
-EXECS, STAFF = "CEXECS01", "CSTAFF01"
 DRAFT = "We hear you, and we are sorry for the experience our customer had."
 VARIANTS = {
     Audience.EXECUTIVES: "Board brief: refund issued, training this week. <!channel>",
@@ -37,19 +37,8 @@ VARIANTS = {
 @pytest.fixture
 async def room(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
     """The bot with a stakeholder (executive) channel and an employee channel it is in."""
-    running = await start_harness(
-        database_url=f"sqlite:///{tmp_path / 'crisis.db'}",
-        clock=clock,
-        CRISIS_STAKEHOLDER_CHANNEL=EXECS,
-        CRISIS_EMPLOYEE_CHANNEL=STAFF,
-    )
-    bot = running.double.bot_user_id
-    running.double.add_channel("exec-updates", members=[ROBERT.id, bot], id=EXECS)
-    running.double.add_channel("all-staff", members=[MARIA.id, bot], id=STAFF)
-    try:
+    async with audience_room(tmp_path, clock) as running:
         yield running
-    finally:
-        await running.stop()
 
 
 async def propose(
