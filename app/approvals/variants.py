@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Column, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel, col, select
+from sqlmodel import Field, SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.approvals.guard import find_fault_phrases
@@ -109,13 +109,6 @@ async def of_revision(session: AsyncSession, action_id: int, revision: int) -> l
 
 async def texts_of(session: AsyncSession, action_id: int, revision: int) -> dict[Audience, str]:
     return {row.audience: row.text for row in await of_revision(session, action_id, revision)}
-
-
-async def count_posted(session: AsyncSession, action_id: int) -> int:
-    query = select(ActionVariant).where(
-        ActionVariant.action_id == action_id, col(ActionVariant.posted_ts).is_not(None)
-    )
-    return len((await session.exec(query)).all())
 
 
 def flagged(variants: Variants, phrases: tuple[str, ...]) -> dict[Audience, list[str]]:

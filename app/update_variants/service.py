@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from app.approvals.variants import AUDIENCES, Audience, checked_variants
+from app.approvals.variants import Audience, checked_variants
 from app.audit.service import audit
 from app.update_variants.models import UpdateVariant
 
@@ -30,17 +29,6 @@ async def keep(
     session.add_all(rows)
     await session.flush()
     return rows
-
-
-async def of_update(session: AsyncSession, update_id: int) -> list[UpdateVariant]:
-    """The update's variants, in audience order."""
-    query = (
-        select(UpdateVariant)
-        .where(UpdateVariant.update_id == update_id)
-        .execution_options(populate_existing=True)
-    )
-    rows = list((await session.exec(query)).all())
-    return sorted(rows, key=lambda row: AUDIENCES.index(row.audience))
 
 
 async def record_post(
