@@ -7,6 +7,7 @@ from app.audit.models import AuditEntry
 from app.incidents.hold_models import LegalHold
 from app.incidents.models import Incident
 from app.library.models import LibraryApproval, LibraryCard, LibraryEntry, LibraryVersion
+from app.metrics.models import MetricFeed, MetricPoint
 from app.outbox.models import OutboxRow
 from app.playbooks.models import ChecklistItem
 from app.record.catch_up_models import RecordCatchUp
@@ -34,6 +35,8 @@ __all__ = [
     "LibraryCard",
     "LibraryEntry",
     "LibraryVersion",
+    "MetricFeed",
+    "MetricPoint",
     "OutboxRow",
     "PurgeGrant",
     "PurgeLog",

@@ -1,0 +1,126 @@
+"""Storing metric points and reading series (the caller owns the transaction).
+
+Every new point is also an audit row, so the legal record shows what the team knew and when:
+who or which source gave it, when it was measured and received, the value (app/record/hook.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.audit.service import audit
+from app.errors import NotFound
+from app.incidents.models import Incident
+from app.metrics.models import MetricPoint
+from app.metrics.values import PointIn
+from app.store.locking import lock_row
+
+RECORDED = "metric.recorded"
+
+
+@dataclass(frozen=True)
+class Stored:
+    points: list[MetricPoint]  # the new ones, in the order given
+    duplicates: int  # given again (same incident, metric, time and source): stored once
+
+
+async def record_points(
+    session: AsyncSession,
+    *,
+    incident_id: int,
+    points: Sequence[PointIn],
+    by: str,
+    now: datetime,
+) -> Stored:
+    """Store the points not stored yet, each with its audit row. `by` is a user id or
+    "hook:<key id>". Locks the incident row first, so two deliveries of one point never both
+    insert it."""
+    if not await lock_row(session, Incident, incident_id, column=Incident.status):
+        raise NotFound(f"There is no incident INC-{incident_id}.")
+    known = await _stored_keys(session, incident_id, points)
+    new: list[MetricPoint] = []
+    for point in points:
+        key = (point.metric, point.at, point.source)
+        if key in known:
+            continue
+        known.add(key)
+        new.append(_row(incident_id, point, by=by, now=now))
+    session.add_all(new)
+    await session.flush()
+    for row in new:
+        _audit(session, row)
+    return Stored(points=new, duplicates=len(points) - len(new))
+
+
+def _row(incident_id: int, point: PointIn, *, by: str, now: datetime) -> MetricPoint:
+    return MetricPoint(
+        incident_id=incident_id,
+        metric=point.metric,
+        value=point.value,
+        unit=point.unit,
+        at=point.at,
+        source=point.source,
+        url=point.url,
+        entered_by=by,
+        received_at=now,
+    )
+
+
+def _audit(session: AsyncSession, row: MetricPoint) -> None:
+    audit(
+        session,
+        at=row.received_at,
+        actor=row.entered_by,
+        action=RECORDED,
+        incident_id=row.incident_id,
+        point=row.id,
+        metric=row.metric,
+        value=row.value,
+        unit=row.unit,
+        measured_at=row.at.isoformat(),
+        source=row.source,
+        **({"url": row.url} if row.url else {}),
+    )
+
+
+async def _stored_keys(
+    session: AsyncSession, incident_id: int, points: Sequence[PointIn]
+) -> set[tuple[str, datetime, str]]:
+    if not points:
+        return set()
+    names = sorted({point.metric for point in points})
+    first, last = min(point.at for point in points), max(point.at for point in points)
+    query = select(MetricPoint.metric, MetricPoint.at, MetricPoint.source).where(
+        MetricPoint.incident_id == incident_id,
+        col(MetricPoint.metric).in_(names),
+        col(MetricPoint.at) >= first,
+        col(MetricPoint.at) <= last,
+    )
+    return {(metric, at, source) for metric, at, source in (await session.exec(query)).all()}
+
+
+async def series(
+    session: AsyncSession, incident_id: int, metric: str | None = None
+) -> list[MetricPoint]:
+    """An incident's points (of one metric, or all), oldest first."""
+    query = select(MetricPoint).where(MetricPoint.incident_id == incident_id)
+    if metric is not None:
+        query = query.where(MetricPoint.metric == metric)
+    query = query.order_by(col(MetricPoint.metric), col(MetricPoint.at), col(MetricPoint.id))
+    return list((await session.exec(query)).all())
+
+
+async def latest(session: AsyncSession, incident_id: int) -> dict[str, list[MetricPoint]]:
+    """Per metric, its last two points (newest first): the value now and the one before, for a
+    trend arrow. Metrics in name order."""
+    latest_two: dict[str, list[MetricPoint]] = {}
+    for point in reversed(await series(session, incident_id)):
+        kept = latest_two.setdefault(point.metric, [])
+        if len(kept) < 2:
+            kept.append(point)
+    return dict(sorted(latest_two.items()))
