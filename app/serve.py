@@ -131,6 +131,8 @@ async def _listen(room: CrisisRoom, settings: Settings) -> web.AppRunner:
     await runner.setup()
     await web.TCPSite(runner, settings.host, settings.port).start()
     paths = "GET /healthz" if settings.slack_app_token else "POST /slack/events, GET /healthz"
+    if settings.metrics_secret is not None:
+        paths += ", POST /hooks/metrics"
     logger.info("listening on http://%s:%s (%s)", settings.host, settings.port, paths)
     return runner
 

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     employee_channel: str | None = Field(default=None, alias="CRISIS_EMPLOYEE_CHANNEL")
     # None keeps every record forever; else resolved incidents are purged this many days on.
     retention_days: int | None = Field(default=None, ge=1, alias="CRISIS_RETENTION_DAYS")
+    # Signs requests to POST /hooks/metrics (the install key) and derives each per-incident
+    # feed key's secret (app/metrics/keys.py); None (unset or empty) turns the hook off.
+    metrics_secret: SecretStr | None = Field(default=None, alias="CRISIS_METRICS_SECRET")
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -67,6 +70,12 @@ class Settings(BaseSettings):
     @classmethod
     def _signing_secret(cls, value: SecretStr | None) -> SecretStr | None:
         """An empty secret is no secret: HTTP mode then refuses to start."""
+        return value if value is not None and value.get_secret_value().strip() else None
+
+    @field_validator("metrics_secret")
+    @classmethod
+    def _metrics_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """An empty secret is no secret: the metrics hook stays off."""
         return value if value is not None and value.get_secret_value().strip() else None
 
     @field_validator("slack_api_url")
@@ -134,7 +143,12 @@ class Settings(BaseSettings):
         }[severity]
 
     def secrets(self) -> list[str]:
-        values = [self.slack_bot_token, self.slack_signing_secret, self.slack_app_token]
+        values = [
+            self.slack_bot_token,
+            self.slack_signing_secret,
+            self.slack_app_token,
+            self.metrics_secret,
+        ]
         return [v.get_secret_value() for v in values if v is not None]
 
 

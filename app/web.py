@@ -5,7 +5,8 @@ app/requests/gate.py) and GET /healthz. This is the only HTTP door to Bolt, and 
 after the gate: the gate's check is the one signature check (Bolt's is off), and Bolt is handed
 the body the gate parsed (app/slack/ack_after_mark.py). Socket Mode: GET /healthz only, every
 other path 404; Slack's requests then arrive over the app's own WebSocket, so no HTTP door
-leads to Bolt.
+leads to Bolt. Both modes also serve POST /hooks/metrics (app/hooks/metrics_http.py: signed
+metric points, 404 while CRISIS_METRICS_SECRET is unset), which never reaches Bolt either.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.flows.health import HealthCheck
+from app.hooks.metrics_http import METRICS_PATH, metrics_hook
 from app.main import CrisisRoom
 from app.requests.gate import RequestGate, Verdict
 from app.requests.replay import ReplayGuard
@@ -35,10 +37,16 @@ HEALTH_PATH = "/healthz"
 
 
 def web_app(room: CrisisRoom, *, clock: WallClock | None = None) -> web.Application:
-    """The right HTTP app for the room's settings: Socket Mode serves only /healthz."""
+    """The right HTTP app for the room's settings: Socket Mode serves no Slack events; both
+    serve the metrics hook."""
+    wall = clock or WallClock()
     if room.deps.settings.slack_app_token is not None:
-        return health_app(room)
-    return events_app(room, clock=clock)
+        application = health_app(room)
+    else:
+        application = events_app(room, clock=wall)
+    hook = metrics_hook(room.deps, ready=lambda: room.ready, clock=wall)
+    application.router.add_post(METRICS_PATH, hook)
+    return application
 
 
 def health_app(room: CrisisRoom) -> web.Application:

@@ -1,0 +1,1 @@
+"""HTTP doors other than Slack's: thin aiohttp handlers that check a request and call a flow."""
