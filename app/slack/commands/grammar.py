@@ -26,6 +26,9 @@ USAGE_AS_TYPED: dict[str, str] = {
     "actions": "`/crisis actions` lists this war room's actions and their approvals",
     "policy": "`/crisis policy` shows which roles must approve each kind of action",
     "update": "`/crisis update` posts a stakeholder update from a form (in a war room)",
+    "metric": "`/crisis metric <name> <value>[unit] [source]` records a metric "
+    "(`/crisis metric views 2.7M tiktok`); `/crisis metric` lists them; "
+    "`/crisis metric feed [revoke]` makes (or ends) a key for the metrics hook (lead, social)",
     "cadence": "`/crisis cadence` shows how often updates are due; `/crisis cadence 45m` changes "
     "it (`2h`, `1h30m`, `30s`), `/crisis cadence off` pauses reminders",
     "status": "`/crisis status <investigating|responding|monitoring>` changes the status "
@@ -175,6 +178,29 @@ class ProposeFromLibrary:
     key: str
 
 
+@dataclass(frozen=True)
+class RecordMetric:
+    metric: str
+    value: float
+    unit: str = ""
+    source: str = ""  # as typed, possibly several words; may be empty
+
+
+@dataclass(frozen=True)
+class ShowMetrics:
+    pass
+
+
+@dataclass(frozen=True)
+class CreateMetricFeed:
+    pass
+
+
+@dataclass(frozen=True)
+class RevokeMetricFeeds:
+    pass
+
+
 Command = (
     Help
     | Open
@@ -201,4 +227,8 @@ Command = (
     | LibraryAdd
     | LibraryEdit
     | ProposeFromLibrary
+    | RecordMetric
+    | ShowMetrics
+    | CreateMetricFeed
+    | RevokeMetricFeeds
 )

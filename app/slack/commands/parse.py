@@ -8,13 +8,15 @@ from collections.abc import Callable
 from app.errors import BadCommand
 from app.incidents.hold_models import REASON_MAX as HOLD_REASON_MAX
 from app.incidents.models import Status
+from app.metrics.values import BadMetric, checked_source, metric_name, parse_value
 from app.record.export.formats import EXPORT_FORMATS
 from app.roles.models import ROLE_NAMES, Role
-from app.slack.blocks.text import safe
+from app.slack.blocks.text import escape, safe
 from app.slack.commands.grammar import (
     USAGE,
     Archive,
     Command,
+    CreateMetricFeed,
     Export,
     Help,
     Hold,
@@ -29,14 +31,17 @@ from app.slack.commands.grammar import (
     PostUpdate,
     Propose,
     ProposeFromLibrary,
+    RecordMetric,
     Release,
     Reopen,
     Resolve,
+    RevokeMetricFeeds,
     RoleAdd,
     RoleRemove,
     SetCadence,
     SetStatus,
     ShowCadence,
+    ShowMetrics,
     ShowPolicy,
     StartReview,
 )
@@ -202,6 +207,33 @@ def _hold(rest: str) -> Command:
     return Hold(reason=rest)
 
 
+def _metric(rest: str) -> Command:
+    """`metric` lists; `metric <name> <value>[unit] [source…]` records; `metric feed [revoke]`
+    makes or ends the war room's hook keys (so `feed` is no metric's name)."""
+    words = rest.split()
+    if not words:
+        return ShowMetrics()
+    if words[0].lower() == "feed":
+        return _metric_feed(words[1:])
+    if len(words) < 2:
+        raise refused(f"Give `{clip_word(words[0])}` a value. Usage: {USAGE['metric']}.")
+    name, value, *source = rest.split(None, 2)
+    try:
+        metric = metric_name(name)
+        number, unit = parse_value(value)
+        return RecordMetric(metric, number, unit, checked_source(source[0] if source else ""))
+    except BadMetric as error:
+        raise refused(f"{escape(str(error))} Usage: {USAGE['metric']}.") from None
+
+
+def _metric_feed(words: list[str]) -> Command:
+    if not words:
+        return CreateMetricFeed()
+    if len(words) == 1 and words[0].lower() == "revoke":
+        return RevokeMetricFeeds()
+    raise refused(f"Only `revoke` may follow `/crisis metric feed`. Usage: {USAGE['metric']}.")
+
+
 PARSERS: dict[str, Callable[[str], Command]] = {
     "help": _help,
     "open": _open,
@@ -222,4 +254,5 @@ PARSERS: dict[str, Callable[[str], Command]] = {
     "hold": _hold,
     "release": _bare("release", Release()),
     "library": _library,
+    "metric": _metric,
 }

@@ -40,6 +40,7 @@ from app.slack.commands.grammar import (
 from app.slack.commands.parse import parse
 from app.slack.listeners.error_handler import guarded
 from app.slack.listeners.library import COMMAND_HANDLERS as LIBRARY_HANDLERS
+from app.slack.listeners.metrics import COMMAND_HANDLERS as METRIC_HANDLERS
 from app.slack.listeners.open_reply import open_outcome_text
 from app.slack.listeners.review import COMMAND_HANDLERS as REVIEW_HANDLERS
 from app.slack.listeners.updates import COMMAND_HANDLERS as UPDATE_HANDLERS
@@ -131,4 +132,5 @@ HANDLERS: dict[type[Command], Handler] = {
     Release: release_here,
     **REVIEW_HANDLERS,
     **LIBRARY_HANDLERS,
+    **METRIC_HANDLERS,
 }

@@ -12,6 +12,7 @@ from slack_sdk.models.views import View
 from app.flows import updates as flows
 from app.flows.deps import Deps
 from app.flows.incidents import incident_here
+from app.flows.metrics_manual import key_metrics_prefill
 from app.incidents.models import Incident, Status
 from app.slack import ids
 from app.slack.blocks.updates import lines
@@ -60,7 +61,8 @@ async def _update_form(deps: Deps, incident: Incident, user: str) -> View:
     """The update form for `user`, saying whether they may resolve (looked up now, after the
     ack, so that the submission needs no look-up before its own)."""
     resolver = user if await flows.is_steward(deps, incident, user) else ""
-    return update_modal(incident, resolver=resolver)
+    metrics = await key_metrics_prefill(deps, incident.id or 0)
+    return update_modal(incident, resolver=resolver, metrics=metrics)
 
 
 async def handle_update_submission(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> None:

@@ -18,6 +18,7 @@ from slack_sdk.models.views import View
 
 from app.errors import BadCommand
 from app.incidents.models import Incident, Status
+from app.metrics.lines import HINT as METRICS_HINT
 from app.slack import ids
 from app.slack.blocks import forms
 from app.slack.blocks.approvals.variants_inputs import read_variants, variant_inputs
@@ -47,14 +48,26 @@ def _about(incident: Incident) -> SectionBlock:
 
 
 def _text_input(
-    block_id: str, label: str, limit: int, *, placeholder: str, optional: bool = True
+    block_id: str,
+    label: str,
+    limit: int,
+    *,
+    placeholder: str,
+    optional: bool = True,
+    hint: str | None = None,
+    initial: str | None = None,
 ) -> InputBlock:
     return InputBlock(
         block_id=block_id,
         label=label,
         optional=optional,
+        hint=hint,
         element=PlainTextInputElement(
-            action_id=block_id, multiline=True, max_length=limit, placeholder=placeholder
+            action_id=block_id,
+            multiline=True,
+            max_length=limit,
+            placeholder=placeholder,
+            initial_value=initial or None,
         ),
     )
 
@@ -66,11 +79,12 @@ VARIANTS_HINT = (
 )
 
 
-def update_modal(incident: Incident, *, resolver: str = "") -> View:
+def update_modal(incident: Incident, *, resolver: str = "", metrics: str = "") -> View:
     """The update form, with the current status and the cadence filled in. `resolver` is the
     person it is opened for when they may resolve the incident: then choosing "resolved" is
     accepted when the form comes back, without a look-up before the ack (the flow checks
-    again after it)."""
+    again after it). `metrics`: the Key metrics lines from the latest values
+    (app/metrics/lines.py), each line that changes becoming a point when posted."""
     status = incident.status
     current = next(o for o in status_options() if o.value == status.value)
     blocks: list[Block] = [
@@ -94,7 +108,12 @@ def update_modal(incident: Incident, *, resolver: str = "") -> View:
         ),
         _text_input(ids.UPDATE_NEXT_STEPS, "Next steps", NEXT_STEPS_MAX, placeholder="Root cause"),
         _text_input(
-            ids.UPDATE_METRICS, "Key metrics", METRICS_MAX, placeholder="views 2.7M, sentiment -40%"
+            ids.UPDATE_METRICS,
+            "Key metrics",
+            METRICS_MAX,
+            placeholder="views: 2.7M (tiktok)",
+            hint=METRICS_HINT,
+            initial=metrics,
         ),
         _next_due_input(incident.cadence_seconds),
         ContextBlock(elements=[MarkdownTextObject(text=VARIANTS_HINT)]),
