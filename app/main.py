@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 import app.models  # noqa: F401  (every table known, so a retention purge finds all of an incident)
 from app.approvals.policy import load_policy
 from app.clock import Clock, SystemClock
-from app.flows import approval_reminders
+from app.flows import approval_reminders, metric_alerts
 from app.flows.catch_up import JOB_ID as CATCH_UP_JOB
 from app.flows.catch_up import CatchUp, catch_up_seconds
 from app.flows.checkpoints import JOB_ID as CHECKPOINTS_JOB
@@ -97,6 +97,10 @@ class CrisisRoom:
             approval_reminders.JOB_ID,
             REMINDER_PASSES_AT_ONCE,
         )
+        # Metric thresholds crossed: alerts, escalations (issue 15; leased like the above).
+        self.metric_alerts = every(
+            seconds, lambda: metric_alerts.tick(deps), metric_alerts.JOB_ID, REMINDER_PASSES_AT_ONCE
+        )
         self.checkpoints = every(  # record hashes to CRISIS_CHECKPOINT_CHANNEL
             seconds if deps.settings.checkpoint_channel else 0,
             lambda: post_checkpoints(deps),
@@ -139,6 +143,7 @@ class CrisisRoom:
         self.heartbeat.start()
         self.reminders.start()  # its first tick catches up on anything missed while down
         self.approval_reminders.start()
+        self.metric_alerts.start()
         self.checkpoints.start()
         self.retention.start()
         self.catch_up.start()
@@ -155,6 +160,7 @@ class CrisisRoom:
         tests call this)."""
         due = await self.reminders.run()
         await self.approval_reminders.run()
+        await self.metric_alerts.run()
         await self.checkpoints.run()
         await self.retention.run()
         await self.catch_up.run()
@@ -166,6 +172,7 @@ class CrisisRoom:
         await self.reminders.stop()
         await self.heartbeat.stop()
         await self.approval_reminders.stop()
+        await self.metric_alerts.stop()
         await self.checkpoints.stop()
         await self.retention.stop()
         await self.catch_up.stop()

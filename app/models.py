@@ -7,7 +7,9 @@ from app.audit.models import AuditEntry
 from app.incidents.hold_models import LegalHold
 from app.incidents.models import Incident
 from app.library.models import LibraryApproval, LibraryCard, LibraryEntry, LibraryVersion
+from app.metrics.alerts import MetricAlert, MetricAlertMessage
 from app.metrics.models import MetricFeed, MetricPoint
+from app.metrics.watch import MetricWatch
 from app.outbox.models import OutboxRow
 from app.playbooks.models import ChecklistItem
 from app.record.catch_up_models import RecordCatchUp
@@ -35,8 +37,11 @@ __all__ = [
     "LibraryCard",
     "LibraryEntry",
     "LibraryVersion",
+    "MetricAlert",
+    "MetricAlertMessage",
     "MetricFeed",
     "MetricPoint",
+    "MetricWatch",
     "OutboxRow",
     "PurgeGrant",
     "PurgeLog",

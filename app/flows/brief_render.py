@@ -10,6 +10,7 @@ from app.approvals import queries as action_queries
 from app.incidents import closure, hold
 from app.incidents import service as incidents
 from app.incidents.models import Incident
+from app.metrics import service as metrics
 from app.playbooks import checklist
 from app.roles import service as roles
 from app.roles.models import Role
@@ -38,8 +39,14 @@ async def read_brief(
     holders = holders or await roles.holders(session)
     held = await hold.current(session, incident.id or 0)
     items = await checklist.items(session, incident.id or 0)
+    latest = await metrics.latest(session, incident.id or 0)
     return BriefFacts(
-        incident=incident, holders=holders, action_counts=counts, legal_hold=held, checklist=items
+        incident=incident,
+        holders=holders,
+        action_counts=counts,
+        legal_hold=held,
+        checklist=items,
+        metrics=latest,
     )
 
 

@@ -1,5 +1,6 @@
 """A war room's start from its playbook: the kind chosen, its people and groups invited, its
-actions proposed as real approval cards, its checklist stored, its update cadence.
+actions proposed as real approval cards, its checklist stored, its update cadence, its
+expected metrics watched (a feed silent from the start is flagged too).
 
 `plan` runs before the open's transaction (Slack: the user groups' members), `seed` inside
 it (so the incident, its checklist and its actions are stored together, or not at all: a
@@ -19,6 +20,7 @@ from app.errors import BadCommand, SlackFailure
 from app.flows import cards
 from app.flows.deps import Deps
 from app.incidents.models import Incident, Severity
+from app.metrics import watch
 from app.playbooks import checklist
 from app.playbooks.book import PlannedAction, Playbook
 from app.roles.models import Role
@@ -79,6 +81,7 @@ async def seed(
     the actions' ids, for `publish`."""
     playbook, incident_id, now = plan.playbook, incident.id or 0, incident.opened_at
     checklist.store(session, incident_id, playbook.checklist)
+    await watch.start(session, incident_id=incident_id, first=playbook.metrics.first_checks(now))
     proposed: list[int] = []
     for planned in playbook.actions:
         owner = _owner(planned, holders)

@@ -19,6 +19,7 @@ from app.flows import claimed_delivery
 from app.flows.claimed_delivery import Audited, Message, system_actor
 from app.flows.deps import Deps
 from app.incidents.models import Incident, Status
+from app.metrics import alerts as alert_claims
 from app.updates import claims
 from app.updates.claims import ReminderKey
 
@@ -59,9 +60,10 @@ def _still_due(incident: Incident, key: ReminderKey) -> bool:
 
 
 async def beat(deps: Deps) -> int:
-    """This process is alive: refresh the heartbeat of every claim it holds, update nudges'
-    and approval reminders' alike (one transaction, one UPDATE each)."""
+    """This process is alive: refresh the heartbeat of every claim it holds, update nudges',
+    approval reminders' and metric alerts' alike (one transaction, one UPDATE each)."""
     now = deps.clock.now()
     async with deps.db.begin() as session:
         nudges = await claims.heartbeat(session, owner=deps.owner, now=now)
+        nudges += await alert_claims.heartbeat(session, owner=deps.owner, now=now)
         return nudges + await approval_claims.heartbeat(session, owner=deps.owner, now=now)

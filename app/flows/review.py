@@ -36,8 +36,15 @@ def ensure_resolved(incident: Incident, what: str) -> None:
 
 
 async def figures_for(deps: Deps, incident: Incident) -> ReviewFigures:
+    playbook = deps.playbooks.get(incident.crisis_kind)
     async with deps.db() as session:
-        return await gather_figures(session, incident, bot_user_id=deps.slack.bot_user_id)
+        return await gather_figures(
+            session,
+            incident,
+            bot_user_id=deps.slack.bot_user_id,
+            plan=playbook.metrics if playbook is not None else None,
+            now=deps.clock.now(),
+        )
 
 
 async def open_review(deps: Deps, *, channel_id: str, trigger_id: str, by: str) -> None:

@@ -8,7 +8,14 @@ from slack_sdk.models.blocks import Block
 
 from app.approvals.variants import Audience, audit_facts, checked_variants
 from app.errors import NotAuthorized, SlackFailure
-from app.flows import cards, outbox_worker, playbook_ticks, update_variants
+from app.flows import (
+    cards,
+    metric_charts,
+    metrics_manual,
+    outbox_worker,
+    playbook_ticks,
+    update_variants,
+)
 from app.flows.access import ensure_incident_visible, is_admin
 from app.flows.deps import Deps
 from app.flows.incidents import refresh_brief
@@ -74,12 +81,16 @@ async def post_update(deps: Deps, form: UpdateForm, *, by: str) -> StatusUpdate:
         rows = await variant_service.keep(session, recorded.posted.id or 0, variants, at=now)
         legal = (await roles.holders(session))[Role.LEGAL] if found else []
         await playbook_ticks.after_update(session, form.incident_id, by=by, at=now)
-    await _publish(deps, recorded, rows, found)
+        await metrics_manual.record_form_lines(
+            session, incident_id=form.incident_id, text=form.draft.metrics, by=by, at=now
+        )
+    channel_ts = await _publish(deps, recorded, rows, found)
     if found:
         await update_variants.tell_legal(deps, recorded.incident, recorded.posted, found, legal)
     if recorded.incident.status == Status.RESOLVED:
         await _after_resolve(deps, recorded.incident, by)
     await refresh_brief(deps, form.incident_id)
+    await metric_charts.post_update_charts(deps, form.incident_id, thread_ts=channel_ts)
     return recorded.posted
 
 
@@ -155,9 +166,9 @@ async def _publish(
     recorded: service.Recorded,
     rows: list[UpdateVariant] | None = None,
     found: dict[Audience, list[str]] | None = None,
-) -> None:
+) -> str:
     """The full update in the war room, the executive version for stakeholders (the
-    executives' variant when given), then the other variants."""
+    executives' variant when given), then the other variants. The war-room post's ts."""
     incident, posted, rows = recorded.incident, recorded.posted, rows or []
     channel_ts = await deps.slack.post(
         incident.channel_id,
@@ -180,6 +191,7 @@ async def _publish(
         )
     if incident.status != recorded.previous_status:
         await _retopic(deps, incident)
+    return channel_ts
 
 
 def _room(incident: Incident) -> str:

@@ -49,9 +49,10 @@ class Harness:
     def db(self) -> SessionFactory:
         return self.room.deps.db
 
-    async def settle(self, timeout: float = 10.0) -> None:
+    async def settle(self, timeout: float = 60.0) -> None:
         """Wait until every listener still working after its ack, and every background job
-        the bot started (Home tab refreshes, record recovery), has finished."""
+        the bot started (Home tab refreshes, record recovery), has finished. The timeout is
+        only a bound: charts are drawn in a child process, slow on a loaded machine."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.room.idle:
@@ -61,7 +62,7 @@ class Harness:
             await asyncio.sleep(0.005)
         raise TimeoutError("the bot was still busy after its acks")
 
-    async def settle_all(self, timeout: float = 10.0) -> None:
+    async def settle_all(self, timeout: float = 60.0) -> None:
         """Until the double has delivered every event, the bot has finished with each, and that
         work caused no new events: what happens one after another in Slack then reaches the
         record in that order, on every run."""

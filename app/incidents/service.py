@@ -13,6 +13,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.audit.service import audit
+from app.errors import BadCommand
+from app.incidents import closure
 from app.incidents.models import Incident, Kind, Severity, Status
 from app.incidents.visibility import Viewer
 
@@ -144,6 +146,40 @@ def _in_rooms(session: AsyncSession, rooms: frozenset[str]) -> Any:
         return channel == any_(bindparam("rooms", rooms_list, type_=ARRAY(String)))
     listed = func.json_each(bindparam("rooms", json.dumps(rooms_list))).table_valued("value")
     return channel.in_(select(listed.c.value))
+
+
+SEVERITY_ORDER = (Severity.SEV3, Severity.SEV2, Severity.SEV1)  # least to most severe
+
+
+async def raise_severity(
+    session: AsyncSession,
+    *,
+    incident_id: int,
+    to: Severity,
+    by: str,
+    at: datetime,
+    **because: Any,
+) -> Severity:
+    """Raise the incident to `to` and return the severity it had; never lowers it (a refusal
+    names the severity it already has). The incident is locked and open; `because`: more
+    facts for the audit (the alert that asked)."""
+    incident = await closure.lock_open(session, incident_id, doing="raise its severity")
+    previous = incident.severity
+    if SEVERITY_ORDER.index(previous) >= SEVERITY_ORDER.index(to):
+        raise BadCommand(f"{incident.ref} is already {previous.value}; nothing to raise.")
+    incident.severity = to
+    session.add(incident)
+    audit(
+        session,
+        at=at,
+        actor=by,
+        action="incident.severity_raised",
+        incident_id=incident_id,
+        previous_severity=previous.value,
+        severity=to.value,
+        **because,
+    )
+    return previous
 
 
 async def set_brief(session: AsyncSession, incident: Incident, *, ts: str) -> None:

@@ -26,6 +26,9 @@ class MetricPoint(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("incident_id", "metric", "at", "source", name="uq_metric_point"),
         Index("ix_metric_point_series", "incident_id", "metric", "at"),
+        # The alert pass's reads (migration 0020): one source's points, the points stored last.
+        Index("ix_metric_point_source", "incident_id", "metric", "source", "at"),
+        Index("ix_metric_point_stored", "incident_id", "metric", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -10,12 +10,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.audit.service import audit
 from app.errors import NotFound
 from app.incidents.models import Incident
+from app.metrics import watch
 from app.metrics.models import MetricPoint
 from app.metrics.values import PointIn
 from app.store.locking import lock_row
@@ -54,6 +57,7 @@ async def record_points(
     await session.flush()
     for row in new:
         _audit(session, row)
+    await watch.arrived(session, incident_id=incident_id, metrics={r.metric for r in new}, now=now)
     return Stored(points=new, duplicates=len(points) - len(new))
 
 
@@ -117,10 +121,30 @@ async def series(
 
 async def latest(session: AsyncSession, incident_id: int) -> dict[str, list[MetricPoint]]:
     """Per metric, its last two points (newest first): the value now and the one before, for a
-    trend arrow. Metrics in name order."""
+    trend arrow. Metrics in name order.
+
+    The brief reads this on every change, and a hook may have stored thousands of points per
+    metric: each read below walks the series index (incident, metric, at) from one end, so it
+    costs the number of metrics, not of points."""
     latest_two: dict[str, list[MetricPoint]] = {}
-    for point in reversed(await series(session, incident_id)):
-        kept = latest_two.setdefault(point.metric, [])
-        if len(kept) < 2:
-            kept.append(point)
-    return dict(sorted(latest_two.items()))
+    for name in (await session.exec(_metric_names(incident_id))).all():
+        query = (
+            select(MetricPoint)
+            .where(MetricPoint.incident_id == incident_id, MetricPoint.metric == name)
+            .order_by(col(MetricPoint.at).desc(), col(MetricPoint.id).desc())
+            .limit(2)
+        )
+        latest_two[name] = list((await session.exec(query)).all())
+    return dict(sorted(latest_two.items()))  # (the database's collation may order otherwise)
+
+
+def _metric_names(incident_id: int) -> SelectOfScalar[str]:
+    """The incident's metric names in order, one index seek each (a "loose index scan": a
+    recursive query asks for the first name after the one before, where a plain DISTINCT would
+    read every point)."""
+    table = MetricPoint.__table__  # type: ignore[attr-defined]
+    mine = table.c.incident_id == incident_id
+    names = select(func.min(table.c.metric).label("metric")).where(mine).cte(recursive=True)
+    after = select(func.min(table.c.metric)).where(mine, table.c.metric > names.c.metric)
+    names = names.union_all(select(after.scalar_subquery()).where(names.c.metric.is_not(None)))
+    return select(names.c.metric).where(names.c.metric.is_not(None))

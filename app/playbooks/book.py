@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from app.approvals.policy import Category
 from app.incidents.models import Severity
+from app.metrics.thresholds import MetricsPlan
 from app.roles.models import Role
 
 
@@ -83,6 +84,7 @@ class Playbook:
     invite_groups: tuple[str, ...] = ()
     checklist: tuple[ChecklistEntry, ...] = ()
     by_severity: Mapping[Severity, SeverityOverride] = field(default_factory=dict)
+    metrics: MetricsPlan = field(default_factory=MetricsPlan)  # expected feeds, thresholds
 
     def for_severity(self, severity: Severity) -> Playbook:
         """This playbook with the fields its severity's entry names replaced."""

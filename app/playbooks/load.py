@@ -26,6 +26,7 @@ from app.playbooks.book import (
     TickEvent,
 )
 from app.playbooks.errors import PlaybookError
+from app.playbooks.load_metrics import metrics_section
 from app.roles.models import ROLE_NAMES, Role
 
 DEFAULT_FILE = Path(__file__).with_name("default.yml")
@@ -34,7 +35,7 @@ STATEMENT_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")  # as the library's ke
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 GROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
 KIND_FIELDS = ("label", "cadence_minutes", "invite", "invite_groups", "actions", "checklist")
-KIND_KEYS = (*KIND_FIELDS, "by_severity")
+KIND_KEYS = (*KIND_FIELDS, "by_severity", "metrics")
 SEVERITY_KEYS = ("cadence_minutes", "invite", "invite_groups", "actions")
 ACTION_KEYS = ("title", "category", "owner_role", "details", "statement")
 ITEM_KEYS = ("step", "label", "ticks_on")
@@ -133,6 +134,7 @@ class _Check:
             ),
             checklist=self.checklist(fields.get("checklist"), f"{where}.checklist"),
             by_severity=self.severities(fields.get("by_severity"), f"{where}.by_severity"),
+            metrics=metrics_section(self, fields.get("metrics"), f"{where}.metrics"),
         )
 
     def cadence(self, value: Any, where: str) -> int | None:

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from app.metrics.review_figures import MetricFigures
+
 
 @dataclass(frozen=True)
 class Turnaround:
@@ -43,6 +45,7 @@ class ReviewFigures:
     messages: int
     participants: int
     stalls: StallCounts = StallCounts()
+    metrics: tuple[MetricFigures, ...] = ()  # peak and recovery of each metric (issue 15)
 
 
 @dataclass(frozen=True)

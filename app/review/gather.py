@@ -12,6 +12,11 @@ from app.approvals.policy import Category
 from app.approvals.reminders import backups_asked
 from app.audit.models import AuditEntry
 from app.incidents.models import Incident
+from app.metrics import service as metric_service
+from app.metrics.crossings import Point
+from app.metrics.models import MetricPoint
+from app.metrics.review_figures import MetricFigures, metric_figures, recovery_rule
+from app.metrics.thresholds import MetricsPlan
 from app.record.models import EntryKind, RecordEntry
 from app.review.figures import (
     Decided,
@@ -28,13 +33,21 @@ POSTS = [EntryKind.MESSAGE.value, EntryKind.REPLY.value, EntryKind.FILE.value]
 
 
 async def gather_figures(
-    session: AsyncSession, incident: Incident, *, bot_user_id: str
+    session: AsyncSession,
+    incident: Incident,
+    *,
+    bot_user_id: str,
+    plan: MetricsPlan | None = None,
+    now: datetime | None = None,
 ) -> ReviewFigures:
+    """`plan`: the incident's playbook's metrics (its recovery rules); `now`: when a recovery
+    still under way is judged (the review's time; the last point's without one)."""
     assert incident.id is not None
     decisions, statements = await _decisions(session, incident.id)
     messages, participants = await _talk(session, incident.id, bot_user_id)
+    first = min((at for at, _ in statements), default=None)
     return ReviewFigures(
-        to_first_statement=first_statement_after(incident.opened_at, statements),
+        to_first_statement=first_statement_after(incident.opened_at, [at for at, _ in statements]),
         turnaround=turnaround(decisions, [role.value for role in Role]),
         updates=update_counts(
             posted=await _count_updates(session, incident.id),
@@ -44,12 +57,47 @@ async def gather_figures(
         messages=messages,
         participants=participants,
         stalls=await stall_counts(session, incident.id),
+        metrics=await _metrics(session, incident, first, plan or MetricsPlan(), now),
     )
+
+
+async def _metrics(
+    session: AsyncSession,
+    incident: Incident,
+    statement_at: datetime | None,
+    plan: MetricsPlan,
+    now: datetime | None,
+) -> tuple[MetricFigures, ...]:
+    """Each metric's peak and recovery, in name order."""
+    by_metric: dict[str, list[MetricPoint]] = {}
+    for point in await metric_service.series(session, incident.id or 0):
+        by_metric.setdefault(point.metric, []).append(point)
+    return tuple(
+        metric_figures(
+            name,
+            points[-1].unit,
+            [Point(point.at, point.value) for point in points],
+            opened_at=incident.opened_at,
+            statement_at=statement_at,
+            rule=recovery_rule(plan.rules(name)),
+            now=now or points[-1].at,
+        )
+        for name, points in by_metric.items()
+    )
+
+
+async def statement_approvals(
+    session: AsyncSession, incident_id: int
+) -> list[tuple[datetime, str]]:
+    """When each public statement was approved, with its ref (A-3), oldest first: the moments
+    the metric charts mark and the review measures recovery from."""
+    _, statements = await _decisions(session, incident_id)
+    return sorted(statements)
 
 
 async def _decisions(
     session: AsyncSession, incident_id: int
-) -> tuple[list[Decided], list[datetime]]:
+) -> tuple[list[Decided], list[tuple[datetime, str]]]:
     """Every decision with when its revision was asked; when each statement was approved."""
     query = (
         select(Approval, ActionRevision, Action)
@@ -76,7 +124,7 @@ async def _decisions(
 
 async def _statement_approvals(
     session: AsyncSession, incident_id: int, approved_at: dict[tuple[int, int], list[datetime]]
-) -> list[datetime]:
+) -> list[tuple[datetime, str]]:
     """A statement counts as approved when the last of its final revision's roles approved."""
     query = select(Action).where(
         Action.incident_id == incident_id,
@@ -87,7 +135,7 @@ async def _statement_approvals(
     for action in (await session.exec(query)).all():
         moments = approved_at.get((action.id or 0, action.revision))
         if moments:
-            times.append(max(moments))
+            times.append((max(moments), action.ref))
     return times
 
 

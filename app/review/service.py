@@ -12,6 +12,7 @@ from app.approvals import service as approvals
 from app.approvals.models import Action
 from app.approvals.policy import ApprovalPolicy, Category
 from app.audit.service import audit
+from app.metrics.review_figures import MetricFigures
 from app.review.errors import AlreadyReviewed
 from app.review.figures import ReviewFigures
 from app.review.forms import ReviewForm
@@ -43,6 +44,22 @@ def figures_json(figures: ReviewFigures) -> dict[str, Any]:
         },
         "messages": figures.messages,
         "participants": figures.participants,
+        "metrics": [metric_json(m) for m in figures.metrics],
+    }
+
+
+def metric_json(figures: MetricFigures) -> dict[str, Any]:
+    recovery = figures.to_recovery
+    return {
+        "metric": figures.metric,
+        "unit": figures.unit,
+        "baseline": figures.baseline,
+        "peak": figures.peak,
+        "peak_at": figures.peak_at.isoformat(),
+        "to_peak_seconds": figures.to_peak.total_seconds(),
+        "recovered": figures.recovered.value,
+        "to_recovery_seconds": recovery.total_seconds() if recovery is not None else None,
+        "recovery_rule": figures.rule,
     }
 
 

@@ -205,12 +205,19 @@ class SlackGateway(SlackReads):
         )
 
     async def upload(
-        self, channel: str, *, files: Sequence[Upload], comment: str
+        self,
+        channel: str,
+        *,
+        files: Sequence[Upload],
+        comment: str,
+        thread_ts: str | None = None,
+        what: str = "upload the legal record",
     ) -> list[str | None]:
-        """files.upload v2 of all `files` into `channel` in one message with `comment`; each
-        file's id, in the order given (None where Slack's answer does not name it)."""
+        """files.upload v2 of all `files` into `channel` in one message with `comment` (in the
+        thread of `thread_ts` when given); each file's id, in the order given (None where
+        Slack's answer does not name it)."""
         response = await self.call(
-            "upload the legal record",
+            what,
             self._client.files_upload_v2,
             file_uploads=[
                 {"content": file.content, "filename": file.filename, "title": file.title}
@@ -218,6 +225,7 @@ class SlackGateway(SlackReads):
             ],
             channel=channel,
             initial_comment=comment,
+            thread_ts=thread_ts,
         )
         data = response.data if isinstance(response.data, dict) else {}
         shared = [file for file in data.get("files") or [] if isinstance(file, dict)]

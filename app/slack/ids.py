@@ -121,3 +121,10 @@ ARCHIVE_CONFIRM = "archive_confirm"
 # Approval reminders and escalations (issue 14)
 APPROVAL_REMINDER_TEXT = "approval_reminder_text"
 APPROVAL_BACKUP_TEXT = "approval_backup_text"
+
+# Metric alerts (issue 15): the alert's text, and the lead's "Raise to SEVn" button (its value
+# is the alert id)
+METRIC_ALERT_TEXT = "metric_alert_text"
+METRIC_ALERT_ACTIONS = "metric_alert_actions"
+METRIC_ALERT_RAISE = "metric_alert_raise"
+METRIC_ALERT_DM = "metric_alert_dm"

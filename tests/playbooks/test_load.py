@@ -116,7 +116,7 @@ kinds:
     where = "kinds.product_recall"
     assert lines == [
         f'{where}: unknown key "colour"; use label, cadence_minutes, invite, invite_groups, '
-        "actions, checklist, by_severity",
+        "actions, checklist, by_severity, metrics",
         f"{where}.actions[0].category: 'press' is not a category; write one of "
         "public_statement, customer_remedy, paid_media, partnership, internal, other",
         f"{where}.actions[0].owner_role: 'ceo' is not a role; write one of "

@@ -49,7 +49,7 @@ def test_weasyprint_pdf_has_bookmarks_headers_and_page_numbers(exports: Path) ->
     data = pdf_bytes((exports / "INC-1-record.html").read_text(encoding="utf-8"))
     reader = pypdf.PdfReader(io.BytesIO(data))
     pages = len(reader.pages)
-    assert 3 <= pages <= 40
+    assert 3 <= pages <= 60  # (the demo feeds ~90 metric points: ~42 pages)
     titles = list(outline_titles(reader.outline))
     assert titles[0].startswith("INC-1 · Customer-service video")
     for section in ("The incident", "Decisions log", "Stakeholder updates", "Transcript"):
@@ -57,7 +57,7 @@ def test_weasyprint_pdf_has_bookmarks_headers_and_page_numbers(exports: Path) ->
     assert any(title.startswith("Appendix") for title in titles)
     first, last = reader.pages[0].extract_text(), reader.pages[-1].extract_text()
     assert f"page 1 of {pages}" in first and f"page {pages} of {pages}" in last
-    assert "INC-1 exported 2026-11-21" in last  # the running header, on every page
+    assert "INC-1 exported 2026-11-22" in last  # the running header, on every page
     assert not RAW.search(words(reader))
 
 
@@ -89,7 +89,7 @@ def test_a_real_browser_prints_the_transcript_without_raw_mrkdwn(
     command += [f"--print-to-pdf={out}", page.as_uri()]
     subprocess.run(command, check=True, capture_output=True, timeout=180)
     reader = pypdf.PdfReader(out)
-    assert 3 <= len(reader.pages) <= 40
+    assert 3 <= len(reader.pages) <= 60
     text = words(reader)
     assert "Transcript" in text and "Appendix" in text and "Maria Rodriguez" in text
     assert not RAW.search(text), RAW.search(text)

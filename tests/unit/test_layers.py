@@ -17,7 +17,7 @@ APP = Path(__file__).resolve().parents[2] / "app"
 ENTRY = {"app.__main__", "app.cli", "app.serve", "app.web", "app.socket_mode"}
 TOOLS = {"app.harness", "app.demo"}  # the demo and the test harness run the whole bot
 COMPOSITION = {"app.main", "app.models", "app.store.migrations"}
-LISTENERS = {"app.slack.listeners"}
+LISTENERS = {"app.slack.listeners", "app.hooks"}  # thin: check, parse, call a flow
 FLOWS = {"app.flows"}
 DOMAIN = {
     "app.audit",
@@ -33,6 +33,7 @@ DOMAIN = {
     "app.library",
     "app.playbooks",
     "app.claims",
+    "app.metrics",
 }
 ADAPTERS = {"app.slack", "app.requests"}  # Slack out (Web API, Block Kit) and in (HTTP gate)
 STORE = {"app.store"}

@@ -1,7 +1,8 @@
 """What the server process loads (issue 12: idle RSS <= 100 MB after a 10,000-event burst).
 
 Alembic with Mako and Pygments (~12 MB resident) runs in a child process at start
-(app/store/migrate_child.py), and the CLI's verify/export tools (tqdm, RSMF) load only when
+(app/store/migrate_child.py), matplotlib and numpy (~47 MB) draw metric charts in another
+(app/metrics/chart_child.py), and the CLI's verify/export tools (tqdm, RSMF) load only when
 their command runs: importing the server must load none of them. Checked in a fresh
 interpreter, since this one has loaded them for the tests.
 """
@@ -15,6 +16,7 @@ import subprocess
 import sys
 
 ONLY_ELSEWHERE = ["alembic", "mako", "pygments", "tqdm", "app.store.migrate", "app.cli.record_run"]
+ONLY_ELSEWHERE += ["matplotlib", "numpy"]  # metric charts: app/metrics/chart_child.py
 
 
 def loaded_by(statement: str, **env: str) -> list[str]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from app.record.drafts import ts_time
 from app.record.export import decisions as log
+from app.record.export.metrics import metric_sections
 from app.record.export.model import Act, Document, Facts, Item, Participant, Version, short
 from app.record.export.mrkdwn import Text, as_plain, parse
 from app.record.export.text import raw_text
@@ -135,6 +136,7 @@ class Builder:
             transcript=transcript,
             revised=[item for item in _walk(transcript) if item.collapsed],
             names=dict(names),
+            metrics=metric_sections(self.acts, names),
         )
 
     def _attach(self) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from app.approvals.models import Decision as DecisionKind
+from app.metrics.values import shown
 from app.record.export.model import Act, Decision, Event, Wording
 
 VERBS = {decision.value: decision.past for decision in DecisionKind}
@@ -24,6 +25,15 @@ def _minutes(seconds: Any) -> str:
         return "off (paused)"
     minutes, rest = divmod(int(seconds), 60)
     return f"every {minutes} minutes" if not rest else f"every {int(seconds)} seconds"
+
+
+def _point(detail: dict[str, Any]) -> str:
+    """ "recorded views = 2.7M from tiktok, measured 2026-11-21T14:05:00+00:00"."""
+    value = shown(float(detail.get("value") or 0), str(detail.get("unit") or ""))
+    source = f" from {detail.get('source')}" if detail.get("source") else ""
+    return (
+        f"recorded {detail.get('metric')} = {value}{source}, measured {detail.get('measured_at')}"
+    )
 
 
 PHRASES: dict[str, Phrase] = {
@@ -55,6 +65,8 @@ PHRASES: dict[str, Phrase] = {
         f"escalated the overdue update to {_people(d.get('recipient'), n)}"
     ),
     "cadence.change": lambda d, n: f"set stakeholder updates {_minutes(d.get('seconds'))}",
+    "metric.recorded": lambda d, n: _point(d),
+    "metric.alert": lambda d, n: f"alerted: {d.get('fired') or d.get('rule')}",
     "record.export": lambda d, n: (
         f"exported the record as {d.get('format')}: {d.get('entries')} entries, "
         f"final hash {d.get('final_hash')}"

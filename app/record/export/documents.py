@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from app.record.export.build import Builder
 from app.record.export.html import render_html
 from app.record.export.markdown import render_markdown
+from app.record.export.metrics import draw_charts
 from app.record.export.model import Facts
 from app.record.export.pdf import pdf_bytes, write_pdf
 
@@ -41,6 +42,8 @@ class DocumentSink:
         """Off the event loop: the document built, rendered and written."""
         doc = self.builder.document(facts, roles, self.tz, now)
         doc.intact, doc.integrity = integrity == "intact", integrity
+        if doc.metrics and self.fmt in ("html", "pdf"):  # (Markdown has the tables alone)
+            draw_charts(doc)
         if self.fmt == "pdf":
             write_pdf(pdf_bytes("".join(render_html(doc))), self.out)
             return

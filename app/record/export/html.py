@@ -17,6 +17,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from app.record.export.html_entry import entry_html, human_size
+from app.record.export.metrics import exact
 from app.record.export.model import Document, Item
 from app.record.export.mrkdwn import Node, parse
 from app.record.export.styled import to_html
@@ -42,6 +43,7 @@ def environment() -> Environment:
     env.filters["when"] = _when
     env.filters["mrkdwn"] = _mrkdwn
     env.filters["entry"] = _entry
+    env.filters["exact"] = exact
     return env
 
 

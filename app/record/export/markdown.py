@@ -7,6 +7,7 @@ from typing import Any
 
 from app.record.export.html import When, headline, when_in
 from app.record.export.html_entry import human_size
+from app.record.export.metrics import exact
 from app.record.export.model import Decision, Document, Event, Item, Update
 from app.record.export.mrkdwn import Node, parse
 from app.record.export.styled import to_markdown
@@ -49,6 +50,8 @@ def render_markdown(doc: Document) -> Iterator[str]:
         yield from _update(update, when, doc.names)
     if not doc.updates:
         yield "No stakeholder updates were recorded.\n"
+    if doc.metrics:
+        yield from _metrics(doc, when)
     yield "\n## Transcript\n\n"
     yield "Each entry shows its number in the record and the start of its hash "
     yield "(#80 · 3fa9c1d2e4).\n\n"
@@ -158,6 +161,24 @@ def _update(update: Update, when: When, names: dict[str, str]) -> Iterator[str]:
     if update.next_due:
         yield f"- **Next update due:** {when(update.next_due)}\n"
     yield "\n"
+
+
+def _metrics(doc: Document, when: When) -> Iterator[str]:
+    """Each metric's points as a table; the charts are in the HTML and PDF exports."""
+    yield "\n## Metrics\n\n"
+    yield "Every point the war room took in, as the record holds it: when it was measured, its "
+    yield "value, where it came from and who gave it. Charts of these points are in the HTML "
+    yield f"and PDF exports of this record (`crisisroom export {esc(doc.facts.ref)} --format "
+    yield "html`), as PNG images inside the document, and in the war room, posted with each "
+    yield "update and alert.\n\n"
+    for section in doc.metrics:
+        yield f"### {esc(section.metric)}\n\n"
+        yield "| Measured | Value | Source | By |\n|---|---|---|---|\n"
+        for row in section.rows:
+            source = (_cell(row.source) or "—") + (f" ({_cell(row.url)})" if row.url else "")
+            value = esc(exact(row.value, row.unit))
+            yield f"| {when(row.when)} | {value} | {source} | {_cell(row.who)} · #{row.seq} |\n"
+        yield "\n"
 
 
 def _appendix(items: list[Item], when: When) -> Iterator[str]:

@@ -156,6 +156,31 @@ class Document:
     transcript: list[Item]
     revised: list[Item] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
+    metrics: list[MetricSection] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    """A metric's point as the record took it in: when measured, what, where from, who gave it."""
+
+    when: datetime
+    value: float
+    unit: str
+    source: str
+    who: str  # a person's name, or "hook:<key id>"
+    url: str = ""
+    seq: int = 0
+
+
+@dataclass
+class MetricSection:
+    """One metric of the record: its points (oldest first) and, in HTML and PDF, its chart
+    as a `data:` URI (the document stays one self-contained file)."""
+
+    metric: str
+    rows: list[MetricRow]
+    marks: list[tuple[datetime, str, str]] = field(default_factory=list)  # at, label, kind
+    chart: str = ""
 
 
 @dataclass(frozen=True)

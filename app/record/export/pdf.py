@@ -33,7 +33,7 @@ def pdf_bytes(html: str) -> bytes:
         from weasyprint import HTML
     except (ImportError, OSError) as error:
         raise BadCommand(NOT_INSTALLED) from error
-    data: bytes = HTML(string=html, url_fetcher=_refuse).write_pdf()
+    data: bytes = HTML(string=html, url_fetcher=_fetcher()).write_pdf()
     return data
 
 
@@ -45,6 +45,23 @@ def write_pdf(data: bytes, out: TextIO) -> None:
     out.flush()
     buffer.write(data)
     buffer.flush()
+
+
+def _fetcher() -> object:
+    """What WeasyPrint may read: `data:` URIs (the metric charts, inside the document), and
+    nothing else. WeasyPrint 68 made fetchers objects; before, they were functions."""
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:
+        from weasyprint import default_url_fetcher
+
+        def fetch(url: str, *args: object, **kwargs: object) -> object:
+            if url.startswith("data:"):
+                return default_url_fetcher(url, *args, **kwargs)
+            return _refuse(url)
+
+        return fetch
+    return URLFetcher(allowed_protocols=("data",))
 
 
 def _refuse(url: str, *args: object, **kwargs: object) -> dict[str, object]:

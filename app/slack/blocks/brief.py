@@ -18,6 +18,8 @@ from slack_sdk.models.blocks import (
 from app.approvals.models import ActionState
 from app.incidents.hold_models import LegalHold
 from app.incidents.models import Incident, Kind, Severity, Status
+from app.metrics.models import MetricPoint
+from app.metrics.values import shown
 from app.playbooks.models import ChecklistItem
 from app.roles.models import Role
 from app.slack import ids
@@ -41,6 +43,8 @@ class BriefFacts:
     extra_lines: Sequence[str] = field(default_factory=tuple)
     legal_hold: LegalHold | None = None
     checklist: Sequence[ChecklistItem] = field(default_factory=tuple)  # the playbook's
+    # Per metric its newest point and the one before (app/metrics/service.latest).
+    metrics: Mapping[str, Sequence[MetricPoint]] = field(default_factory=dict)
 
 
 def brief_text(incident: Incident) -> str:
@@ -71,6 +75,8 @@ def brief_blocks(facts: BriefFacts) -> list[Block]:
         blocks.append(SectionBlock(text=legal_hold_text(facts.legal_hold)))
     blocks.append(SectionBlock(block_id=ids.BRIEF_ROLES, text=roles_text(facts.holders)))
     blocks.append(SectionBlock(block_id=ids.BRIEF_ACTIONS, text=actions_text(facts.action_counts)))
+    if facts.metrics:
+        blocks.append(SectionBlock(text=metrics_text(facts.metrics)))
     if facts.checklist:
         blocks.append(checklist_block(facts.checklist, incident.crisis_kind))
     if incident.status != Status.RESOLVED and incident.id is not None:
@@ -95,6 +101,31 @@ def actions_text(counts: Mapping[ActionState, int]) -> str:
         return "*Actions*\nNone proposed yet: " + escape("`/crisis propose <title>`")
     shown = [f"{counts.get(state, 0)} {state.replace('_', ' ')}" for state in COUNTED]
     return "*Actions*\n" + " · ".join(shown)
+
+
+METRICS_SHOWN = 12  # lines of "Key metrics"; more are counted
+
+
+def metrics_text(latest: Mapping[str, Sequence[MetricPoint]]) -> str:
+    """*Key metrics*: one line per metric, "views 2.7M ↑ (tiktok, <date>)"."""
+    lines = [metric_line(points) for points in latest.values() if points]
+    more = len(lines) - METRICS_SHOWN
+    shown_lines = lines[:METRICS_SHOWN] + ([f"…and {more} more"] if more > 0 else [])
+    return clip("*Key metrics*\n" + "\n".join(shown_lines), 3000)
+
+
+def metric_line(points: Sequence[MetricPoint]) -> str:
+    """The newest value, its trend against the point before (↑ ↓ →; none for a first point),
+    where it came from and when it was measured."""
+    newest = points[0]
+    arrow = f" {trend(newest.value, points[1].value)}" if len(points) > 1 else ""
+    source = f"{safe(newest.source, 64)}, " if newest.source else ""
+    value = shown(newest.value, newest.unit)
+    return f"{escape(newest.metric)} *{escape(value)}*{arrow} ({source}{when(newest.at)})"
+
+
+def trend(now: float, before: float) -> str:
+    return "↑" if now > before else "↓" if now < before else "→"
 
 
 def next_update_text(incident: Incident) -> MarkdownTextObject:

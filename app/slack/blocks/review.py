@@ -22,12 +22,14 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from app.incidents.models import Incident
+from app.metrics.review_figures import MetricFigures, Recovered
+from app.metrics.values import shown
 from app.review.figures import ReviewFigures, describe
 from app.review.forms import FollowUp, ReviewForm
 from app.review.models import TEXT_MAX
 from app.slack import ids
 from app.slack.blocks import forms
-from app.slack.blocks.text import clip, safe
+from app.slack.blocks.text import clip, escape, safe
 
 FOLLOW_UPS = 3
 FOLLOW_UP_MAX = 150
@@ -51,9 +53,24 @@ def figures_text(figures: ReviewFigures) -> str:
         f"• Approvals past their response time: {figures.stalls.stalls}, "
         f"{figures.stalls.escalated} escalated to a backup and the lead; backups asked "
         f"{figures.stalls.backups_asked}, used {figures.stalls.backups_used}\n"
-        f"• {figures.messages} messages from {figures.participants} people",
+        f"• {figures.messages} messages from {figures.participants} people"
+        + "".join(f"\n• {metric_text(m)}" for m in figures.metrics),
         3000,
     )
+
+
+def metric_text(figures: MetricFigures) -> str:
+    """One line, e.g. `views: peak 2.7M, 2 h 00 min after opening; recovered 3 h 00 min
+    after the first approved statement (views back within 10% of the first point)`."""
+    peak = escape(shown(figures.peak, figures.unit))
+    head = f"{escape(figures.metric)}: peak {peak}, {describe(figures.to_peak)} after opening; "
+    rule = f" ({escape(figures.rule)})"
+    if figures.recovered == Recovered.YES:
+        after = describe(figures.to_recovery)
+        return head + f"recovered {after} after the first approved statement{rule}"
+    if figures.recovered == Recovered.NO_STATEMENT:
+        return head + "recovery not measured: no approved public statement"
+    return head + figures.recovered.value + (rule if figures.recovered == Recovered.NOT else "")
 
 
 def _text(block_id: str, label: str, *, optional: bool, limit: int = TEXT_MAX) -> InputBlock:

@@ -14,6 +14,7 @@ from app.slack.listeners import (
     home,
     library,
     messages,
+    metric_alerts,
     open_view,
     reactions,
     review,
@@ -36,4 +37,5 @@ def register(app: AsyncApp) -> None:
     review.register(app)
     library.register(app)
     brief_buttons.register(app)
+    metric_alerts.register(app)
     error_handler.register(app)

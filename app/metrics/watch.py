@@ -1,0 +1,187 @@
+"""When the alert pass next looks at one metric of one incident (`MetricWatch.check_at`).
+
+A tick reads only the watches whose `check_at` has come (indexed), so it costs what is due, not
+the number of incidents. A new point makes its metric due at once (`arrived`, called by
+`record_points`); opening an incident watches its playbook's expected metrics from their first
+possible silence (`start`); each look sets the next time anything can change without a new
+point (a silence growing long enough, a recovery lasting long enough, a message to retry), or
+clears it, unless a point arrived meanwhile (`arrivals` counts them). `take_due` leases what
+it reads like the reminder passes (app/store/due.py), so two processes never look at the same
+watch at once; the alerts' unique keys still decide what fires.
+
+A look reads only what is new (app/metrics/lookback.py), so the watch keeps what the looks have
+taken in (`Looked`): the points stored up to `seen_id` (an incident's points are stored one
+transaction at a time, under its row lock, so their ids rise in the order they commit), the
+moment `looked_at` they were judged at, and the last point received (`heard_at`, its value),
+which a silence counts from. It only moves forward: a look that ran late (its lease lapsed and
+another took the watch) never sets it back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    and_,
+    bindparam,
+    case,
+    literal,
+    or_,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Field, SQLModel, col, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from app.claims.rules import STALE_AFTER
+from app.metrics.models import METRIC_MAX
+from app.store.due import take_due as leased
+from app.store.types import UTCDateTime
+
+TAKE_LIMIT = 500
+LOOK_LEASE = STALE_AFTER
+AGAIN = timedelta(minutes=1)  # a look that failed looks again this much later
+
+
+class MetricWatch(SQLModel, table=True):
+    __tablename__ = "metric_watch"
+    __table_args__ = (UniqueConstraint("incident_id", "metric", name="uq_metric_watch"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(sa_column=Column(Integer, ForeignKey("incident.id"), nullable=False))
+    metric: str = Field(sa_column=Column(String(METRIC_MAX), nullable=False))
+    check_at: datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True)
+    )
+    arrivals: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+    # What the looks have taken in (`Looked`); None: never looked at.
+    seen_id: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    looked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    heard_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    heard_value: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+
+    @property
+    def looked(self) -> Looked | None:
+        if self.looked_at is None:
+            return None
+        return Looked(self.seen_id, self.looked_at, self.heard_at, self.heard_value)
+
+
+@dataclass(frozen=True)
+class Looked:
+    """What a look took in: every point of the metric stored up to `seen_id` (None: none yet),
+    judged at `at`, and the last one received: when (`heard_at`) and its value."""
+
+    seen_id: int | None
+    at: datetime
+    heard_at: datetime | None = None
+    heard_value: float | None = None
+
+
+async def arrived(
+    session: AsyncSession, *, incident_id: int, metrics: Iterable[str], now: datetime
+) -> None:
+    """New points of these metrics: each is looked at on the next tick."""
+    for metric in sorted(set(metrics)):
+        await _upsert(session, incident_id, metric, now, replace=True)
+
+
+async def start(session: AsyncSession, *, incident_id: int, first: Mapping[str, datetime]) -> None:
+    """At open: each expected metric is looked at when its first silence would be flagged."""
+    for metric, at in sorted(first.items()):
+        await _upsert(session, incident_id, metric, at, replace=False)
+
+
+async def _upsert(
+    session: AsyncSession, incident_id: int, metric: str, at: datetime, *, replace: bool
+) -> None:
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(MetricWatch).values(
+        incident_id=incident_id, metric=metric, check_at=at, arrivals=int(replace)
+    )
+    keys = ["incident_id", "metric"]
+    if replace:
+        counted = {"check_at": at, "arrivals": col(MetricWatch.arrivals) + 1}
+        await session.exec(insert.on_conflict_do_update(index_elements=keys, set_=counted))
+    else:
+        await session.exec(insert.on_conflict_do_nothing(index_elements=keys))
+
+
+async def take_due(
+    session: AsyncSession, *, now: datetime, limit: int = TAKE_LIMIT
+) -> list[MetricWatch]:
+    """The watches due at `now`, leased to the caller for `LOOK_LEASE` (commit it)."""
+    ids = await leased(
+        session, MetricWatch, MetricWatch.check_at, now=now, lease=LOOK_LEASE, limit=limit
+    )
+    if not ids:
+        return []
+    query = select(MetricWatch).where(col(MetricWatch.id).in_(ids)).order_by(col(MetricWatch.id))
+    return list((await session.exec(query)).all())
+
+
+async def rest(session: AsyncSession, watches: Sequence[MetricWatch]) -> None:
+    """Watches with nothing to look at (no rule on their metric, no message owed, or the
+    incident resolved): only a new point makes them due again. One statement for all."""
+    if not watches:
+        return
+    table = MetricWatch.__table__  # type: ignore[attr-defined]
+    resting = (
+        update(table)
+        .where(table.c.id == bindparam("watch"), table.c.arrivals == bindparam("read"))
+        .values(check_at=None)
+    )
+    await session.exec(resting, params=[{"watch": w.id, "read": w.arrivals} for w in watches])
+
+
+async def set_next(
+    session: AsyncSession, watch: MetricWatch, at: datetime | None, looked: Looked | None = None
+) -> None:
+    """The watch's next look (None: only a new point), unless a point arrived since `watch`
+    was read (its `arrivals` moved on): then it stays due, and the next tick sees the point.
+    `looked`: what this look took in, kept unless a look that took in more got there first."""
+    unmoved = col(MetricWatch.arrivals) == watch.arrivals
+    values = {"check_at": _unless(unmoved, "check_at", at)}
+    if looked is not None:
+        ahead = _ahead(looked)
+        values |= {name: _unless(ahead, name, value) for name, value in _taken(looked).items()}
+    await session.exec(
+        update(MetricWatch)
+        .where(col(MetricWatch.id) == watch.id)
+        .values(values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _unless(condition: ColumnElement[bool], name: str, value: object) -> ColumnElement[Any]:
+    """`value` where `condition` holds, else the column as it is (bound as the column's type:
+    a time is stored as every other time of the table)."""
+    column = MetricWatch.__table__.c[name]  # type: ignore[attr-defined]
+    return case((condition, literal(value, column.type)), else_=column)
+
+
+def _taken(looked: Looked) -> dict[str, object]:
+    return {
+        "seen_id": looked.seen_id,
+        "looked_at": looked.at,
+        "heard_at": looked.heard_at,
+        "heard_value": looked.heard_value,
+    }
+
+
+def _ahead(looked: Looked) -> ColumnElement[bool]:
+    """`looked` took in more than the watch keeps: more points, or the same judged later."""
+    seen, at = col(MetricWatch.seen_id), col(MetricWatch.looked_at)
+    later = or_(at.is_(None), at < looked.at)
+    if looked.seen_id is None:
+        return and_(seen.is_(None), later)
+    return or_(seen.is_(None), seen < looked.seen_id, and_(seen == looked.seen_id, later))
