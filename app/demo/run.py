@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app.clock import FakeClock
 from app.demo.script import SCENES, summary
+from app.demo.script_metrics import METRICS_SECRET, write_charts
 from app.demo.script_peacetime import PEACETIME
 from app.demo.transcript import Transcript
 from app.harness import Harness, start_harness
@@ -25,6 +26,7 @@ async def run_demo(*, quiet: bool = False, out_dir: str | Path = "exports") -> i
             database_url=f"sqlite:///{Path(folder) / 'demo.db'}",
             clock=FakeClock(PEACETIME),
             seed=DEMO_SEED,
+            CRISIS_METRICS_SECRET=METRICS_SECRET,
         )
         clock = harness.clock
         harness.double.ws.wall = lambda: clock.now().timestamp()  # one clock for bot and Slack
@@ -47,6 +49,7 @@ async def _export_and_verify(harness: Harness, out_dir: Path) -> bool:
         with path.open("w", encoding="utf-8") as out:
             result = await export_record(harness.db, 1, fmt, out, now=harness.clock.now())
         print(f"Exported {result.entries} record entries to {path}")
+    await write_charts(harness, out_dir)
     report = await verify_incident(harness.db, 1)
     print(f"crisisroom verify INC-1: {report.describe()}")
     return report.intact

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from app.approvals import queries as action_queries
 from app.demo import script_approvals as approvals
 from app.demo import script_cadence as cadence
+from app.demo import script_metrics as metrics
 from app.demo import script_peacetime as peacetime
 from app.demo import script_record as record
 from app.demo.transcript import narrate
@@ -62,15 +63,21 @@ SCENES: list[Scene] = [
         "Sarah uses the approved apology unchanged; Maria alone confirms it and ticks a step",
         peacetime.scene_holding,
     ),
+    (
+        "The listening tool's feed: views past 1M, sentiment down 40% in two hours",
+        metrics.scene_storm,
+    ),
     ("Robert (CEO) approves what is his to approve", approvals.scene_ceo),
     ("David (General Counsel) asks for changes to the apology", approvals.scene_legal),
     ("Maria revises the apology; David and Robert approve it", approvals.scene_revise),
     ("Lisa (CMO) approves the ad pause and the influencers", approvals.scene_marketing),
     ("Robert (CEO), who owns the apology, marks it done", approvals.scene_done),
+    ("Sarah types the CEO video's views by hand: 150K", metrics.scene_ceo_video),
     ("Maria sets a drill cadence and posts the first update", cadence.scene_first_update),
     ("The next update is missed: a nudge, then an escalation to Robert", cadence.scene_missed),
     ("Maria posts the update from the nudge, which clears it", cadence.scene_cleared),
     ("The war room talks: a thread, an edit, a deletion, a file", record.scene_talk),
+    ("Overnight, sentiment recovers: monitoring can step down", metrics.scene_recovery),
     ("Maria resolves the incident; the final record is exported", record.scene_resolve),
 ]
 

@@ -16,6 +16,11 @@ MERGEABLE = {"post", "dm", "edit", "reply"}
 def narrate(harness: Harness, who: str, where: str, verb: str, what: str) -> None:
     """Put what a person did into the timeline, so the transcript reads as a story."""
     name = harness.double.user(who).real_name
+    told(harness, name, where, verb, what)
+
+
+def told(harness: Harness, name: str, where: str, verb: str, what: str) -> None:
+    """Like `narrate`, for someone who is not a Slack user (the listening tool's webhook)."""
     harness.double.timeline.append(Visible(kind=verb, author=name, where=where, text=what, ts=""))
 
 

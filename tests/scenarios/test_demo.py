@@ -31,6 +31,27 @@ async def test_the_demo_plays_the_seed_to_its_outcome(
     assert "Traceback" not in out and "error id" not in out
 
 
+async def test_the_demo_feeds_the_seeds_numbers_and_draws_them(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Issue 15: the feed's points, the alerts and the executive's DM, the chart in the war
+    room, the CEO video's views by hand, the recovery, and the PNGs next to the record."""
+    assert await run_demo(out_dir=tmp_path) == 0
+    out = capsys.readouterr().out
+    storm = out[out.index("=== Scene 5: The listening tool's feed") : out.index("=== Scene 6")]
+    assert '{"ok": true, "stored": 3, "duplicates": 0}' in storm
+    assert "views crossed 1M" in storm and "sentiment dropped 40% within 2h" in storm
+    assert "[DM with Robert Chen] Crisis Room:" in storm
+    assert "[file: INC-1-views.png]" in storm and "[file: INC-1-sentiment.png]" in storm
+    assert "Recorded *ceo_video_views* = 150K (youtube)" in out
+    assert "sentiment recovered on meltwater: within 10% of baseline for 24h" in out
+    assert "No `views` point" not in out  # the feed reported hourly: no silence to flag
+    for metric in ("views", "sentiment", "ceo_video_views"):
+        chart = tmp_path / f"INC-1-{metric}.png"
+        assert chart.read_bytes().startswith(b"\x89PNG")
+        assert f"Wrote the chart of {metric} to {chart}" in out
+
+
 async def test_the_demo_prepares_in_peacetime_and_fast_tracks_the_statement(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
