@@ -31,7 +31,7 @@ from app.incidents.models import Incident, Status
 from app.metrics import alerting, look, watch
 from app.metrics.look import New
 from app.metrics.thresholds import Threshold
-from app.metrics.watch import Looked, MetricWatch
+from app.metrics.watch import Looked, MetricWatch, Next
 from app.updates import service as updates
 
 logger = logging.getLogger(__name__)
@@ -68,10 +68,11 @@ async def tick(deps: Deps) -> int:
     gate = asyncio.Semaphore(CONCURRENCY)
     outcomes = await asyncio.gather(*(_look(deps, item, gate) for item in busy))
     taken = {item.watched.id for item in busy}
+    decided = [Next(watched, None) for watched in due if watched.id not in taken]
+    for item, (next_at, looked) in zip(busy, outcomes, strict=True):
+        decided.append(Next(item.watched, next_at, looked))
     async with deps.db.begin() as session:
-        await watch.rest(session, [watched for watched in due if watched.id not in taken])
-        for item, (next_at, looked) in zip(busy, outcomes, strict=True):
-            await watch.set_next(session, item.watched, next_at, looked)
+        await watch.set_next(session, decided)
     return len(due)
 
 

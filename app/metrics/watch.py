@@ -22,20 +22,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from functools import cache
 
 from sqlalchemy import (
+    Boolean,
     Column,
-    ColumnElement,
     Float,
     ForeignKey,
     Integer,
     String,
     UniqueConstraint,
+    Update,
     and_,
     bindparam,
     case,
-    literal,
     or_,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -129,59 +129,62 @@ async def take_due(
     return list((await session.exec(query)).all())
 
 
-async def rest(session: AsyncSession, watches: Sequence[MetricWatch]) -> None:
-    """Watches with nothing to look at (no rule on their metric, no message owed, or the
-    incident resolved): only a new point makes them due again. One statement for all."""
-    if not watches:
-        return
-    table = MetricWatch.__table__  # type: ignore[attr-defined]
-    resting = (
-        update(table)
-        .where(table.c.id == bindparam("watch"), table.c.arrivals == bindparam("read"))
-        .values(check_at=None)
-    )
-    await session.exec(resting, params=[{"watch": w.id, "read": w.arrivals} for w in watches])
+@dataclass(frozen=True)
+class Next:
+    """What one tick decided for one watch: its next look (None: only a new point), and
+    what its look took in (None: nothing to keep)."""
+
+    watch: MetricWatch
+    at: datetime | None
+    looked: Looked | None = None
 
 
-async def set_next(
-    session: AsyncSession, watch: MetricWatch, at: datetime | None, looked: Looked | None = None
-) -> None:
-    """The watch's next look (None: only a new point), unless a point arrived since `watch`
-    was read (its `arrivals` moved on): then it stays due, and the next tick sees the point.
-    `looked`: what this look took in, kept unless a look that took in more got there first."""
-    unmoved = col(MetricWatch.arrivals) == watch.arrivals
-    values = {"check_at": _unless(unmoved, "check_at", at)}
-    if looked is not None:
-        ahead = _ahead(looked)
-        values |= {name: _unless(ahead, name, value) for name, value in _taken(looked).items()}
-    await session.exec(
-        update(MetricWatch)
-        .where(col(MetricWatch.id) == watch.id)
-        .values(values)
-        .execution_options(synchronize_session=False)
-    )
+async def set_next(session: AsyncSession, decided: Sequence[Next]) -> None:
+    """Each watch's next look, unless a point arrived since the watch was read (its `arrivals`
+    moved on): then it stays due, and the next tick sees the point. What a look took in is
+    kept unless a look that took in more got there first. One statement for all: on SQLite
+    the tick holds the write turn only that long."""
+    if decided:
+        await session.exec(_next(), params=[_params(item) for item in decided])
 
 
-def _unless(condition: ColumnElement[bool], name: str, value: object) -> ColumnElement[Any]:
-    """`value` where `condition` holds, else the column as it is (bound as the column's type:
-    a time is stored as every other time of the table)."""
-    column = MetricWatch.__table__.c[name]  # type: ignore[attr-defined]
-    return case((condition, literal(value, column.type)), else_=column)
-
-
-def _taken(looked: Looked) -> dict[str, object]:
+def _params(item: Next) -> dict[str, object]:
+    looked = item.looked
     return {
-        "seen_id": looked.seen_id,
-        "looked_at": looked.at,
-        "heard_at": looked.heard_at,
-        "heard_value": looked.heard_value,
+        "watch": item.watch.id,
+        "read": item.watch.arrivals,
+        "next": item.at,
+        "took": looked is not None,
+        "seen": looked.seen_id if looked else None,
+        "at": looked.at if looked else None,
+        "heard": looked.heard_at if looked else None,
+        "value": looked.heard_value if looked else None,
     }
 
 
-def _ahead(looked: Looked) -> ColumnElement[bool]:
-    """`looked` took in more than the watch keeps: more points, or the same judged later."""
-    seen, at = col(MetricWatch.seen_id), col(MetricWatch.looked_at)
-    later = or_(at.is_(None), at < looked.at)
-    if looked.seen_id is None:
-        return and_(seen.is_(None), later)
-    return or_(seen.is_(None), seen < looked.seen_id, and_(seen == looked.seen_id, later))
+@cache
+def _next() -> Update:
+    """The statement of `set_next`, built once (its values are bound parameters)."""
+    table = MetricWatch.__table__  # type: ignore[attr-defined]
+    c = table.c
+    seen, at = bindparam("seen", type_=Integer()), bindparam("at", type_=UTCDateTime())
+    later = or_(c.looked_at.is_(None), c.looked_at < at)
+    more = or_(c.seen_id.is_(None), c.seen_id < seen, and_(c.seen_id == seen, later))
+    none_yet = and_(seen.is_(None), c.seen_id.is_(None), later)
+    # what this look took in is more than the watch keeps: more points, or the same later
+    ahead = and_(bindparam("took", type_=Boolean()), or_(and_(seen.is_not(None), more), none_yet))
+    heard = bindparam("heard", type_=UTCDateTime())
+    return (
+        update(table)
+        .where(c.id == bindparam("watch"))
+        .values(
+            check_at=case(
+                (c.arrivals == bindparam("read"), bindparam("next", type_=UTCDateTime())),
+                else_=c.check_at,
+            ),
+            seen_id=case((ahead, seen), else_=c.seen_id),
+            looked_at=case((ahead, at), else_=c.looked_at),
+            heard_at=case((ahead, heard), else_=c.heard_at),
+            heard_value=case((ahead, bindparam("value", type_=Float())), else_=c.heard_value),
+        )
+    )

@@ -23,9 +23,19 @@ from app.metrics.crossings import Point, crossings
 from app.metrics.models import MetricPoint
 from app.metrics.service import record_points
 from app.metrics.values import PointIn
+from app.metrics.watch import Looked, MetricWatch, Next, set_next
 from tests.conftest import BACKENDS
 from tests.databases import harness_on
-from tests.metrics.alert_steps import MINUTE, alerts, fed, feed, later, open_viral, stored_alerts
+from tests.metrics.alert_steps import (
+    HOUR,
+    MINUTE,
+    alerts,
+    fed,
+    feed,
+    later,
+    open_viral,
+    stored_alerts,
+)
 from tests.scenarios.transactions import counting
 from tests.updates.steps import tick
 
@@ -157,3 +167,37 @@ async def whole_series_crossings(
         if rule.metric == "sentiment"
         for crossing in crossings(rule, points, now=now, opened_at=opened)
     )
+
+
+async def test_a_late_look_never_sets_back_what_the_watch_keeps(harness: Harness) -> None:
+    """Two processes may look at one watch at once (a lease ran out): whichever took in more
+    points, or the same ones later, is what the watch keeps; a point that arrived meanwhile
+    keeps it due."""
+    incident = await open_viral(harness)
+    await feed(harness, incident, "views", 10)
+    read = await the_watch(harness)
+    now = harness.clock.now()
+    ahead = Looked(9, now, heard_at=now, heard_value=2.0)
+    await decide(harness, Next(read, now + HOUR, ahead))
+    await decide(harness, Next(read, None, Looked(5, now + MINUTE, now - MINUTE, 1.0)))
+    kept = await the_watch(harness)
+    assert kept.looked == ahead and kept.check_at is None  # (the last look's next check)
+    await decide(harness, Next(read, None, Looked(9, now + HOUR, now, 2.0)))
+    assert (await the_watch(harness)).looked == Looked(9, now + HOUR, now, 2.0)
+    harness.clock.advance(MINUTE)  # type: ignore[attr-defined]
+    await feed(harness, incident, "views", 20)  # a point arrives while `read` is looked at
+    await decide(harness, Next(read, None, Looked(12, now + 2 * HOUR, now, 3.0)))
+    after = await the_watch(harness)
+    assert after.check_at == now + MINUTE  # due at once, as the point made it
+    assert after.looked == Looked(12, now + 2 * HOUR, now, 3.0)
+
+
+async def the_watch(harness: Harness) -> MetricWatch:
+    async with harness.db() as session:
+        query = select(MetricWatch).where(col(MetricWatch.metric) == "views")
+        return (await session.exec(query.execution_options(populate_existing=True))).one()
+
+
+async def decide(harness: Harness, *decided: Next) -> None:
+    async with harness.db.begin() as session:
+        await set_next(session, decided)
