@@ -46,7 +46,7 @@ async def record(deps: Deps, incident: Incident, parsed: RecordMetric, *, by: st
     )
     async with deps.db.begin() as session:
         await closure.lock_open(session, incident_id, doing="record a metric")
-        before = (await service.latest(session, incident_id)).get(parsed.metric, [])
+        before = await service.latest_of(session, incident_id, parsed.metric)
         stored = await service.record_points(
             session, incident_id=incident_id, points=[point], by=by, now=now
         )

@@ -128,14 +128,19 @@ async def latest(session: AsyncSession, incident_id: int) -> dict[str, list[Metr
     costs the number of metrics, not of points."""
     latest_two: dict[str, list[MetricPoint]] = {}
     for name in (await session.exec(_metric_names(incident_id))).all():
-        query = (
-            select(MetricPoint)
-            .where(MetricPoint.incident_id == incident_id, MetricPoint.metric == name)
-            .order_by(col(MetricPoint.at).desc(), col(MetricPoint.id).desc())
-            .limit(2)
-        )
-        latest_two[name] = list((await session.exec(query)).all())
+        latest_two[name] = await latest_of(session, incident_id, name)
     return dict(sorted(latest_two.items()))  # (the database's collation may order otherwise)
+
+
+async def latest_of(session: AsyncSession, incident_id: int, metric: str) -> list[MetricPoint]:
+    """One metric's last two points, newest first (none: an empty list)."""
+    query = (
+        select(MetricPoint)
+        .where(MetricPoint.incident_id == incident_id, MetricPoint.metric == metric)
+        .order_by(col(MetricPoint.at).desc(), col(MetricPoint.id).desc())
+        .limit(2)
+    )
+    return list((await session.exec(query)).all())
 
 
 def _metric_names(incident_id: int) -> SelectOfScalar[str]:
