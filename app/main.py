@@ -178,7 +178,7 @@ class CrisisRoom:
         await self.catch_up.stop()
         await self.outbox.stop()
         await stop_recovery(self.recovery)
-        await self.deps.db.writer.close()  # what was queued commits first
+        await self.deps.db.close_writers()  # what was queued commits first
         if self.deps.scheduler.running:
             self.deps.scheduler.shutdown(wait=False)
         await self.deps.slack.close_http()

@@ -15,8 +15,8 @@ Checked: every hook answer is 200, points stored == points sent, one record entr
 every message event in the record. A check failing makes the exit status 1; goals are printed
 as met or MISSED.
 
-    .venv/bin/python bench/metrics_ingest.py [--seconds 60] [--rounds 1] [--sqlite-only]
-        [--per-minute 10000] [--incidents 100] [--batch 10] [--events-per-second 20]
+    .venv/bin/python bench/metrics_ingest.py [--seconds 60] [--rounds 1]
+        [--sqlite-only | --backend sqlite|postgresql] [--per-minute 10000] [--incidents 100] [--batch 10] [--events-per-second 20]
         [--tick-seconds 1]   (0: no scheduler ticks, so no metric-alert passes: the hook alone)
 
 PostgreSQL: a fresh database on CRISIS_BENCH_POSTGRES_URL's server (default the local one).
@@ -179,7 +179,7 @@ async def main(args: argparse.Namespace) -> int:
     double, general = await start_double()
     try:
         with tempfile.TemporaryDirectory() as name:
-            for backend in backends(args.sqlite_only):
+            for backend in backends(args):
                 print(f"\n{NAMES[backend]}, 1 process")
                 folder, tick = Path(name), f"{args.tick_seconds:g}"
                 async with metrics_bot(
@@ -194,13 +194,12 @@ async def main(args: argparse.Namespace) -> int:
     return 1 if check.problems else 0
 
 
-def backends(sqlite_only: bool) -> list[str]:
-    if sqlite_only:
-        return ["sqlite"]
-    if not postgres_reachable():
+def backends(args: argparse.Namespace) -> list[str]:
+    wanted = ["sqlite"] if args.sqlite_only else args.backend or ["sqlite", "postgresql"]
+    if "postgresql" in wanted and not postgres_reachable():
         print(f"PostgreSQL: nothing answers at {POSTGRES_URL}; its run is skipped")
-        return ["sqlite"]
-    return ["sqlite", "postgresql"]
+        return [name for name in wanted if name != "postgresql"]
+    return wanted
 
 
 def options() -> argparse.Namespace:
@@ -212,6 +211,9 @@ def options() -> argparse.Namespace:
     parser.add_argument("--batch", type=int, default=10, help="points a request (<= 10)")
     parser.add_argument("--events-per-second", type=float, default=20.0)
     parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
+    parser.add_argument(
+        "--backend", action="append", choices=sorted(NAMES), help="only this one (repeatable)"
+    )
     parser.add_argument(
         "--tick-seconds", type=float, default=1.0, help="the bot's CRISIS_TICK_SECONDS (0: off)"
     )

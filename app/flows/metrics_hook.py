@@ -2,12 +2,13 @@
 
 The whole request is checked before anything is written: the key is still in force, every
 point is well formed (app/metrics/hook_request.py), every incident it names exists and the
-key may feed it. Then the points are stored in one transaction that locks each incident in
-id order and refuses a resolved or archived one, so a request racing a resolve is either
-stored before it or refused whole (409), never half stored. Each new point is one entry in
-the incident's legal record, by "hook:<key id>" (app/metrics/service.py), and the brief
-wants a new version in the same commit (drawn by the outbox pass, not at once: a feed sending
-every few seconds costs the war room one redraw a tick, not one per request).
+key may feed it. Then the points are stored as one item of the group-commit writer's batch
+(app/flows/metrics_hook_store.py), sharing its commit with the message events of the moment:
+each incident locked in id order, a resolved or archived one refused, so a request racing a
+resolve is either stored before it or refused whole (409), never half stored. Each new point
+is one entry in the incident's legal record, by "hook:<key id>", and the brief wants a new
+version in the same commit (drawn by the outbox pass, not at once: a feed sending every few
+seconds costs the war room one redraw a tick, not one per request).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.errors import NotFound
 from app.flows import metric_brief
 from app.flows.deps import Deps
+from app.flows.metrics_hook_store import HookWrite, store_requests
 from app.incidents.closure import lock_open
 from app.incidents.models import Incident
 from app.incidents.rules import IncidentClosed
@@ -92,6 +94,18 @@ async def _incidents(session: AsyncSession, refs: set[IncidentRef]) -> dict[Inci
 
 
 async def _store(deps: Deps, groups: dict[int, list[HookPoint]], *, by: str) -> Taken:
+    """Through the bulk group-commit writer (app/flows/metrics_hook_store.py); a request naming an
+    incident that is not open comes back unstored and takes the transactional path, which
+    says why it is refused."""
+    points = {n: [hook_point.point for hook_point in group] for n, group in groups.items()}
+    write = HookWrite(points, by=by, now=deps.clock.now())
+    done = await deps.db.bulk_writer.submit(store_requests, write)
+    if done is None:
+        return await _store_checked(deps, groups, by=by)
+    return Taken(stored=done.stored, duplicates=done.duplicates, incidents=sorted(groups))
+
+
+async def _store_checked(deps: Deps, groups: dict[int, list[HookPoint]], *, by: str) -> Taken:
     stored = duplicates = 0
     async with deps.db.begin() as session:
         for incident_id in sorted(groups):  # one lock order: no deadlock between requests

@@ -9,8 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Select, bindparam, func
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -62,17 +65,35 @@ async def record_points(
 
 
 def _row(incident_id: int, point: PointIn, *, by: str, now: datetime) -> MetricPoint:
-    return MetricPoint(
-        incident_id=incident_id,
-        metric=point.metric,
-        value=point.value,
-        unit=point.unit,
-        at=point.at,
-        source=point.source,
-        url=point.url,
-        entered_by=by,
-        received_at=now,
-    )
+    return MetricPoint(**point_values(incident_id, point, by=by, now=now))
+
+
+def point_values(incident_id: int, point: PointIn, *, by: str, now: datetime) -> dict[str, Any]:
+    """The `metric_point` row of a point as given (the hook's batch write inserts these)."""
+    return {
+        "incident_id": incident_id,
+        "metric": point.metric,
+        "value": point.value,
+        "unit": point.unit,
+        "at": point.at,
+        "source": point.source,
+        "url": point.url,
+        "entered_by": by,
+        "received_at": now,
+    }
+
+
+def recorded_detail(point_id: int | None, point: PointIn | MetricPoint) -> dict[str, Any]:
+    """What the audit row (and so the record entry) of a stored point says of it."""
+    detail: dict[str, Any] = {
+        "point": point_id,
+        "metric": point.metric,
+        "value": point.value,
+        "unit": point.unit,
+        "measured_at": point.at.isoformat(),
+        "source": point.source,
+    }
+    return detail | ({"url": point.url} if point.url else {})
 
 
 def _audit(session: AsyncSession, row: MetricPoint) -> None:
@@ -82,30 +103,44 @@ def _audit(session: AsyncSession, row: MetricPoint) -> None:
         actor=row.entered_by,
         action=RECORDED,
         incident_id=row.incident_id,
-        point=row.id,
-        metric=row.metric,
-        value=row.value,
-        unit=row.unit,
-        measured_at=row.at.isoformat(),
-        source=row.source,
-        **({"url": row.url} if row.url else {}),
+        **recorded_detail(row.id, row),
     )
+
+
+Key = tuple[str, datetime, str]  # (metric, at, source): a point is stored once per incident
 
 
 async def _stored_keys(
     session: AsyncSession, incident_id: int, points: Sequence[PointIn]
-) -> set[tuple[str, datetime, str]]:
+) -> set[Key]:
     if not points:
         return set()
+    conn = await session.connection()
+    rows = await conn.execute(*stored_keys_query(incident_id, points))
+    return {(row.metric, row.at, row.source) for row in rows}
+
+
+def stored_keys_query(
+    incident_id: int, points: Sequence[PointIn]
+) -> tuple[Select[Any], dict[str, Any]]:
+    """The keys of these points (some of them) already stored, and its parameters: one range
+    read on the series index (the hook's batch write runs it too)."""
     names = sorted({point.metric for point in points})
     first, last = min(point.at for point in points), max(point.at for point in points)
-    query = select(MetricPoint.metric, MetricPoint.at, MetricPoint.source).where(
-        MetricPoint.incident_id == incident_id,
-        col(MetricPoint.metric).in_(names),
-        col(MetricPoint.at) >= first,
-        col(MetricPoint.at) <= last,
+    values = {"incident": incident_id, "names": names, "first": first, "last": last}
+    return _stored_keys_statement(), values
+
+
+@cache
+def _stored_keys_statement() -> Select[Any]:
+    """Built once (its values are bound parameters)."""
+    table = MetricPoint.__table__  # type: ignore[attr-defined]
+    return sa_select(table.c.metric, table.c.at, table.c.source).where(
+        table.c.incident_id == bindparam("incident"),
+        table.c.metric.in_(bindparam("names", expanding=True)),
+        table.c.at >= bindparam("first"),
+        table.c.at <= bindparam("last"),
     )
-    return {(metric, at, source) for metric, at, source in (await session.exec(query)).all()}
 
 
 async def series(

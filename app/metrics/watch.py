@@ -27,8 +27,10 @@ from functools import cache
 from sqlalchemy import (
     Boolean,
     Column,
+    Connection,
     Float,
     ForeignKey,
+    Insert,
     Integer,
     String,
     UniqueConstraint,
@@ -99,6 +101,27 @@ async def start(session: AsyncSession, *, incident_id: int, first: Mapping[str, 
     """At open: each expected metric is looked at when its first silence would be flagged."""
     for metric, at in sorted(first.items()):
         await _upsert(session, incident_id, metric, at, replace=False)
+
+
+def arrived_in(conn: Connection, *, arrivals: Iterable[tuple[int, str]], now: datetime) -> None:
+    """`arrived` for these (incident, metric) pairs, on a plain connection, in one executemany
+    (the hook's batch write, app/flows/metrics_hook_store.py)."""
+    each = [{"incident_id": n, "metric": metric, "check_at": now} for n, metric in arrivals]
+    if each:
+        conn.execute(_arrived(conn.dialect.name), each)
+
+
+@cache
+def _arrived(dialect_name: str) -> Insert:
+    """The statement of `arrived_in`, built once per dialect (its values are bound)."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    table = MetricWatch.__table__  # type: ignore[attr-defined]
+    insert = dialect.insert(table).values(arrivals=1)
+    counted = {"check_at": insert.excluded.check_at, "arrivals": table.c.arrivals + 1}
+    upsert: Insert = insert.on_conflict_do_update(
+        index_elements=["incident_id", "metric"], set_=counted
+    )
+    return upsert
 
 
 async def _upsert(

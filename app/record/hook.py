@@ -13,6 +13,7 @@ package knows nothing of the record.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, event, select
@@ -56,12 +57,19 @@ def _after_flush(session: Session, _context: Any) -> None:
 
 
 def action_draft(entry: AuditEntry) -> Draft:
+    return audit_draft(entry.id or 0, entry.action, entry.detail, actor=entry.actor, at=entry.at)
+
+
+def audit_draft(
+    audit_id: int, action: str, detail: dict[str, Any], *, actor: str, at: datetime
+) -> Draft:
+    """The record entry of an audit row (given as its values by a Core writer)."""
     return Draft(
         kind=EntryKind.ACTION,
-        dedupe_key=f"audit:{entry.id}",
-        occurred_at=entry.at,
-        content={"action": entry.action, "detail": entry.detail, "audit_id": entry.id},
-        user_id=entry.actor,
+        dedupe_key=f"audit:{audit_id}",
+        occurred_at=at,
+        content={"action": action, "detail": detail, "audit_id": audit_id},
+        user_id=actor,
     )
 
 

@@ -158,6 +158,11 @@ class SessionFactory(async_sessionmaker[AsyncSession]):
         # the one group-commit writer of this database (app/store/group_commit.py)
         handoff = make_writer_thread(engine)
         self.writer = GroupCommit(engine, turn=self.turns, handoff=handoff)
+        # Bulk writes (the metrics hook's points): on SQLite in the same batches (the file has
+        # one writer), on PostgreSQL in batches of their own beside them (their rows lock
+        # apart), so a message's ack never waits for a feed's points to be written.
+        sqlite = engine.dialect.name == "sqlite"
+        self.bulk_writer = self.writer if sqlite else GroupCommit(engine)
         self.session_class: type[Session] = type("FactorySession", (Session,), {})
         super().__init__(
             engine,
@@ -165,6 +170,11 @@ class SessionFactory(async_sessionmaker[AsyncSession]):
             expire_on_commit=False,
             sync_session_class=self.session_class,
         )
+
+    async def close_writers(self) -> None:
+        """Finish what was submitted to the writers, then stop them."""
+        await self.writer.close()
+        await self.bulk_writer.close()
 
     def begin(self) -> AbstractAsyncContextManager[AsyncSession]:  # type: ignore[override]
         """A session in a transaction, committed at the end: on SQLite, after this process's
