@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlmodel import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.store.group_commit import GroupCommit
+from app.store.turns import WriterTurns
 from app.store.writer_thread import WriterThread, writer_url
 
 # PostgreSQL connections are replaced after this long, before a server or proxy drops them.
@@ -86,6 +87,7 @@ WRITER_CACHE_KIB = 512
 def _small_cache(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
+    cursor.execute("PRAGMA wal_autocheckpoint=0")  # its checkpointer does it (writer_thread.py)
     cursor.close()
 
 
@@ -99,6 +101,7 @@ def make_writer_thread(engine: AsyncEngine) -> WriterThread | None:
     event.listen(writer.engine, "connect", _sqlite_pragmas)
     event.listen(writer.engine, "connect", _small_cache)
     event.listen(writer.engine, "handle_error", _recycle_poisoned)
+    event.listen(writer.checkpointer, "connect", _sqlite_pragmas)
     return writer
 
 
@@ -157,7 +160,8 @@ class SessionFactory(async_sessionmaker[AsyncSession]):
         self.turns = WriterTurns(engine)
         # the one group-commit writer of this database (app/store/group_commit.py)
         handoff = make_writer_thread(engine)
-        self.writer = GroupCommit(engine, turn=self.turns, handoff=handoff)
+        first = partial(self.turns, first=True)  # messages' batches ahead of other writes
+        self.writer = GroupCommit(engine, turn=first, handoff=handoff)
         # Bulk writes (the metrics hook's points): on SQLite in the same batches (the file has
         # one writer), on PostgreSQL in batches of their own beside them (their rows lock
         # apart), so a message's ack never waits for a feed's points to be written.
@@ -185,21 +189,6 @@ class SessionFactory(async_sessionmaker[AsyncSession]):
     async def _begin(self) -> AsyncIterator[AsyncSession]:
         async with self.turns(), super().begin() as session:
             yield session
-
-
-class WriterTurns:
-    """SQLite lets one connection write at a time, and a connection that finds the database
-    locked waits in SQLite's busy handler, which sleeps in growing steps (up to 100 ms) before
-    it looks again: a command's one-row write could wait 100 ms behind a 2 ms transaction. So
-    within a process, SQLite write transactions take turns here instead, first come first
-    served, and never meet the busy handler (other processes still can, and wait as before).
-    On PostgreSQL, rows lock, not the database: no turns."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
-
-    def __call__(self) -> AbstractAsyncContextManager[object]:
-        return self._lock if self._lock is not None else nullcontext()
 
 
 def make_session_factory(engine: AsyncEngine) -> SessionFactory:
