@@ -16,7 +16,8 @@ every message event in the record. A check failing makes the exit status 1; goal
 as met or MISSED.
 
     .venv/bin/python bench/metrics_ingest.py [--seconds 60] [--rounds 1]
-        [--sqlite-only | --backend sqlite|postgresql] [--per-minute 10000] [--incidents 100] [--batch 10] [--events-per-second 20]
+        [--sqlite-only | --backend sqlite|postgresql] [--per-minute 10000] [--incidents 100]
+        [--batch 10] [--events-per-second 20]
         [--tick-seconds 1]   (0: no scheduler ticks, so no metric-alert passes: the hook alone)
 
 PostgreSQL: a fresh database on CRISIS_BENCH_POSTGRES_URL's server (default the local one).
