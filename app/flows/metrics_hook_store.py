@@ -6,7 +6,8 @@ that while. At 10,000 points a minute that turn was what message events waited o
 ack. Now a request is one item of the writer's batches: its points, their audit rows, their
 record entries, the watches and the brief's wanted version are written with Core statements in
 the batch's transaction (on SQLite on the writer's own thread: one hand-off), sharing the
-commit with the message events of the moment.
+commit with the message events of the moment; on PostgreSQL, whose rows lock apart, in the
+bulk writer's batches beside the messages' (`SessionFactory.bulk_writer`).
 
 The rules are `record_points`'s (app/metrics/service.py): each incident row is locked first
 (in id order, for the whole batch), and a point already stored (same incident, metric, time
@@ -60,20 +61,23 @@ class HookStored:
 def store_requests(conn: Connection, writes: Sequence[HookWrite]) -> list[HookStored | None]:
     """Store each request whole (None: one of its incidents is not open; nothing stored)."""
     statuses = {n: _lock(conn, n) for n in sorted({n for w in writes for n in w.groups})}
-    taken = [w for w in writes if all(_open(statuses[n]) for n in w.groups)]
-    known = _known(conn, taken)
+    taken = [all(_open(statuses[n]) for n in write.groups) for write in writes]
+    known = _known(conn, [write for write, ok in zip(writes, taken, strict=True) if ok])
     new: list[tuple[HookWrite, int, PointIn]] = []
-    results: dict[int, HookStored] = {}
-    for write in taken:
+    results: list[HookStored | None] = []
+    for write, ok in zip(writes, taken, strict=True):
+        if not ok:
+            results.append(None)
+            continue
         fresh = [
             (write, n, p) for n, points in write.groups.items() for p in _new(points, known[n])
         ]
         given = sum(len(points) for points in write.groups.values())
-        results[id(write)] = HookStored(stored=len(fresh), duplicates=given - len(fresh))
+        results.append(HookStored(stored=len(fresh), duplicates=given - len(fresh)))
         new += fresh
     if new:
         _insert(conn, new)
-    return [results.get(id(write)) for write in writes]
+    return results
 
 
 def _lock(conn: Connection, incident_id: int) -> str | None:
