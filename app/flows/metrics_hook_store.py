@@ -32,8 +32,8 @@ from app.metrics.models import MetricPoint
 from app.metrics.service import RECORDED, Key, point_values, recorded_detail, stored_keys_query
 from app.metrics.values import PointIn
 from app.metrics.watch import arrived_in
+from app.outbox.batch import want_next_each
 from app.outbox.models import OutboxKind
-from app.outbox.service import want_next_each
 from app.record.batch import Pending, append_all
 from app.record.drafts import Draft
 from app.record.hook import audit_draft

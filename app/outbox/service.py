@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
-from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Update, bindparam, case, func, text
+from sqlalchemy import bindparam, case, func, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -100,29 +99,6 @@ async def want_next(
         where.append(col(OutboxRow.user_id).in_(list(user_ids)))
     bump = {**_bumped(), OutboxRow.want_version: col(OutboxRow.want_version) + 1}
     return await _update(session, *where, values=bump)
-
-
-def want_next_each(conn: Connection, kind: OutboxKind, subject_ids: Iterable[int]) -> None:
-    """`want_next` for each subject's copies, on a plain connection, in one executemany (the
-    metrics hook's batch write: every incident it fed wants a new brief)."""
-    each = [{"wanted_kind": kind.value, "wanted_subject": n} for n in subject_ids]
-    if each:
-        conn.execute(_want_subject(), each)
-
-
-@cache
-def _want_subject() -> Update:
-    """The statement of `want_next_each`, built once (its values are bound parameters)."""
-    table = OutboxRow.__table__  # type: ignore[attr-defined]
-    return (
-        update(table)
-        .where(table.c.kind == bindparam("wanted_kind"))
-        .where(table.c.subject_id == bindparam("wanted_subject"))
-        .values(
-            retry_at=func.coalesce(table.c.retry_at, AT_ONCE),
-            want_version=table.c.want_version + 1,
-        )
-    )
 
 
 async def want_next_one(session: AsyncSession, kind: OutboxKind, *, subject_id: int) -> int | None:
