@@ -19,7 +19,7 @@ from app.harness import Harness
 from app.harness.seed import MARIA, SARAH
 from app.hooks.metrics_http import METRICS_PATH
 from app.metrics.charts import render_png
-from app.metrics.hook_request import INSTALL_KEY, KEY, SIGNATURE, TIMESTAMP, signature
+from app.metrics.hook_auth import INSTALL_KEY, KEY, SIGNATURE, TIMESTAMP, signature
 
 METRICS_SECRET = "demo-metrics-secret"  # the demo's CRISIS_METRICS_SECRET (not a real one)
 HOUR = timedelta(hours=1)

@@ -27,15 +27,8 @@ from app.flows.metrics_hook_store import HookWrite, store_requests
 from app.incidents.closure import lock_open
 from app.incidents.models import Incident
 from app.incidents.rules import IncidentClosed
-from app.metrics.hook_request import (
-    INSTALL_KEY,
-    HookPoint,
-    IncidentRef,
-    Refused,
-    Signed,
-    by_incident,
-    parse_points,
-)
+from app.metrics.hook_auth import INSTALL_KEY, Refused, Signed
+from app.metrics.hook_request import HookPoint, IncidentRef, by_incident, parse_points
 from app.metrics.models import MetricFeed
 from app.metrics.service import record_points
 

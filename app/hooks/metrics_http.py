@@ -1,5 +1,5 @@
 """`POST /hooks/metrics`: metric points from a social-listening tool, signed like Slack's
-requests (app/metrics/hook_request.py says how), stored by app/flows/metrics_hook.py.
+requests (app/metrics/hook_auth.py says how), stored by app/flows/metrics_hook.py.
 
 Served in HTTP mode and in Socket Mode alike (app/web.py), and answering 404 while
 CRISIS_METRICS_SECRET is unset. Answers are JSON: 200 {"ok": true, "stored": n,
@@ -24,7 +24,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.flows.deps import Deps
 from app.flows.metrics_hook import Taken, take_points
-from app.metrics.hook_request import INSTALL_KEY, KEY, MAX_BODY, Refused, authenticate
+from app.metrics.hook_auth import INSTALL_KEY, KEY, Refused, authenticate
+from app.metrics.hook_request import MAX_BODY
 from app.metrics.keys import looks_like_key_id
 from app.requests.wallclock import WallClock
 from app.store.trouble import database_trouble

@@ -1,21 +1,14 @@
-"""Checking a request to `POST /hooks/metrics`: who signed it, and what it asks to store.
+"""Checking what a request to `POST /hooks/metrics` asks to store (who signed it:
+app/metrics/hook_auth.py).
 
 Pure, so every rule has a plain unit test; the flow (app/flows/metrics_hook.py) reads the
 database only for what these functions cannot know (which feed keys exist, which incidents).
 A request breaking any rule raises `Refused`: a 4xx status, one line naming the problem, and
 the index of the point at fault. Nothing is stored unless every point passed.
-
-The signature is Slack's scheme with our own headers: `X-Crisis-Signature: v0=` + hex
-HMAC-SHA256(secret, "v0:" + timestamp + ":" + body), timestamp in unix seconds within five
-minutes of the server's wall clock. A replay inside that window stores nothing new, because a
-point is stored once per (incident, metric, at, source) and a point without `at` takes the
-signed timestamp as its time.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import math
 import re
@@ -24,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from app.metrics.keys import feed_secret, looks_like_key_id
+from app.metrics.hook_auth import Refused
 from app.metrics.models import UNIT_MAX
 from app.metrics.values import (
     BadMetric,
@@ -35,11 +28,6 @@ from app.metrics.values import (
     parse_value,
 )
 
-KEY = "X-Crisis-Key"
-TIMESTAMP = "X-Crisis-Request-Timestamp"
-SIGNATURE = "X-Crisis-Signature"
-INSTALL_KEY = "install"  # the key whose secret is CRISIS_METRICS_SECRET itself
-WINDOW_SECONDS = 5 * 60  # Slack's: a request signed further from now is stale
 AHEAD = timedelta(minutes=5)  # how far in the future a point's `at` may be (clock skew)
 MAX_BODY = 1_000_000  # bytes
 MAX_POINTS = 1_000
@@ -50,35 +38,6 @@ NAMING = "give INC-12, 12 or the war room's channel id"
 MAX_ID = 2**31 - 1  # an incident id is a 32-bit integer in the database
 BIGGEST = 1e308
 T = TypeVar("T")
-
-
-class Refused(Exception):
-    """What the hook answers instead of storing anything."""
-
-    def __init__(self, status: int, error: str, *, point: int | None = None) -> None:
-        super().__init__(error)
-        self.status = status
-        self.error = error
-        self.point = point
-
-    def answer(self) -> dict[str, object]:
-        found: dict[str, object] = {"error": self.error}
-        if self.point is not None:
-            found["point"] = self.point
-        return found
-
-
-@dataclass(frozen=True)
-class Signed:
-    """A request whose signature checked out: the key that signed it, and when."""
-
-    key_id: str
-    signed_at: int
-
-    @property
-    def by(self) -> str:
-        """Who the record says gave the points."""
-        return f"hook:{self.key_id}"
 
 
 @dataclass(frozen=True)
@@ -103,36 +62,6 @@ class HookPoint:
     index: int
     incident: IncidentRef | None
     point: PointIn
-
-
-def signature(secret: str, timestamp: int | str, body: bytes) -> str:
-    """The `X-Crisis-Signature` value of a body signed at `timestamp` (unix seconds)."""
-    message = b"v0:" + str(timestamp).encode() + b":" + body
-    return "v0=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-def authenticate(
-    headers: Mapping[str, str], body: bytes, *, install_secret: str, now: float
-) -> Signed:
-    """The request's key and timestamp, once its signature is good; 401 otherwise."""
-    key, stamp, given = (headers.get(name, "").strip() for name in (KEY, TIMESTAMP, SIGNATURE))
-    for name, value in ((KEY, key), (TIMESTAMP, stamp), (SIGNATURE, given)):
-        if not value:
-            raise Refused(401, f"missing {name} header")
-    if not stamp.isdigit() or len(stamp) > 12:
-        raise Refused(401, f"{TIMESTAMP} must be unix seconds, like {int(now)}")
-    if abs(now - int(stamp)) > WINDOW_SECONDS:
-        raise Refused(
-            401,
-            "stale timestamp: more than 5 minutes from the server's clock; sign each request "
-            "with the time you send it",
-        )
-    if key != INSTALL_KEY and not looks_like_key_id(key):
-        raise Refused(401, f"unknown key: {KEY} is `install` or a feed key id (mf_…)")
-    secret = install_secret if key == INSTALL_KEY else feed_secret(install_secret, key)
-    if not hmac.compare_digest(signature(secret, stamp, body).encode(), given.encode()):
-        raise Refused(401, "bad signature: v0= + hex HMAC-SHA256(secret, v0:timestamp:body)")
-    return Signed(key_id=key, signed_at=int(stamp))
 
 
 def parse_points(

@@ -1,4 +1,4 @@
-"""The pure checks of `POST /hooks/metrics` (app/metrics/hook_request.py)."""
+"""The pure checks of `POST /hooks/metrics` (app/metrics/hook_auth.py, hook_request.py)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,14 @@ from typing import Any
 
 import pytest
 
+from app.metrics.hook_auth import Refused, authenticate, signature
 from app.metrics.hook_request import (
     HookPoint,
     IncidentRef,
-    Refused,
-    authenticate,
     by_incident,
     check_point,
     incident_ref,
     parse_points,
-    signature,
 )
 from app.metrics.keys import feed_secret
 from app.metrics.values import PointIn

@@ -8,7 +8,7 @@ import asyncio
 import pytest
 
 from app.hooks.metrics_http import BUSY, Turns
-from app.metrics.hook_request import Refused
+from app.metrics.hook_auth import Refused
 
 
 async def test_requests_store_one_at_a_time_in_arrival_order() -> None:
