@@ -70,6 +70,15 @@ async def later(harness: Harness, delta: timedelta, *rooms: CrisisRoom) -> None:
     await tick(harness, *rooms)
 
 
+async def raise_from(harness: Harness, user: str, incident: Incident, alert: Message) -> int:
+    """`user` clicks the alert's Raise button; the click's HTTP status, once it has run."""
+    response = await harness.driver.click(
+        user, ids.METRIC_ALERT_RAISE, channel_id=incident.channel_id, message_ts=alert.ts
+    )
+    await harness.settle()
+    return response.status
+
+
 def alerts(harness: Harness, incident: Incident, words: str = "") -> list[Message]:
     """The alerts in the war room (those containing `words`)."""
     posted = with_block(harness.double.messages(incident.channel_id), ids.METRIC_ALERT_TEXT)

@@ -14,7 +14,6 @@ from app.harness import Harness
 from app.harness.seed import MARIA, ROBERT, SARAH
 from app.incidents.models import Severity
 from app.metrics.thresholds import AlertKind
-from app.slack import ids
 from tests.metrics.alert_steps import (
     HOUR,
     MINUTE,
@@ -26,6 +25,7 @@ from tests.metrics.alert_steps import (
     fresh,
     later,
     open_viral,
+    raise_from,
     shown,
     stored_alerts,
 )
@@ -207,11 +207,7 @@ async def test_the_lead_raises_the_severity_from_the_alert(harness: Harness) -> 
     incident = await open_viral(harness)
     await fed(harness, incident, "views", 2_700_000)
     [alert] = alerts(harness, incident)
-    response = await harness.driver.click(
-        MARIA.id, ids.METRIC_ALERT_RAISE, channel_id=incident.channel_id, message_ts=alert.ts
-    )
-    assert response.status == 200
-    await harness.settle()
+    assert await raise_from(harness, MARIA.id, incident, alert) == 200
     assert (await fresh(harness, incident)).severity == Severity.SEV1
     [raised] = await trail(harness, "incident.severity_raised")
     assert (raised.actor, raised.detail["previous_severity"], raised.detail["severity"]) == (
@@ -231,10 +227,7 @@ async def test_only_the_lead_may_raise_the_severity(harness: Harness) -> None:
     incident = await open_viral(harness)
     await fed(harness, incident, "views", 2_700_000)
     [alert] = alerts(harness, incident)
-    await harness.driver.click(
-        ROBERT.id, ids.METRIC_ALERT_RAISE, channel_id=incident.channel_id, message_ts=alert.ts
-    )
-    await harness.settle()
+    await raise_from(harness, ROBERT.id, incident, alert)
     [line] = harness.double.ephemerals(ROBERT.id)
     assert "Only the incident lead can raise the severity" in line.text
     assert (await fresh(harness, incident)).severity == Severity.SEV2
@@ -246,10 +239,7 @@ async def test_no_raise_button_once_the_incident_is_that_severe(harness: Harness
     incident = await open_viral(harness)
     await fed(harness, incident, "views", 2_700_000)
     [first] = alerts(harness, incident)
-    await harness.driver.click(
-        MARIA.id, ids.METRIC_ALERT_RAISE, channel_id=incident.channel_id, message_ts=first.ts
-    )
-    await harness.settle()
+    await raise_from(harness, MARIA.id, incident, first)
     await later(harness, 10 * MINUTE)
     await fed(harness, incident, "views", 800_000)
     await later(harness, 10 * MINUTE)
