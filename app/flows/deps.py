@@ -20,6 +20,7 @@ from app.locks import KeyedLocks
 from app.playbooks.book import Playbooks
 from app.playbooks.load import load_playbooks
 from app.record.gaps import GapMarks
+from app.record.remembered import RememberedHeads
 from app.settings import Settings
 from app.slack.gateway import SlackGateway
 from app.store.engine import SessionFactory
@@ -58,9 +59,11 @@ class Work:
 @dataclass
 class RecordCache:
     """What the legal record's ingest keeps per process: the incident of each war-room
-    channel (a channel never changes incident)."""
+    channel (a channel never changes incident), and the chain heads its batches last wrote
+    (a hint that saves PostgreSQL statements: app/record/remembered.py)."""
 
     incidents: dict[str, int] = field(default_factory=dict)
+    heads: RememberedHeads = field(default_factory=RememberedHeads)
 
 
 OUTAGE_QUIET = timedelta(minutes=30)

@@ -11,7 +11,7 @@ from app.flows.deps import Deps
 from app.incidents import service as incidents
 from app.record import append as chain
 from app.record import queries
-from app.record.batch import Pending, append_all
+from app.record.batch import Pending
 from app.record.drafts import Draft, delete_draft, from_event
 from app.record.models import EntryKind
 from app.record.reactions import pin_draft, reaction_draft
@@ -92,7 +92,7 @@ async def store(deps: Deps, draft: Draft, incident_id: int) -> chain.Appended | 
         (item.meta["sha256"], item.content) for item in fetched if item.content is not None
     )
     pending = Pending(draft, incident_id, recorded_at=deps.clock.now(), files=kept)
-    return await deps.db.writer.submit(append_all, pending)
+    return await deps.db.writer.submit(deps.record.heads.append_all, pending)
 
 
 async def already_stored(deps: Deps, incident_id: int, key: str) -> bool:
