@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/side_by_side.py
 	$(BIN)/python bench/record_export_verify.py
 	$(BIN)/python bench/scheduler_tick.py
+	$(BIN)/python bench/record_batch.py
 
 # 3 replicas on PostgreSQL under kills, a database cut and Slack faults (issue 13; not in test)
 chaos: $(STAMP)
