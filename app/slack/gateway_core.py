@@ -81,6 +81,10 @@ class GatewayCore:
         self._client = client
         self.users = UserDirectory(self._user_info, clock)
         self.bot_user_id = ""
+        # The workspace (and Grid org) the token belongs to, from auth.test at start: whose
+        # people are internal, and which team a single-token install's rows belong to.
+        self.team_id = ""
+        self.enterprise_id: str | None = None
         self._permalinks: dict[str, str] = {}
         self._http: ClientSession | None = None  # the shared session, once `open_http` ran
         # Why the token must not be used any more (tokens_revoked, app_uninstalled), or None.
@@ -131,6 +135,8 @@ class GatewayCore:
         """auth.test once at start: proves the token and learns who the bot is."""
         response = await self.call("check the bot token", self._client.auth_test)
         self.bot_user_id = str(response.get("user_id", ""))
+        self.team_id = str(response.get("team_id", ""))
+        self.enterprise_id = response.get("enterprise_id") or None
         return dict(response.data) if isinstance(response.data, dict) else {}
 
     async def call(

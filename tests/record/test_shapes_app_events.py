@@ -68,3 +68,24 @@ async def test_uninstalling_the_app_stops_the_bot(harness: Harness) -> None:
     assert response.status == 200
     status, answer = await health(harness)
     assert status == 503 and "app_uninstalled" in answer["reason"]
+
+
+async def test_an_uninstall_is_written_in_each_open_war_rooms_record_once(
+    harness: Harness,
+) -> None:
+    incident = await open_war_room(harness)
+    before = await record_of(harness, incident.id)
+    uninstalled = fixture("app_uninstalled")
+    await harness.driver.event(uninstalled)
+    await harness.settle()
+    await harness.driver.event(
+        fixture("tokens_revoked", bot_user=harness.room.deps.slack.bot_user_id)
+    )
+    await harness.settle()  # (the token is dead already: told once)
+    rows = await record_of(harness, incident.id)
+    assert rows[: len(before)] == before  # the record is kept as it was
+    [stopped] = rows[len(before) :]
+    content = json.loads(stopped["content"])
+    assert stopped["kind"] == "action" and content["action"] == "workspace.uninstalled"
+    assert content["detail"]["team_id"] == harness.double.team_id
+    assert "uninstalled" in content["detail"]["reason"]

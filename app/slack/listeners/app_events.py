@@ -9,8 +9,9 @@
   trouble delivering, and gives up on an event after three retries, so every open incident
   is marked for the catch-up (the retried event itself is handled as usual).
 - `tokens_revoked` naming the bot, and `app_uninstalled`: the bot token is dead. The gateway
-  stops using it (every call fails fast, saying why), the log says so, and `/healthz` answers
-  503 with the reason until the bot is restarted with a new token.
+  stops using it (every call fails fast, saying why), the log says so, `/healthz` answers
+  503 with the reason until the bot is restarted with a new token, and the audit trail and
+  every open incident's legal record get an entry saying so (app/flows/uninstall.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from slack_bolt.response import BoltResponse
 
 from app.flows.deps import Deps
 from app.flows.reconcile import start_recovery
+from app.flows.uninstall import stopped_by_slack
 
 logger = logging.getLogger(__name__)
 
@@ -77,13 +79,10 @@ async def handle_tokens_revoked(event: dict[str, Any], deps: Deps) -> None:
     if deps.slack.bot_user_id and deps.slack.bot_user_id not in revoked:
         logger.info("Slack revoked other tokens of this app (not the bot's): %s", tokens)
         return
-    _stop(deps, "Slack revoked the bot token (tokens_revoked)")
+    reason = "Slack revoked the bot token (tokens_revoked)"
+    await stopped_by_slack(deps, event_type="tokens_revoked", reason=reason)
 
 
 async def handle_app_uninstalled(deps: Deps) -> None:
-    _stop(deps, "the app was uninstalled from the workspace (app_uninstalled)")
-
-
-def _stop(deps: Deps, reason: str) -> None:
-    deps.slack.stop_using_token(f"{reason}; reinstall the app and restart with the new token")
-    logger.error("%s: the bot no longer calls Slack; /healthz reports it", reason)
+    reason = "the app was uninstalled from the workspace (app_uninstalled)"
+    await stopped_by_slack(deps, event_type="app_uninstalled", reason=reason)
