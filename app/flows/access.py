@@ -14,11 +14,15 @@ from app.incidents.visibility import NOT_VISIBLE, Viewer
 
 
 async def is_admin(deps: Deps, user_id: str) -> bool:
-    """Workspace admins and owners (users.info), and the ids listed in CRISIS_ADMINS."""
+    """Workspace admins and owners (users.info), and the ids listed in CRISIS_ADMINS. An admin
+    of a Slack Connect partner's workspace is an admin there, not here: only people of the
+    workspace the bot is installed in count."""
     if user_id in deps.settings.crisis_admins:
         return True
     user = await deps.slack.user(user_id)
-    return bool(user and (user.is_admin or user.is_owner))
+    if user is None or (user.team_id and deps.slack.team_id and user.team_id != deps.slack.team_id):
+        return False
+    return user.is_admin or user.is_owner
 
 
 async def viewer(deps: Deps, user_id: str) -> Viewer:

@@ -10,6 +10,7 @@ from app.errors import SlackFailure
 from app.flows.deps import Deps
 from app.incidents import service as incidents
 from app.record import append as chain
+from app.record import organisations as orgs
 from app.record import queries
 from app.record.batch import Pending
 from app.record.drafts import Draft, delete_draft, from_event
@@ -85,6 +86,7 @@ async def store(deps: Deps, draft: Draft, incident_id: int) -> chain.Appended | 
     if draft.kind == EntryKind.DELETE and not draft.content.get("previous"):
         draft = await _with_original(deps, draft, incident_id)
     draft = draft.named(draft.user_name or await name_of(deps, draft.user_id))
+    draft = await with_organisation(deps, draft)
     fetched = await fetch_all(deps.slack, draft.files, cap=deps.settings.record_file_max_bytes)
     if fetched:
         draft = _with_files(draft, fetched)
@@ -110,6 +112,38 @@ async def name_of(deps: Deps, user_id: str | None) -> str | None:
     except SlackFailure:
         return None
     return user.display if user else None
+
+
+async def with_organisation(deps: Deps, draft: Draft) -> Draft:
+    """The author's organisation in the entry (Slack Connect: internal or external): their
+    home team from the event, else users.info; its name from team.info (cached)."""
+    home = deps.slack.team_id
+    if not home or not orgs.wants(draft):
+        return draft
+    team_id = orgs.event_team(draft) or await _home_team(deps, draft.user_id)
+    if not team_id:
+        return draft
+    try:
+        team = await deps.slack.team(team_id)
+    except SlackFailure as failure:
+        logger.info("organisation %s unnamed: %s", team_id, failure.error)
+        team = None
+    external = orgs.is_external(
+        team_id,
+        team.enterprise_id if team else None,
+        home=home,
+        home_enterprise=deps.slack.enterprise_id,
+    )
+    found = orgs.Organisation(team_id, team.name if team else "", external)
+    return orgs.with_organisation(draft, found)
+
+
+async def _home_team(deps: Deps, user_id: str | None) -> str | None:
+    try:
+        user = await deps.slack.user(user_id) if user_id else None
+    except SlackFailure:
+        return None
+    return (user.team_id or None) if user else None
 
 
 async def _with_original(deps: Deps, draft: Draft, incident_id: int) -> Draft:

@@ -8,8 +8,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from slack_sdk.web.async_client import AsyncWebClient
+
+from app.clock import Clock
 from app.errors import SlackFailure
 from app.slack.gateway_core import GatewayCore
+from app.slack.users import Directory, SlackTeam
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +35,24 @@ def _is_user(conversation: str) -> bool:
 
 
 class SlackReads(GatewayCore):
+    def __init__(self, client: AsyncWebClient, clock: Clock) -> None:
+        super().__init__(client, clock)
+        self.teams = Directory(self._team_info, clock)
+
+    async def team(self, team_id: str) -> SlackTeam | None:
+        """team.info, cached like people are: our workspace or a Slack Connect partner's
+        organisation; None for a team Slack does not know."""
+        return await self.teams.get(team_id)
+
+    async def _team_info(self, team_id: str) -> SlackTeam | None:
+        what = "look up an organisation in the war room"
+        # (missing_scope: an install from before `team:read` was asked for; the organisation
+        # stays unnamed, and the None is cached like an unknown team's, not asked per message)
+        response = await self.call(
+            what, self._client.team_info, tolerate={"team_not_found", "missing_scope"}, team=team_id
+        )
+        return None if response is None else SlackTeam.from_api(response["team"])
+
     async def file_permalink(self, file_id: str) -> str | None:
         """Where people open a shared file; None when Slack no longer has it."""
         if file_id not in self._permalinks:

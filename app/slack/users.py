@@ -1,4 +1,5 @@
-"""People in the workspace, looked up with users.info and cached."""
+"""People in the workspace (and Slack Connect partners), looked up with users.info and cached;
+their organisations (team.info), cached the same way."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from app.clock import Clock
+
+T = TypeVar("T")
 
 CACHE_FOR = timedelta(minutes=10)
 
@@ -23,6 +26,7 @@ class SlackUser:
     deleted: bool = False
     is_bot: bool = False
     tz: str = "UTC"
+    team_id: str = ""  # their home workspace: a Slack Connect partner's is not ours
 
     @property
     def display(self) -> str:
@@ -40,20 +44,34 @@ class SlackUser:
             deleted=bool(data.get("deleted")),
             is_bot=bool(data.get("is_bot")),
             tz=data.get("tz") or "UTC",
+            team_id=data.get("team_id") or profile.get("team") or "",
         )
 
 
-class UserDirectory:
-    """users.info (through the gateway's `fetch`) with a short cache; `None` for a user
-    Slack does not know. Single-flight: concurrent lookups of one user share one request."""
+@dataclass(frozen=True)
+class SlackTeam:
+    """A workspace (team.info): ours, or a Slack Connect partner's organisation."""
 
-    def __init__(self, fetch: Callable[[str], Awaitable[SlackUser | None]], clock: Clock) -> None:
+    id: str
+    name: str
+    enterprise_id: str | None = None
+
+    @classmethod
+    def from_api(cls, data: dict[str, Any]) -> SlackTeam:
+        return cls(data["id"], data.get("name") or "", data.get("enterprise_id") or None)
+
+
+class Directory(Generic[T]):
+    """A lookup (through the gateway's `fetch`) with a short cache; `None` for what Slack does
+    not know. Single-flight: concurrent lookups of one id share one request."""
+
+    def __init__(self, fetch: Callable[[str], Awaitable[T | None]], clock: Clock) -> None:
         self._fetch = fetch
         self._clock = clock
-        self._cache: dict[str, tuple[SlackUser | None, datetime]] = {}
-        self._in_flight: dict[str, asyncio.Future[SlackUser | None]] = {}
+        self._cache: dict[str, tuple[T | None, datetime]] = {}
+        self._in_flight: dict[str, asyncio.Future[T | None]] = {}
 
-    async def get(self, user_id: str) -> SlackUser | None:
+    async def get(self, user_id: str) -> T | None:
         now = self._clock.now()
         cached = self._cache.get(user_id)
         if cached is not None and now - cached[1] < CACHE_FOR:
@@ -66,7 +84,7 @@ class UserDirectory:
         # shield: one caller cancelled (its request timed out) leaves the lookup to the others
         return await asyncio.shield(pending)
 
-    async def _lookup(self, user_id: str, now: datetime) -> SlackUser | None:
+    async def _lookup(self, user_id: str, now: datetime) -> T | None:
         """The one request for this user; a failure reaches every waiter and is not cached."""
         try:
             user = await self._fetch(user_id)
@@ -76,7 +94,11 @@ class UserDirectory:
             self._in_flight.pop(user_id, None)
 
 
-def _retrieve(done: asyncio.Future[SlackUser | None]) -> None:
+class UserDirectory(Directory[SlackUser]):
+    """users.info, cached: the people the bot meets."""
+
+
+def _retrieve(done: asyncio.Future[Any]) -> None:
     """Mark a failed lookup's error as seen even when every waiter was cancelled."""
     if not done.cancelled():
         done.exception()

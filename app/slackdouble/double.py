@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Unpack
 
-from app.slackdouble import human, viewstore
+from app.slackdouble import connect, human, viewstore
 from app.slackdouble.events import EventCallback
 from app.slackdouble.faults import FaultKind, FaultOptions
 from app.slackdouble.responses import ResponseUrls
@@ -132,6 +132,37 @@ class SlackDouble(WorkspaceState):
         self.ws.users[id] = user
         return user
 
+    def add_external_user(
+        self,
+        user_id: str,
+        name: str,
+        *,
+        team_id: str,
+        team_name: str,
+        real_name: str | None = None,
+    ) -> None:
+        """A person from another organisation (team `team_id`, called `team_name`), reachable
+        in channels shared with that team: users.info answers with their home `team_id`,
+        team.info knows their team, users.list (our workspace's people) leaves them out."""
+        if user_id in self.ws.users:
+            raise ValueError(f"user {user_id} already exists")
+        if team_id == self.team_id:
+            raise ValueError(f"{team_id} is our own workspace")
+        known = self.ws.teams.get(team_id)
+        if known is not None and known.name != team_name:
+            raise ValueError(f"team {team_id} is already called {known.name!r}")
+        self.ws.teams[team_id] = connect.Team(team_id, team_name, connect.domain_for(team_name))
+        user = User(user_id, name, real_name or name, team_id=team_id)
+        self.ws.users[user_id] = user
+
+    def connect_channel(self, channel: str, team_id: str, *, announce: bool = False) -> None:
+        """Share a channel (id or #name) with an external team, as an accepted Slack Connect
+        invitation does; `announce` also emits `channel_shared` (for apps subscribed to it)."""
+        found = self.ws.channels.get(channel) or self.ws.channel_by_name(channel)
+        if found is None or found.is_im:
+            raise ValueError(f"unknown channel {channel!r}")
+        connect.connect(self.ws, found, team_id, announce=announce)
+
     def deactivate(self, user_id: str) -> None:
         """Deactivate a person's account, as an admin would (users.info shows deleted)."""
         self.ws.users[user_id].deleted = True
@@ -155,6 +186,8 @@ class SlackDouble(WorkspaceState):
             name, is_private=is_private, members=members, channel_id=id
         )
         channel.creator = members[0] if members else ""
+        for member in members:
+            connect.admit(self.ws, channel, member)
         return channel.id
 
     # -- scripted behaviour --------------------------------------------------------------

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 
-from app.slackdouble import clicks, payloads
+from app.slackdouble import clicks, connect, payloads
 from app.slackdouble.double import SlackDouble
 from app.slackdouble.events import EventCallback
 from app.slackdouble.viewstore import APP_ID
@@ -119,7 +119,8 @@ class SlackDriver:
     # -- what people do ------------------------------------------------------------------
     def _user(self, user_id: str) -> dict[str, Any]:
         user = self.double.user(user_id)
-        return {"id": user.id, "username": user.name, "name": user.name, "team_id": self.team_id}
+        team_id = user.team_id or self.team_id
+        return {"id": user.id, "username": user.name, "name": user.name, "team_id": team_id}
 
     def _team(self) -> dict[str, Any]:
         return {"id": self.team_id, "domain": TEAM_DOMAIN}
@@ -237,7 +238,7 @@ class SlackDriver:
             "event_id": event_id or self._event_id(),
             "event_time": int(self.double.ws.wall()),
             "authorizations": [self._authorization()],
-            "is_ext_shared_channel": False,
+            "is_ext_shared_channel": connect.ext_shared(self.double.ws, event),
         }
         headers: dict[str, str] = {}
         if retry_num is not None:

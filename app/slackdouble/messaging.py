@@ -9,6 +9,7 @@ import copy
 from collections.abc import Sequence
 from typing import Any
 
+from app.slackdouble import connect
 from app.slackdouble.render import render_blocks, render_text
 from app.slackdouble.workspace import (
     SYSTEM_SUBTYPES,
@@ -76,7 +77,7 @@ def post(
     message.bot_id = user.bot_id if user else None
     message.files = list(files)
     message.subtype = subtype or ("file_share" if files else None)
-    message.extra = dict(extra or {})
+    message.extra = {**connect.author_fields(ws, channel, user_id), **(extra or {})}
     parent = channel.find(thread_ts) if thread_ts else None
     if parent is not None and parent.is_reply and parent.thread_ts:
         parent = channel.find(parent.thread_ts)
@@ -175,12 +176,13 @@ def _detach_reply(channel: Channel, reply: Message) -> None:
 
 
 def join(ws: Workspace, channel: Channel, user_id: str, inviter: str | None = None) -> Message:
+    connect.admit(ws, channel, user_id)
     channel.members.append(user_id)
     event: dict[str, Any] = {"type": "member_joined_channel", "user": user_id}
     event.update(channel=channel.id, channel_type="G" if channel.is_private else "C")
     if inviter:
         event["inviter"] = inviter
-    event["event_ts"] = ws.next_ts()
+    event.update(team=connect.home_team(ws, user_id), event_ts=ws.next_ts())
     ws.emit(event)
     extra = {"inviter": inviter} if inviter else None
     text = f"<@{user_id}> has joined the channel"

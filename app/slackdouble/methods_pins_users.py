@@ -38,7 +38,8 @@ def users_info(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
 
 
 def users_list(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
-    page, next_cursor = paginate(list(ws.users.values()), args, default_limit=200)
+    ours = [u for u in ws.users.values() if u.team_id in (None, ws.team_id)]  # not partners
+    page, next_cursor = paginate(ours, args, default_limit=200)
     members = [u.to_slack(ws.team_id) for u in page]
     return {"members": members, "cache_ts": int(time.time()), **page_metadata(next_cursor)}
 

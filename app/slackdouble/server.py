@@ -16,6 +16,7 @@ from app.slackdouble import (
     methods_files,
     methods_history,
     methods_pins_users,
+    methods_team,
     methods_views,
 )
 from app.slackdouble.args import Handler, decode_json_fields
@@ -33,6 +34,7 @@ HANDLERS: dict[str, Handler] = {
     **methods_files.METHODS,
     **methods_history.METHODS,
     **methods_pins_users.METHODS,
+    **methods_team.METHODS,
     **methods_views.METHODS,
 }
 

@@ -7,19 +7,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.slackdouble.connect import Team, shared_fields
 from app.slackdouble.events import EventBus
 from app.slackdouble.ids import IdSource
 
 TEAM_DOMAIN = "crisisroom-demo"
 SYSTEM_SUBTYPES = frozenset(
-    {
-        "channel_join",
-        "channel_leave",
-        "channel_topic",
-        "channel_purpose",
-        "channel_archive",
-        "tombstone",
-    }
+    {"channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_archive"}
+    | {"tombstone"}
 )
 
 
@@ -34,14 +29,17 @@ class User:
     is_bot: bool = False
     tz: str = "America/New_York"
     bot_id: str | None = None
+    team_id: str | None = None  # the home team of a person from another organisation
 
     def to_slack(self, team_id: str) -> dict[str, Any]:
+        home = self.team_id or team_id
         profile: dict[str, Any] = {"real_name": self.real_name, "display_name": self.name}
         if self.bot_id:
             profile["bot_id"] = self.bot_id
+        profile["team"] = home
         return {
             "id": self.id,
-            "team_id": team_id,
+            "team_id": home,
             "name": self.name,
             "real_name": self.real_name,
             "deleted": self.deleted,
@@ -152,6 +150,7 @@ class Channel:
     im_user: str | None = None
     messages: list[Message] = field(default_factory=list)
     pins: list[str] = field(default_factory=list)
+    teams: list[str] = field(default_factory=list)  # host team first, then connected ones
 
     @property
     def event_type(self) -> str:
@@ -179,6 +178,7 @@ class Channel:
             "topic": {"value": self.topic, "creator": "", "last_set": 0},
             "purpose": {"value": self.purpose, "creator": "", "last_set": 0},
             "num_members": len(self.members),
+            **shared_fields(self.teams),
         }
 
 
@@ -236,6 +236,7 @@ class Workspace:
         self.view_stacks: dict[str, list[str]] = {}
         self.homes: dict[str, str] = {}
         self.usergroups: dict[str, list[str]] = {}  # subteam id -> its members
+        self.teams = {team_id: Team(team_id, "Crisis Room Demo", TEAM_DOMAIN)}  # ours + others
         self.triggers: dict[str, Trigger] = {}
         self.ephemerals: list[Ephemeral] = []
         self.timeline: list[Visible] = []
@@ -265,6 +266,7 @@ class Workspace:
         channel = Channel(channel_id, name, is_private=is_private, creator=creator)
         channel.members = list(dict.fromkeys([creator, *members] if creator else members))
         channel.created = int(self.wall())
+        channel.teams = [self.team_id]
         self.channels[channel.id] = channel
         return channel
 

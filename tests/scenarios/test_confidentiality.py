@@ -138,3 +138,15 @@ async def test_a_removed_role_holder_stops_getting_the_card(harness: Harness) ->
     assert after is not None and after.text == retired.text  # no longer updated
     assert "CEO apology" not in await open_home(harness, DAVID.id)
     assert DAVID.id in harness.double.channel(incident.channel_id).members
+
+
+async def test_an_admin_of_a_slack_connect_partner_is_no_admin_here(harness: Harness) -> None:
+    """Acme PR's workspace admin, met through Slack Connect, sees no war room they are not in:
+    users.info says is_admin, but of their own workspace."""
+    incident, _ = await apology(harness)
+    harness.double.add_external_user("U0ACMEADM", "dana", team_id="T0ACMEPR", team_name="Acme PR")
+    harness.double.ws.users["U0ACMEADM"].is_admin = True
+    await crisis(harness, "U0ACMEADM", "list")
+    assert last_private(harness, "U0ACMEADM") == NONE_VISIBLE
+    assert TITLE not in await open_home(harness, "U0ACMEADM")
+    assert incident.ref not in await open_home(harness, "U0ACMEADM")

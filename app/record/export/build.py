@@ -21,6 +21,7 @@ from app.record.export.mrkdwn import Text, as_plain, parse
 from app.record.export.text import raw_text
 from app.record.export.updates import updates
 from app.record.models import EntryKind
+from app.record.organisations import Organisation, remember, taking_part
 from app.record.stored import STORED_FIELDS, stored_moment
 from app.record.walk import Walk
 
@@ -43,6 +44,7 @@ class Builder:
     deletes: list[Pending] = field(default_factory=list)
     acts: list[Act] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
+    orgs: dict[str, Organisation] = field(default_factory=dict)  # user id -> organisation
     count: int = 0
     first: datetime | None = None
     last: datetime | None = None
@@ -61,6 +63,7 @@ class Builder:
         if user_id and user_name:
             self.names[user_id] = user_name
         content = json.loads(values[CONTENT])
+        remember(self.orgs, user_id, content)
         recovered, digest = values[RECOVERED], values[-1]
         if kind not in _CHANGES:
             message = content.get("message") or {}
@@ -116,6 +119,7 @@ class Builder:
         names = self.names
         for item in self.items:
             _name(item, names)
+            item.org = self.orgs.get(item.user_id or "")
         verdict = self.walk.verdict()
         transcript = self._threads()
         broken = verdict.first_break
@@ -137,6 +141,7 @@ class Builder:
             revised=[item for item in _walk(transcript) if item.collapsed],
             names=dict(names),
             metrics=metric_sections(self.acts, names),
+            organisations=taking_part(self.orgs),
         )
 
     def _attach(self) -> None:
@@ -177,7 +182,10 @@ class Builder:
         seen = {item.user_id for item in self.items if item.user_id}
         for act in self.acts:
             seen.update(act.detail.get("users") or [])
-        people = [Participant(u, self.names.get(u, u), tuple(roles.get(u, []))) for u in seen]
+        people = [
+            Participant(u, self.names.get(u, u), tuple(roles.get(u, [])), self.orgs.get(u))
+            for u in seen
+        ]
         return sorted(people, key=lambda p: (not p.roles, p.name.lower()))
 
 

@@ -34,7 +34,7 @@ def _entry(item: Item, when: When, put: Put) -> None:
     digest = f" · {escaped(item.digest)}" if item.digest else ""
     put(f'<div class="entry{marks}" id="seq-{seq}">\n<div class="head"><span class="seq">#{seq}')
     put(f'{digest}</span><span class="when">{escaped(when(item.when))}</span> · ')
-    put(f'<span class="who">{escaped(item.who)}</span>\n')
+    put(f'<span class="who">{escaped(item.author)}</span>\n')
     if item.kind != "message":
         put(f' <span class="badge">{escaped(item.kind)}</span>')
     if item.recovered:

@@ -37,9 +37,11 @@ def render_markdown(doc: Document) -> Iterator[str]:
     yield "\n### Status history\n\n"
     yield from _events(doc.status_history, when) or ["No status changes were recorded.\n"]
     yield "\n### Participants\n\n"
+    yield from _organisations(doc)
     for person in doc.participants:
         roles = ", ".join(person.roles) or "no standing role"
-        yield f"- {esc(person.name)} ({esc(person.user_id)}): {esc(roles)}\n"
+        org = f" · {esc(person.organisation)}, {person.affiliation}" if person.org else ""
+        yield f"- {esc(person.name)} ({esc(person.user_id)}{org}): {esc(roles)}\n"
     yield "\n## Decisions log\n\n"
     for decision in doc.decisions:
         yield from _decision(decision, when)
@@ -67,6 +69,13 @@ def _integrity(doc: Document) -> str:
     if doc.intact:
         return f"Hash chain intact: {doc.entries:,} entries, final hash `{doc.final_hash}`."
     return f"**HASH CHAIN BROKEN**: {esc(doc.integrity)}."
+
+
+def _organisations(doc: Document) -> Iterator[str]:
+    """The organisations taking part (Slack Connect partners marked external)."""
+    if doc.organisations:
+        shown = [f"{esc(org.label)} ({org.affiliation})" for org in doc.organisations]
+        yield f"Organisations taking part: {', '.join(shown)}.\n\n"
 
 
 def _cell(value: str) -> str:
@@ -114,7 +123,7 @@ def _item(item: Item, when: When, depth: int, put: Callable[[str], Any]) -> None
     badges += [f"deleted {when(item.deleted_at)}"] if item.deleted_at else []
     shown = f" _({esc(', '.join(badges))})_" if badges else ""
     number = f"#{item.seq}" + (f" · `{item.digest}`" if item.digest else "")
-    put(f"{pad}**{when(item.when)} · {esc(item.who)}**{shown} · {number}  \n")
+    put(f"{pad}**{when(item.when)} · {esc(item.author)}**{shown} · {number}  \n")
     if item.note:
         put(f"{pad}_{esc(item.note)}_  \n")
     struck = item.deleted_at is not None

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from app.record.organisations import Organisation, marked
+
 if TYPE_CHECKING:  # (the parser, and the emoji table it loads, only when exporting)
     from app.record.export.mrkdwn import Node
 
@@ -55,6 +57,12 @@ class Item:
     bot: bool = False
     nodes: list[Node] = field(default_factory=list)
     deleted_seq: int = 0
+    org: Organisation | None = None  # the author's, when the record has it
+
+    @property
+    def author(self) -> str:
+        """The author as the transcript names them: outsiders marked with their organisation."""
+        return marked(self.who, self.org)
 
     @property
     def versions(self) -> list[Version]:
@@ -123,6 +131,16 @@ class Participant:
     user_id: str
     name: str
     roles: tuple[str, ...]
+    org: Organisation | None = None
+
+    @property
+    def organisation(self) -> str:
+        return self.org.label if self.org else ""
+
+    @property
+    def affiliation(self) -> str:
+        """ "internal", "external", or "" when the record does not say (older entries, bots)."""
+        return self.org.affiliation if self.org else ""
 
 
 @dataclass(frozen=True)
@@ -157,6 +175,7 @@ class Document:
     revised: list[Item] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
     metrics: list[MetricSection] = field(default_factory=list)
+    organisations: list[Organisation] = field(default_factory=list)  # ours first
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from app.record.export.decisions import summary
 from app.record.export.model import Act
 from app.record.export.text import cell, plain, raw_text
 from app.record.models import EntryKind
+from app.record.organisations import KEY as ORGANISATION
+from app.record.organisations import from_content
 from app.record.reactions import KINDS as REACTION_OR_PIN
 from app.record.reactions import describe
 from app.record.stored import stored_fields, stored_moment
@@ -35,6 +37,8 @@ CSV_COLUMNS = (
     "client_msg_id",
     "prev_hash",
     "hash",
+    "organisation",
+    "affiliation",
 )
 
 
@@ -82,8 +86,15 @@ class CsvWriter:
                 cell(client),
                 cell(previous),
                 cell(digest),
+                *organisation_cells(content),
             )
         )
+
+
+def organisation_cells(content: str) -> tuple[str, str]:
+    """The author's organisation and "internal"/"external", when the entry recorded them."""
+    found = from_content(json.loads(content)) if f'"{ORGANISATION}"' in content else None
+    return (cell(found.label), found.affiliation) if found else ("", "")
 
 
 def entry_text(

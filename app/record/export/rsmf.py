@@ -87,6 +87,7 @@ class RsmfSink:
                 part,
                 names=names,
                 emails=self.collector.emails,
+                orgs=self.collector.orgs,
                 roles=roles,
                 attachments=attachments,
             )

@@ -17,6 +17,7 @@ from app.record.drafts import ts_time
 from app.record.export.model import Act
 from app.record.export.text import raw_text
 from app.record.models import EntryKind
+from app.record.organisations import Organisation, remember
 
 EVENT_TYPES = {EntryKind.JOIN.value: "join", EntryKind.LEAVE.value: "leave"}
 SAID = {EntryKind.MESSAGE.value, EntryKind.REPLY.value, EntryKind.FILE.value}
@@ -62,6 +63,7 @@ class Collector:
     later: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
     emails: dict[str, str] = field(default_factory=dict)
+    orgs: dict[str, Organisation] = field(default_factory=dict)  # user id -> organisation
     channel_id: str = ""
 
     def feed(self, row: dict[str, Any]) -> None:
@@ -69,6 +71,7 @@ class Collector:
             self.names[row["user_id"]] = row["user_name"]
         self.channel_id = self.channel_id or str(row.get("channel_id") or "")
         content = json.loads(row["content"])
+        remember(self.orgs, row["user_id"], content)
         kind = row["kind"]
         if kind in (EntryKind.EDIT, EntryKind.DELETE) or kind in REACTIONS:
             self.later.append((_slim(row), content))

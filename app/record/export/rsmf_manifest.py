@@ -13,6 +13,7 @@ from app.record.drafts import ts_time
 from app.record.export.decisions import summary
 from app.record.export.rsmf_events import Change, SmEvent
 from app.record.export.text import plain
+from app.record.organisations import Organisation
 
 RSMF_VERSION = "2.0.0"
 EVENT_LIMIT = 10_000
@@ -67,6 +68,7 @@ def manifest(
     emails: Mapping[str, str],
     roles: Mapping[str, list[str]],
     attachments: Mapping[str, str],
+    orgs: Mapping[str, Organisation] | None = None,
 ) -> dict[str, Any]:
     """The manifest of one slice; `attachments` maps a file's SHA-256 to its name in the zip."""
     keys = part.keys
@@ -76,7 +78,7 @@ def manifest(
     return {
         "version": RSMF_VERSION,
         "eventcollectionid": conversation.collection,
-        "participants": [_participant(p, names, emails, roles) for p in people],
+        "participants": [_participant(p, names, emails, roles, orgs or {}) for p in people],
         "conversations": [
             {
                 "id": conversation.id,
@@ -102,13 +104,26 @@ def _everyone(events: Iterable[SmEvent]) -> set[str]:
 
 
 def _participant(
-    user: str, names: Mapping[str, str], emails: Mapping[str, str], roles: Mapping[str, list[str]]
+    user: str,
+    names: Mapping[str, str],
+    emails: Mapping[str, str],
+    roles: Mapping[str, list[str]],
+    orgs: Mapping[str, Organisation],
 ) -> dict[str, Any]:
+    """A participant; RSMF 2.0 has no organisation field, so theirs (with whether it is ours)
+    goes in `custom`, the schema's name/value extension a review platform shows on hover."""
     found: dict[str, Any] = {"id": user, "display": names.get(user, user), "account_id": user}
     if emails.get(user):
         found["email"] = emails[user]
+    custom = []
     if roles.get(user):
-        found["custom"] = [{"name": "Crisis Room roles", "value": ", ".join(roles[user])}]
+        custom.append({"name": "Crisis Room roles", "value": ", ".join(roles[user])})
+    org = orgs.get(user)
+    if org is not None:
+        custom.append({"name": "Organisation", "value": org.label})
+        custom.append({"name": "Affiliation", "value": org.affiliation})
+    if custom:
+        found["custom"] = custom
     return found
 
 
