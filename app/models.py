@@ -4,6 +4,7 @@ from app.approvals.models import Action, ActionRevision, Approval, CardCopy
 from app.approvals.reminders import ApprovalReminder
 from app.approvals.variants import ActionVariant
 from app.audit.models import AuditEntry
+from app.incidents.external_models import ExternalAccess
 from app.incidents.hold_models import LegalHold
 from app.incidents.models import Incident
 from app.library.models import LibraryApproval, LibraryCard, LibraryEntry, LibraryVersion
@@ -31,6 +32,7 @@ __all__ = [
     "AuditEntry",
     "CardCopy",
     "ChecklistItem",
+    "ExternalAccess",
     "Incident",
     "LegalHold",
     "LibraryApproval",

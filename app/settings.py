@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     # Signs requests to POST /hooks/metrics (the install key) and derives each per-incident
     # feed key's secret (app/metrics/keys.py); None (unset or empty) turns the hook off.
     metrics_secret: SecretStr | None = Field(default=None, alias="CRISIS_METRICS_SECRET")
+    # A SEV1 war room with people from other organisations (Slack Connect): `legal` opens it
+    # with the internal people only until Legal allows the outside ones; `allow` invites them.
+    sev1_external_members: Literal["legal", "allow"] = Field(
+        default="legal", alias="SEV1_EXTERNAL_MEMBERS"
+    )
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -120,6 +125,20 @@ class Settings(BaseSettings):
         if value is None or (isinstance(value, str) and value.strip().lower() in {"", "forever"}):
             return None
         return value
+
+    @field_validator("sev1_external_members", mode="before")
+    @classmethod
+    def _sev1_external_members(cls, value: object) -> object:
+        """`legal` (also when empty) or `allow`, in any case; anything else stops the start."""
+        word = str(value).strip().lower() if value is not None else ""
+        if word in {"", "legal"}:
+            return "legal"
+        if word == "allow":
+            return "allow"
+        raise ValueError(
+            "must be legal (outside people wait until Legal allows them into a SEV1 war "
+            "room) or allow (they are invited at once)"
+        )
 
     @field_validator("log_level")
     @classmethod

@@ -11,6 +11,7 @@ from app.slack.listeners import (
     brief_buttons,
     crisis_command,
     error_handler,
+    external_access,
     home,
     library,
     messages,
@@ -38,4 +39,5 @@ def register(app: AsyncApp) -> None:
     library.register(app)
     brief_buttons.register(app)
     metric_alerts.register(app)
+    external_access.register(app)
     error_handler.register(app)
