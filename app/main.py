@@ -43,6 +43,7 @@ from app.flows.reminder_pass import PASSES_AT_ONCE as REMINDER_PASSES_AT_ONCE
 from app.flows.reminder_pass import tick as remind_due
 from app.flows.retention import JOB_ID as RETENTION_JOB
 from app.flows.retention import purge_expired
+from app.flows.workspaces import adopt_teamless_rows
 from app.periodic import PeriodicPass
 from app.playbooks.load import load_playbooks
 from app.record.hook import install_record_hook
@@ -133,6 +134,7 @@ class CrisisRoom:
         await adopt_missing_copies(self.deps)
         await self.deps.slack.open_http()  # one HTTP session for every Web API call
         identity = await self.deps.slack.identify()
+        await adopt_teamless_rows(self.deps)  # rows older than their team column (issue 16)
         self.auth = AuthorizeResult(
             enterprise_id=identity.get("enterprise_id"),
             team_id=identity.get("team_id"),

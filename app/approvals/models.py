@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 from app.approvals.policy import Category
 from app.roles.models import Role
 from app.store.types import EnumFields, StrEnumType, UTCDateTime
+from app.store.workspace import WorkspaceColumns
 
 TITLE_MAX = 300
 DETAILS_MAX = 3000
@@ -83,7 +84,7 @@ class CopyKind(StrEnum):
     DM = "dm"
 
 
-class Action(EnumFields, SQLModel, table=True):
+class Action(EnumFields, WorkspaceColumns, table=True):
     """Something someone proposes to do in an incident, waiting on the roles the policy names."""
 
     id: int | None = Field(default=None, primary_key=True)

@@ -21,6 +21,7 @@ from app.approvals.models import Action, Approval
 from app.claims.columns import ClaimColumns
 from app.roles.models import Role
 from app.store.types import EnumFields, StrEnumType
+from app.store.workspace import WorkspaceColumns
 
 REMIND = 1
 ESCALATE = 2
@@ -32,7 +33,7 @@ class ApprovalReminderKind(StrEnum):
     LEAD = "lead"  # step 2: a note under the war-room card for the incident leads
 
 
-class ApprovalReminder(EnumFields, ClaimColumns, table=True):
+class ApprovalReminder(EnumFields, WorkspaceColumns, ClaimColumns, table=True):
     """One message owed to one recipient for one waiting approval."""
 
     __tablename__ = "approval_reminder"

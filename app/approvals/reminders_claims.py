@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlmodel import col, select
+
+from app.approvals.models import Action
 from app.approvals.reminders import ApprovalReminder, ApprovalReminderKey
 from app.claims.table import ClaimTable
+from app.incidents.service import workspace_columns
 
 
 def _columns(key: ApprovalReminderKey) -> dict[str, Any]:
@@ -23,7 +27,13 @@ def _columns(key: ApprovalReminderKey) -> dict[str, Any]:
     }
 
 
-TABLE = ClaimTable(ApprovalReminder, _columns)
+def _workspace(key: ApprovalReminderKey) -> dict[str, Any]:
+    """An approval reminder belongs to the workspace of its action's incident."""
+    incident_id = select(Action.incident_id).where(col(Action.id) == key.action_id)
+    return workspace_columns(incident_id.scalar_subquery())
+
+
+TABLE = ClaimTable(ApprovalReminder, _columns, workspace=_workspace)
 claim = TABLE.claim
 mark_sent = TABLE.mark_sent
 release = TABLE.release

@@ -111,6 +111,8 @@ async def propose(
         owner=owner or None,
         created_at=at,
         updated_at=at,
+        team_id=incident.team_id,  # the incident's workspace
+        enterprise_id=incident.enterprise_id,
     )
     if library is not None:
         action.library_version_id = library.version_id

@@ -30,11 +30,14 @@ UNCLAIMED: dict[str, Any] = {"claimed_by": None, "claimed_at": None, "heartbeat_
 class ClaimTable(Generic[Row, Key]):
     """One table of claimed rows. `columns(key)` gives the unique key's column values (in the
     unique constraint's order); `since_column`, if set, is the column that bounds when Slack
-    could have a message first claimed before `first_claimed_at` existed (else the claim)."""
+    could have a message first claimed before `first_claimed_at` existed (else the claim).
+    `workspace(key)`, if set, gives the values a new row is inserted with besides its key:
+    whose workspace it is (issue 16)."""
 
     model: type[Row]
     columns: Callable[[Key], dict[str, Any]]
     since_column: str | None = None
+    workspace: Callable[[Key], dict[str, Any]] | None = None
 
     def _matches(self, key: Key) -> list[ColumnElement[bool]]:
         return [getattr(self.model, name) == value for name, value in self.columns(key).items()]
@@ -65,6 +68,7 @@ class ClaimTable(Generic[Row, Key]):
             dialect.insert(self.model)
             .values(
                 **unique,
+                **(self.workspace(key) if self.workspace else {}),
                 claimed_by=owner,
                 claimed_at=now,
                 heartbeat_at=now,

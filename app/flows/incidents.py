@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.errors import NotAnIncidentChannel
-from app.flows import outbox_render, outbox_worker, playbook_open
+from app.flows import external_access, outbox_render, outbox_worker, playbook_open
 from app.flows.access import viewer
 from app.flows.brief_render import editable, read_brief, topic_for
 from app.flows.deps import Deps
@@ -23,6 +23,8 @@ from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.errors_text import explain
 from app.slack.gateway import CreatedChannel, InviteFailure
+from app.slack.teams import installed_team
+from app.store.workspace import Workspace
 
 __all__ = ["topic_for"]
 
@@ -39,6 +41,7 @@ class OpenRequest:
     invitees: tuple[str, ...] = ()
     crisis_kind: str | None = None  # a playbook's kind; None: the first one
     cadence_minutes: int | None = None  # None: the playbook's, else the severity's
+    team: Workspace | None = None  # the request's workspace; None: the installed one
 
 
 @dataclass
@@ -67,11 +70,15 @@ async def open_incident(deps: Deps, request: OpenRequest) -> OpenOutcome:
     incident, holders, proposed = await _store(deps, request, channel, plan)
     people = [request.opened_by, *roles.everyone(holders), *request.invitees, *plan.invitees]
     people = [p for p in dict.fromkeys(people) if p != deps.slack.bot_user_id]
-    failures = await deps.slack.invite_everyone(channel.id, people)
-    outcome = OpenOutcome(incident, channel, people, failures, list(plan.warnings))
+    # A SEV1 room's outside people (Slack Connect) may wait for Legal: see external_access.
+    screened = await external_access.screen(deps, incident, people)
+    failures = await deps.slack.invite_everyone(channel.id, screened.admitted)
+    warnings = [*plan.warnings, *screened.warnings]
+    outcome = OpenOutcome(incident, channel, screened.admitted, failures, warnings)
     for kind in (OutboxKind.TOPIC, OutboxKind.BRIEF):
         await outbox_worker.kick(deps, kind, subject_id=incident.id or 0)
         await _warn_if_behind(deps, outcome, kind)
+    outcome.warnings.extend(await external_access.ask_legal(deps, incident, screened))
     async with deps.db() as session:
         incident.brief_ts = await _brief_ts(session, incident.id or 0)
     outcome.brief_posted = incident.brief_ts is not None
@@ -100,6 +107,7 @@ async def _store(
             opened_at=now,
             cadence_seconds=plan.cadence_seconds(deps, request.severity, request.cadence_minutes),
             crisis_kind=plan.playbook.key,
+            team=request.team or installed_team(deps.slack),
         )
         for kind in (OutboxKind.TOPIC, OutboxKind.BRIEF):
             await outbox.add(

@@ -20,6 +20,8 @@ from app.roles import service as roles
 from app.slack.blocks.library_list import list_blocks, show_blocks
 from app.slack.blocks.library_modals import entry_modal
 from app.slack.blocks.text import escape
+from app.slack.teams import installed_team
+from app.store.workspace import Workspace
 
 
 async def listing(deps: Deps) -> tuple[str, list[Block]]:
@@ -49,7 +51,7 @@ async def open_entry_form(deps: Deps, *, key: str | None, trigger_id: str, by: s
     await deps.slack.open_view(trigger_id, view)
 
 
-async def submit_entry(deps: Deps, draft: Draft, *, by: str) -> None:
+async def submit_entry(deps: Deps, draft: Draft, *, by: str, team: Workspace | None = None) -> None:
     """A new version in one transaction (the manager's roles read in it), with a copy of its
     card owed to each approver, the author and the library channel; then the outbox posts
     them (app/flows/library_cards.py)."""
@@ -63,6 +65,7 @@ async def submit_entry(deps: Deps, draft: Draft, *, by: str) -> None:
             by_roles=held_by(holders, by),
             at=now,
             policy=deps.policy,
+            team=team or installed_team(deps.slack),
         )
         approvers = [u for role in deps.policy.required_roles(CATEGORY) for u in holders[role]]
         targets = [*approvers, by]

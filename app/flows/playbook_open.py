@@ -24,6 +24,7 @@ from app.metrics import watch
 from app.playbooks import checklist
 from app.playbooks.book import PlannedAction, Playbook
 from app.roles.models import Role
+from app.store.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ async def seed(
     audit): its checklist, and the playbook's actions proposed by the opener (each audited);
     the actions' ids, for `publish`."""
     playbook, incident_id, now = plan.playbook, incident.id or 0, incident.opened_at
-    checklist.store(session, incident_id, playbook.checklist)
+    checklist.store(session, incident_id, playbook.checklist, team=Workspace.of(incident))
     await watch.start(session, incident_id=incident_id, first=playbook.metrics.first_checks(now))
     proposed: list[int] = []
     for planned in playbook.actions:

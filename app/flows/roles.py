@@ -15,6 +15,8 @@ from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.blocks.text import mentions
 from app.slack.commands.grammar import RoleAdd, RoleRemove
+from app.slack.teams import installed_team
+from app.store.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +45,11 @@ async def ensure_people(deps: Deps, user_ids: tuple[str, ...]) -> None:
             raise BadCommand(f"{user.display} is a bot; roles are for people.")
 
 
-async def change_roles(deps: Deps, command: RoleAdd | RoleRemove, *, by: str) -> str:
+async def change_roles(
+    deps: Deps, command: RoleAdd | RoleRemove, *, by: str, team: Workspace | None = None
+) -> str:
+    """Add or remove holders; a new holder's assignment belongs to `team` (the request's
+    workspace; None: the installed one)."""
     await ensure_admin(deps, by)
     now = deps.clock.now()
     if isinstance(command, RoleAdd):
@@ -57,6 +63,7 @@ async def change_roles(deps: Deps, command: RoleAdd | RoleRemove, *, by: str) ->
                 by=by,
                 at=now,
                 backup=command.backup,
+                team=team or installed_team(deps.slack),
             )
         else:
             changed = await roles.remove(

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, String, Text
+from sqlalchemy import Column, Index, String, Text
 from sqlmodel import Field, SQLModel
 
 from app.store.types import EnumFields, StrEnumType, UTCDateTime
+from app.store.workspace import WorkspaceColumns
 
 
 class Severity(StrEnum):
@@ -46,7 +47,10 @@ class IncidentBase(SQLModel):
     summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
-class Incident(EnumFields, IncidentBase, table=True):
+class Incident(EnumFields, WorkspaceColumns, IncidentBase, table=True):
+    # A workspace's incidents by status (the list, the Home tab, a later per-team query).
+    __table_args__ = (Index("ix_incident_team_status", "team_id", "status"),)
+
     id: int | None = Field(default=None, primary_key=True)
     status: Status = Field(
         default=Status.INVESTIGATING, sa_column=Column(StrEnumType(Status, 16), nullable=False)

@@ -17,6 +17,7 @@ from app.errors import BadCommand
 from app.incidents import closure
 from app.incidents.models import Incident, Kind, Severity, Status
 from app.incidents.visibility import Viewer
+from app.store.workspace import Workspace, stamp
 
 
 async def create(
@@ -32,7 +33,9 @@ async def create(
     opened_at: datetime,
     cadence_seconds: int,
     crisis_kind: str | None = None,
+    team: Workspace | None = None,
 ) -> Incident:
+    """A new incident of `team`'s workspace (the request's)."""
     incident = Incident(
         title=title,
         severity=severity,
@@ -47,6 +50,7 @@ async def create(
         next_update_due=opened_at + timedelta(seconds=cadence_seconds),
         next_reminder_at=opened_at + timedelta(seconds=cadence_seconds),
     )
+    stamp(incident, team)
     session.add(incident)
     await session.flush()
     audit(
@@ -63,6 +67,17 @@ async def create(
         channel_name=channel_name,
     )
     return incident
+
+
+def workspace_columns(incident_id: Any) -> dict[str, Any]:
+    """`team_id` and `enterprise_id` of the incident `incident_id` (a value or a scalar
+    subquery) as subqueries of the statement they are put in: a row inserted on the incident's
+    behalf (a reminder the scheduler claims) belongs to the incident's workspace."""
+    where = col(Incident.id) == incident_id
+    return {
+        "team_id": select(Incident.team_id).where(where).scalar_subquery(),
+        "enterprise_id": select(Incident.enterprise_id).where(where).scalar_subquery(),
+    }
 
 
 async def get(session: AsyncSession, incident_id: int) -> Incident | None:

@@ -17,6 +17,7 @@ from sqlmodel import Field, SQLModel
 from app.approvals.models import DecisionState
 from app.roles.models import Role
 from app.store.types import EnumFields, StrEnumType, UTCDateTime
+from app.store.workspace import WorkspaceColumns
 
 KEY_MAX = 64
 TITLE_MAX = 300
@@ -43,11 +44,13 @@ class VersionState(StrEnum):
         ]
 
 
-class LibraryEntry(SQLModel, table=True):
+class LibraryEntry(WorkspaceColumns, table=True):
     __tablename__ = "library_entry"
+    # A key is unique within its workspace.
+    __table_args__ = (UniqueConstraint("team_id", "key", name="uq_library_entry_team_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(sa_column=Column(String(KEY_MAX), nullable=False, unique=True))
+    key: str = Field(sa_column=Column(String(KEY_MAX), nullable=False))
     kind: str = Field(sa_column=Column(String(32), nullable=False))
     audience: str = Field(sa_column=Column(String(32), nullable=False))
     created_by: str = Field(sa_column=Column(String(32), nullable=False))

@@ -24,6 +24,7 @@ from app.library.models import LibraryApproval, LibraryEntry, LibraryVersion, Ve
 from app.roles.models import Role
 from app.roles.service import holders as role_holders
 from app.store.locking import lock_row
+from app.store.workspace import Workspace, stamp
 
 CATEGORY = Category.PUBLIC_STATEMENT
 
@@ -54,11 +55,14 @@ async def propose(
     by_roles: Set[Role],
     at: datetime,
     policy: ApprovalPolicy,
+    team: Workspace | None = None,
 ) -> LibraryVersion:
+    """A new version of the draft's entry; a new entry belongs to `team`'s workspace (the
+    request's)."""
     rules.check_manager(by_roles)
     key = rules.checked_key(draft.key)
     title, text = rules.checked_wording(draft.title, draft.text)
-    entry = await _entry_for(session, draft, key, by=by, at=at)
+    entry = await _entry_for(session, draft, key, by=by, at=at, team=team)
     found = await queries.versions(session, entry.id or 0)
     if (pending := queries.latest(found, VersionState.PENDING)) is not None:
         raise BadCommand(
@@ -99,7 +103,13 @@ async def propose(
 
 
 async def _entry_for(
-    session: AsyncSession, draft: Draft, key: str, *, by: str, at: datetime
+    session: AsyncSession,
+    draft: Draft,
+    key: str,
+    *,
+    by: str,
+    at: datetime,
+    team: Workspace | None,
 ) -> LibraryEntry:
     entry = await queries.find_entry(session, key)
     if not draft.new:
@@ -117,6 +127,7 @@ async def _entry_for(
         created_by=by,
         created_at=at,
     )
+    stamp(entry, team)
     session.add(entry)
     await session.flush()
     return entry

@@ -11,20 +11,27 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from app.audit.service import audit
 from app.playbooks.book import ChecklistEntry, TickEvent
 from app.playbooks.models import ChecklistItem
+from app.store.workspace import Workspace, stamp
 
 
-def store(session: AsyncSession, incident_id: int, entries: Sequence[ChecklistEntry]) -> None:
-    """The playbook's checklist, as the incident's own rows."""
+def store(
+    session: AsyncSession,
+    incident_id: int,
+    entries: Sequence[ChecklistEntry],
+    *,
+    team: Workspace | None = None,
+) -> None:
+    """The playbook's checklist, as the incident's own rows (of its workspace, `team`)."""
     for position, entry in enumerate(entries):
-        session.add(
-            ChecklistItem(
-                incident_id=incident_id,
-                step=entry.step.value,
-                position=position,
-                label=entry.label,
-                ticks_on=entry.ticks_on.value if entry.ticks_on else None,
-            )
+        item = ChecklistItem(
+            incident_id=incident_id,
+            step=entry.step.value,
+            position=position,
+            label=entry.label,
+            ticks_on=entry.ticks_on.value if entry.ticks_on else None,
         )
+        stamp(item, team)
+        session.add(item)
 
 
 async def items(session: AsyncSession, incident_id: int) -> list[ChecklistItem]:

@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Column, ForeignKey, Integer, String
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from app.store.types import UTCDateTime
+from app.store.workspace import WorkspaceColumns
 
 
-class ChecklistItem(SQLModel, table=True):
+class ChecklistItem(WorkspaceColumns, table=True):
     __tablename__ = "checklist_item"
 
     incident_id: int = Field(

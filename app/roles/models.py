@@ -6,9 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Boolean, Column, Index, String, false
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from app.store.types import EnumFields, StrEnumType, UTCDateTime
+from app.store.workspace import WorkspaceColumns
 
 
 class Role(StrEnum):
@@ -32,12 +33,15 @@ class Role(StrEnum):
 ROLE_NAMES = ", ".join(role.value for role in Role)
 
 
-class RoleAssignment(EnumFields, SQLModel, table=True):
+class RoleAssignment(EnumFields, WorkspaceColumns, table=True):
     """One person holding one role (or standing by as its backup); removal is recorded, never
     deleted."""
 
     __tablename__ = "role_assignment"
-    __table_args__ = (Index("ix_role_assignment_active", "role", "removed_at"),)
+    __table_args__ = (
+        Index("ix_role_assignment_active", "role", "removed_at"),
+        Index("ix_role_assignment_team", "team_id", "role", "removed_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     role: Role = Field(sa_column=Column(StrEnumType(Role, 16), nullable=False))

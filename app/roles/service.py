@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.audit.service import audit
 from app.roles.models import Role, RoleAssignment
+from app.store.workspace import Workspace, stamp
 
 
 async def holders(session: AsyncSession, *, backup: bool = False) -> dict[Role, list[str]]:
@@ -42,15 +43,16 @@ async def add(
     by: str,
     at: datetime,
     backup: bool = False,
+    team: Workspace | None = None,
 ) -> list[str]:
-    """Give `role` (or its backup's place) to each user who has neither yet; returns who was
-    added."""
+    """Give `role` (or its backup's place) to each user who has neither yet, in `team`'s
+    workspace (the request's); returns who was added."""
     current = (await holders(session))[role] + (await backups(session))[role]
     added = [user for user in users if user not in current]
     for user in added:
-        session.add(
-            RoleAssignment(role=role, user_id=user, assigned_by=by, assigned_at=at, backup=backup)
-        )
+        row = RoleAssignment(role=role, user_id=user, assigned_by=by, assigned_at=at, backup=backup)
+        stamp(row, team)
+        session.add(row)
     if added:
         extra = {"backup": True} if backup else {}
         audit(session, at=at, actor=by, action="role.add", role=role.value, users=added, **extra)

@@ -26,6 +26,7 @@ from app.claims.rules import (
     settled,
 )
 from app.claims.table import ClaimTable
+from app.incidents.service import workspace_columns
 from app.updates.models import Reminder, ReminderKind
 
 __all__ = [
@@ -69,9 +70,14 @@ def _columns(key: ReminderKey) -> dict[str, Any]:
     }
 
 
+def _workspace(key: ReminderKey) -> dict[str, Any]:
+    """A reminder belongs to its incident's workspace."""
+    return workspace_columns(key.incident_id)
+
+
 # A reminder first claimed before `first_claimed_at` existed cannot be in Slack before its due
 # time: that bounds the history searched for it.
-TABLE = ClaimTable(Reminder, _columns, since_column="due_at")
+TABLE = ClaimTable(Reminder, _columns, since_column="due_at", workspace=_workspace)
 claim = TABLE.claim
 mark_sent = TABLE.mark_sent
 release = TABLE.release

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 from app.claims.columns import ClaimColumns
 from app.incidents.models import Status
 from app.store.types import EnumFields, StrEnumType, UTCDateTime
+from app.store.workspace import WorkspaceColumns
 
 CHANGED_MAX = 2000
 ACTIONS_MAX = 2000
@@ -53,7 +54,7 @@ class ReminderKind(StrEnum):
     ESCALATION = "escalation"
 
 
-class Reminder(EnumFields, ClaimColumns, table=True):
+class Reminder(EnumFields, WorkspaceColumns, ClaimColumns, table=True):
     """One message owed for one due period: the nudge, or an escalation DM or channel note.
 
     The unique key makes it a claim: a process sends it only after winning the row (inserting

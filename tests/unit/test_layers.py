@@ -34,6 +34,7 @@ DOMAIN = {
     "app.playbooks",
     "app.claims",
     "app.metrics",
+    "app.workspaces",
 }
 ADAPTERS = {"app.slack", "app.requests"}  # Slack out (Web API, Block Kit) and in (HTTP gate)
 STORE = {"app.store"}

@@ -45,6 +45,7 @@ from app.slack.listeners.open_reply import open_outcome_text
 from app.slack.listeners.review import COMMAND_HANDLERS as REVIEW_HANDLERS
 from app.slack.listeners.updates import COMMAND_HANDLERS as UPDATE_HANDLERS
 from app.slack.reply import Replier
+from app.slack.teams import request_team
 
 Handler = Callable[[Deps, Any, dict[str, Any], Replier], Awaitable[None]]
 
@@ -74,7 +75,10 @@ async def _open(deps: Deps, parsed: Open, command: dict[str, Any], reply: Replie
         return
     await reply.send(f"Opening a war room for “{escape(parsed.title)}”…")
     request = OpenRequest(
-        title=parsed.title, opened_by=command["user_id"], crisis_kind=parsed.crisis_kind
+        title=parsed.title,
+        opened_by=command["user_id"],
+        crisis_kind=parsed.crisis_kind,
+        team=request_team(command, deps.slack),
     )
     outcome = await open_incident(deps, request)
     await reply.send(open_outcome_text(outcome))
@@ -89,7 +93,8 @@ async def _roles(deps: Deps, _parsed: ListRoles, _command: dict[str, Any], reply
 async def _change_role(
     deps: Deps, parsed: RoleAdd | RoleRemove, command: dict[str, Any], reply: Replier
 ) -> None:
-    await reply.send(await change_roles(deps, parsed, by=command["user_id"]))
+    team = request_team(command, deps.slack)
+    await reply.send(await change_roles(deps, parsed, by=command["user_id"], team=team))
 
 
 async def _propose(deps: Deps, parsed: Propose, command: dict[str, Any], reply: Replier) -> None:

@@ -23,6 +23,7 @@ from app.slack.commands.grammar import (
 )
 from app.slack.listeners.error_handler import guarded
 from app.slack.reply import Replier
+from app.slack.teams import request_team
 
 Handler = Callable[[Deps, Any, dict[str, Any], Replier], Awaitable[None]]
 Reader = Callable[[dict[str, Any], str | None], tuple[Any, dict[str, str]]]
@@ -32,6 +33,7 @@ FORMS: dict[str, tuple[Reader, Callable[..., Awaitable[Any]]]] = {
     ids.REASON_VIEW: (read_reason_form, library_decide.reject),
     ids.USE_VIEW: (read_use_form, library_use.propose),
 }
+OWNED = {ids.ENTRY_VIEW}  # forms whose flow stores a row of the request's workspace
 
 
 def register(app: AsyncApp) -> None:
@@ -49,7 +51,8 @@ async def handle_submission(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> 
         await ack(response_action="errors", errors=errors)
         return
     await ack()
-    await flow(deps, form, by=body["user"]["id"])
+    owned = {"team": request_team(body, deps.slack)} if view["callback_id"] in OWNED else {}
+    await flow(deps, form, by=body["user"]["id"], **owned)
 
 
 async def handle_approve(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> None:

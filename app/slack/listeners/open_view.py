@@ -13,6 +13,7 @@ from app.slack.blocks.open_modal import OpenOrigin, read_open_form
 from app.slack.listeners.error_handler import guarded
 from app.slack.listeners.open_reply import open_outcome_text
 from app.slack.reply import Replier
+from app.slack.teams import request_team
 
 
 def register(app: AsyncApp) -> None:
@@ -36,6 +37,7 @@ async def handle_open_submission(ack: AsyncAck, body: dict[str, Any], deps: Deps
         summary=form.summary,
         invitees=form.invitees,
         crisis_kind=form.crisis_kind,
+        team=request_team(body, deps.slack),
     )
     outcome = await open_incident(deps, request)
     await reply.send(open_outcome_text(outcome))
