@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, any_, bindparam, func
+from sqlalchemy import String, any_, bindparam, func, or_
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -140,16 +140,34 @@ async def _page(
 ) -> Page:
     """Visibility is part of the query (`channel_id IN rooms`), so the page and the count
     hold only what the viewer may see, whatever the number of incidents."""
-    if not viewer.is_admin:
+    if viewer.admin is None:
         if not viewer.rooms:
             return Page(shown=[], total=0)
         where = [*where, _in_rooms(session, viewer.rooms)]
+    else:
+        where = [*where, *_overseen(session, viewer)]
     rows = await session.exec(select(Incident).where(*where).order_by(order).limit(limit))
     shown = list(rows.all())
     if len(shown) < limit:
         return Page(shown=shown, total=len(shown))
     counted = await session.exec(select(func.count()).select_from(Incident).where(*where))
     return Page(shown=shown, total=int(counted.one()))
+
+
+def _overseen(session: AsyncSession, viewer: Viewer) -> list[Any]:
+    """An admin's incidents: their workspace's (their org's), any without a workspace yet, and
+    the rooms they are in (a Slack Connect or sister-workspace war room they were asked into)."""
+    scope = viewer.admin
+    if scope is None or scope.team_id is None:
+        return []
+    if scope.org and scope.enterprise_id:
+        theirs = col(Incident.enterprise_id) == scope.enterprise_id
+    else:
+        theirs = col(Incident.team_id) == scope.team_id
+    found = [theirs, col(Incident.team_id).is_(None)]
+    if viewer.rooms:
+        found.append(_in_rooms(session, viewer.rooms))
+    return [or_(*found)]
 
 
 def _in_rooms(session: AsyncSession, rooms: frozenset[str]) -> Any:

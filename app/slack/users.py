@@ -27,6 +27,8 @@ class SlackUser:
     is_bot: bool = False
     tz: str = "UTC"
     team_id: str = ""  # their home workspace: a Slack Connect partner's is not ours
+    enterprise_id: str | None = None  # their Enterprise Grid org (users.info `enterprise_user`)
+    org_admin: bool = False  # an admin or owner of that whole org
 
     @property
     def display(self) -> str:
@@ -35,6 +37,7 @@ class SlackUser:
     @classmethod
     def from_api(cls, data: dict[str, Any]) -> SlackUser:
         profile = data.get("profile") or {}
+        org = data.get("enterprise_user") or {}
         return cls(
             id=data["id"],
             name=data.get("name") or "",
@@ -45,6 +48,8 @@ class SlackUser:
             is_bot=bool(data.get("is_bot")),
             tz=data.get("tz") or "UTC",
             team_id=data.get("team_id") or profile.get("team") or "",
+            enterprise_id=org.get("enterprise_id") or None,
+            org_admin=bool(org.get("is_admin") or org.get("is_owner")),
         )
 
 

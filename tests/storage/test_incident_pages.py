@@ -15,7 +15,7 @@ from app.approvals.policy import load_policy
 from app.home.facts import MAX_ACTIVE, MAX_RESOLVED, home_facts
 from app.incidents import service as incidents
 from app.incidents.models import Incident, Status
-from app.incidents.visibility import Viewer
+from app.incidents.visibility import AdminScope, Viewer
 from app.store.engine import SessionFactory
 
 OPENED = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -60,7 +60,7 @@ def incident_selects(engine: AsyncEngine) -> Iterator[list[str]]:
 
 
 def admin() -> Viewer:
-    return Viewer(user_id="U0ALEX", is_admin=True, rooms=frozenset())
+    return Viewer(user_id="U0ALEX", admin=AdminScope("T0CRISIS"), rooms=frozenset())
 
 
 async def test_an_admin_gets_one_page_and_the_count(
@@ -85,7 +85,7 @@ async def test_an_admin_gets_one_page_and_the_count(
 async def test_visibility_is_applied_in_the_query(db: SessionFactory, engine: AsyncEngine) -> None:
     await seed(db)
     rooms = frozenset(room(n) for n in range(0, MANY, 7))
-    member = Viewer(user_id="U0DAVID", is_admin=False, rooms=rooms)
+    member = Viewer(user_id="U0DAVID", admin=None, rooms=rooms)
     with incident_selects(engine) as selects:
         async with db() as session:
             active = await incidents.active_page(session, viewer=member, limit=15)
@@ -106,7 +106,7 @@ async def test_someone_in_no_war_room_costs_no_query(
     db: SessionFactory, engine: AsyncEngine
 ) -> None:
     await seed(db, 20)
-    nobody = Viewer(user_id="U0MALLORY", is_admin=False, rooms=frozenset())
+    nobody = Viewer(user_id="U0MALLORY", admin=None, rooms=frozenset())
     with incident_selects(engine) as selects:
         async with db() as session:
             page = await incidents.active_page(session, viewer=nobody, limit=15)
@@ -126,7 +126,7 @@ async def test_a_short_page_needs_no_count(db: SessionFactory, engine: AsyncEngi
 
 async def test_home_facts_show_a_page_and_how_many_more(db: SessionFactory) -> None:
     await seed(db)
-    member = Viewer(user_id="U0DAVID", is_admin=False, rooms=frozenset({room(1), room(3)}))
+    member = Viewer(user_id="U0DAVID", admin=None, rooms=frozenset({room(1), room(3)}))
     async with db() as session:
         everyone = await home_facts(session, viewer=admin(), now=OPENED, policy=load_policy(None))
         few = await home_facts(session, viewer=member, now=OPENED, policy=load_policy(None))
@@ -134,3 +134,40 @@ async def test_home_facts_show_a_page_and_how_many_more(db: SessionFactory) -> N
     assert len(everyone.resolved) == MAX_RESOLVED and everyone.more_resolved == 250 - MAX_RESOLVED
     assert [i.channel_id for i in few.active] == [room(1)] and few.more_active == 0
     assert [i.channel_id for i in few.resolved] == [room(3)] and few.more_resolved == 0
+
+
+async def test_an_admin_sees_their_workspace_and_an_org_admin_their_org(
+    db: SessionFactory,
+) -> None:
+    """Issue 16: a workspace admin oversees that workspace's incidents (and any from before
+    workspaces were recorded), a Grid org admin every workspace of the org, nobody another's."""
+    homes = {0: ("T0ONE", "E0ORG"), 1: ("T0TWO", "E0ORG"), 2: ("T0ELSE", None), 3: (None, None)}
+    async with db.begin() as session:
+        for number, (team, org) in homes.items():
+            session.add(
+                Incident(
+                    title=f"Incident {number}",
+                    channel_id=room(number),
+                    channel_name=f"crisis-{number}",
+                    opened_by="U0MARIA",
+                    opened_at=OPENED + timedelta(minutes=number),
+                    team_id=team,
+                    enterprise_id=org,
+                )
+            )
+    scopes = {
+        "workspace": AdminScope("T0ONE", "E0ORG"),
+        "org": AdminScope("T0ONE", "E0ORG", org=True),
+        "elsewhere": AdminScope("T0ELSE"),
+    }
+    seen: dict[str, set[str]] = {}
+    for name, scope in scopes.items():
+        viewer = Viewer(user_id="U0ADMIN", admin=scope, rooms=frozenset())
+        async with db() as session:
+            page = await incidents.active_page(session, viewer=viewer, limit=10)
+        seen[name] = {incident.title for incident in page.shown}
+        assert page.total == len(page.shown)
+        assert {i.title for i in page.shown} == {i.title for i in page.shown if viewer.may_see(i)}
+    assert seen["workspace"] == {"Incident 0", "Incident 3"}
+    assert seen["org"] == {"Incident 0", "Incident 1", "Incident 3"}
+    assert seen["elsewhere"] == {"Incident 2", "Incident 3"}
