@@ -30,16 +30,19 @@ async def seed(db: SessionFactory, count: int = MANY) -> None:
     """`count` incidents, every fourth one resolved, each in a war room of its own."""
     async with db.begin() as session:
         for number in range(count):
-            session.add(
-                Incident(
-                    title=f"Incident {number}",
-                    channel_id=room(number),
-                    channel_name=f"crisis-{number}",
-                    opened_by="U0MARIA",
-                    opened_at=OPENED + timedelta(minutes=number),
-                    status=Status.RESOLVED if number % 4 == 3 else Status.INVESTIGATING,
-                )
-            )
+            status = Status.RESOLVED if number % 4 == 3 else Status.INVESTIGATING
+            session.add(incident_row(number, status=status))
+
+
+def incident_row(number: int, **extra: Any) -> Incident:
+    return Incident(
+        title=f"Incident {number}",
+        channel_id=room(number),
+        channel_name=f"crisis-{number}",
+        opened_by="U0MARIA",
+        opened_at=OPENED + timedelta(minutes=number),
+        **extra,
+    )
 
 
 @contextmanager
@@ -144,17 +147,7 @@ async def test_an_admin_sees_their_workspace_and_an_org_admin_their_org(
     homes = {0: ("T0ONE", "E0ORG"), 1: ("T0TWO", "E0ORG"), 2: ("T0ELSE", None), 3: (None, None)}
     async with db.begin() as session:
         for number, (team, org) in homes.items():
-            session.add(
-                Incident(
-                    title=f"Incident {number}",
-                    channel_id=room(number),
-                    channel_name=f"crisis-{number}",
-                    opened_by="U0MARIA",
-                    opened_at=OPENED + timedelta(minutes=number),
-                    team_id=team,
-                    enterprise_id=org,
-                )
-            )
+            session.add(incident_row(number, team_id=team, enterprise_id=org))
     scopes = {
         "workspace": AdminScope("T0ONE", "E0ORG"),
         "org": AdminScope("T0ONE", "E0ORG", org=True),
