@@ -102,7 +102,7 @@ def page_metadata(next_cursor: str) -> dict[str, Any]:
 def find_channel(ws: Workspace, args: dict[str, Any], name: str = "channel") -> Channel:
     """The channel named by an argument, as the bot may see it (else channel_not_found)."""
     key = required_channel_id(args, name)
-    channel = ws.channels.get(key) or ws.channel_by_name(key)
+    channel = ws.channel(key)  # only the acting installation's workspaces' channels
     if channel is None or (channel.is_private and ws.bot.id not in channel.members):
         raise SlackError("channel_not_found")
     return channel

@@ -73,13 +73,15 @@ def shared_fields(teams: list[str]) -> dict[str, Any]:
 
 
 def is_external(ws: Workspace, user_id: str) -> bool:
-    user = ws.users.get(user_id)
-    return user is not None and user.team_id not in (None, ws.team_id)
+    """From another organisation than the acting workspace (a Grid org is one organisation)."""
+    home = home_team(ws, user_id)
+    if user_id not in ws.users or home == ws.team_id:
+        return False
+    return not ws.installs.same_org(home, ws.team_id)
 
 
 def home_team(ws: Workspace, user_id: str) -> str:
-    user = ws.users.get(user_id)
-    return (user.team_id if user else None) or ws.team_id
+    return ws.home_of(user_id)
 
 
 def connect(ws: Workspace, channel: Channel, team_id: str, *, announce: bool = False) -> None:

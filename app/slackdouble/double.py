@@ -18,6 +18,8 @@ from typing import Unpack
 from app.slackdouble import connect, human, viewstore
 from app.slackdouble.events import EventCallback
 from app.slackdouble.faults import FaultKind, FaultOptions
+from app.slackdouble.multi import ManyWorkspaces
+from app.slackdouble.oauth import CLIENT_ID, CLIENT_SECRET, OAuth
 from app.slackdouble.responses import ResponseUrls
 from app.slackdouble.server import ApiServer, Call
 from app.slackdouble.socket_mode import SocketModeServer
@@ -30,10 +32,12 @@ from app.slackdouble.workspace import (
 )
 
 
-class SlackDouble(WorkspaceState):
+class SlackDouble(WorkspaceState, ManyWorkspaces):
     """Answers Slack Web API calls on 127.0.0.1 the way Slack does.
 
-    Point a real client at it: `AsyncWebClient(token=..., base_url=double.api_url)`.
+    Point a real client at it: `AsyncWebClient(token=..., base_url=double.api_url)`. It starts
+    as one workspace (`team_id`, `token`); `add_workspace`, `add_org`, `consent` and
+    `uninstall` (app/slackdouble/multi.py) make it many, each call answered for its token's.
     """
 
     def __init__(
@@ -45,12 +49,15 @@ class SlackDouble(WorkspaceState):
         clock: Callable[[], float] | None = None,
         app_token: str | None = None,
         seed: int | None = None,
+        client_id: str = CLIENT_ID,
+        client_secret: str = CLIENT_SECRET,
     ) -> None:
         clock = clock or time.monotonic
         self.ws = Workspace(token=token, team_id=team_id, clock=clock, seed=seed)
         self.responses = ResponseUrls(self.ws)
         self.socket_mode = SocketModeServer(app_token=app_token, bot_token=token, ids=self.ws.ids)
-        self._server = ApiServer(self.ws, self.responses, latency, self.socket_mode)
+        self.oauth = OAuth(self.ws, client_id, client_secret)
+        self._server = ApiServer(self.ws, self.responses, latency, self.socket_mode, self.oauth)
 
     # -- configuration -------------------------------------------------------------------
     @property
@@ -67,15 +74,15 @@ class SlackDouble(WorkspaceState):
 
     @property
     def team_id(self) -> str:
-        return self.ws.team_id
+        return self.ws.home_team_id
 
     @property
     def bot_user_id(self) -> str:
-        return self.ws.bot.id
+        return self.ws.installs.home.bot.id
 
     @property
     def bot_id(self) -> str:
-        return self.ws.bot.bot_id or ""
+        return self.ws.installs.home.bot.bot_id or ""
 
     @property
     def base_url(self) -> str:
@@ -125,43 +132,17 @@ class SlackDouble(WorkspaceState):
         deleted: bool = False,
         is_bot: bool = False,
         tz: str = "America/New_York",
+        team_id: str | None = None,
     ) -> User:
+        """A person of the first workspace, or of `team_id` (one added with add_workspace)."""
         if id in self.ws.users:
             raise ValueError(f"user {id} already exists")
+        if team_id is not None and team_id not in self.ws.installs.workspaces:
+            raise ValueError(f"unknown workspace {team_id}: add_workspace it first")
         user = User(id, name, real_name, is_admin, is_owner, deleted, is_bot, tz)
+        user.team_id = None if team_id == self.team_id else team_id
         self.ws.users[id] = user
         return user
-
-    def add_external_user(
-        self,
-        user_id: str,
-        name: str,
-        *,
-        team_id: str,
-        team_name: str,
-        real_name: str | None = None,
-    ) -> None:
-        """A person from another organisation (team `team_id`, called `team_name`), reachable
-        in channels shared with that team: users.info answers with their home `team_id`,
-        team.info knows their team, users.list (our workspace's people) leaves them out."""
-        if user_id in self.ws.users:
-            raise ValueError(f"user {user_id} already exists")
-        if team_id == self.team_id:
-            raise ValueError(f"{team_id} is our own workspace")
-        known = self.ws.teams.get(team_id)
-        if known is not None and known.name != team_name:
-            raise ValueError(f"team {team_id} is already called {known.name!r}")
-        self.ws.teams[team_id] = connect.Team(team_id, team_name, connect.domain_for(team_name))
-        user = User(user_id, name, real_name or name, team_id=team_id)
-        self.ws.users[user_id] = user
-
-    def connect_channel(self, channel: str, team_id: str, *, announce: bool = False) -> None:
-        """Share a channel (id or #name) with an external team, as an accepted Slack Connect
-        invitation does; `announce` also emits `channel_shared` (for apps subscribed to it)."""
-        found = self.ws.channels.get(channel) or self.ws.channel_by_name(channel)
-        if found is None or found.is_im:
-            raise ValueError(f"unknown channel {channel!r}")
-        connect.connect(self.ws, found, team_id, announce=announce)
 
     def deactivate(self, user_id: str) -> None:
         """Deactivate a person's account, as an admin would (users.info shows deleted)."""
@@ -178,16 +159,19 @@ class SlackDouble(WorkspaceState):
         is_private: bool = False,
         members: Iterable[str] = (),
         id: str | None = None,
+        team_id: str | None = None,
     ) -> str:
-        if self.ws.channel_by_name(name) is not None:
-            raise ValueError(f"channel #{name} already exists")
-        members = list(members)
-        channel = self.ws.create_channel(
-            name, is_private=is_private, members=members, channel_id=id
-        )
-        channel.creator = members[0] if members else ""
-        for member in members:
-            connect.admit(self.ws, channel, member)
+        """A channel of the first workspace, or of `team_id`."""
+        with self.ws.acting_in(team_id or self.team_id):
+            if self.ws.channel_by_name(name) is not None:
+                raise ValueError(f"channel #{name} already exists")
+            members = list(members)
+            channel = self.ws.create_channel(
+                name, is_private=is_private, members=members, channel_id=id
+            )
+            channel.creator = members[0] if members else ""
+            for member in members:
+                connect.admit(self.ws, channel, member)
         return channel.id
 
     # -- scripted behaviour --------------------------------------------------------------
@@ -245,13 +229,16 @@ class SlackDouble(WorkspaceState):
         thread_ts: str | None = None,
         files: Sequence[human.FileSpec] | None = None,
     ) -> str:
-        return human.post_as(self.ws, user_id, channel, text, thread_ts=thread_ts, files=files)
+        with self.acting_for(user_id, channel):
+            return human.post_as(self.ws, user_id, channel, text, thread_ts=thread_ts, files=files)
 
     def edit_as(self, user_id: str, channel: str, ts: str, new_text: str) -> None:
-        human.edit_as(self.ws, user_id, channel, ts, new_text)
+        with self.acting_for(user_id, channel):
+            human.edit_as(self.ws, user_id, channel, ts, new_text)
 
     def delete_as(self, user_id: str, channel: str, ts: str) -> None:
-        human.delete_as(self.ws, user_id, channel, ts)
+        with self.acting_for(user_id, channel):
+            human.delete_as(self.ws, user_id, channel, ts)
 
     def upload_as(
         self,
@@ -263,6 +250,21 @@ class SlackDouble(WorkspaceState):
         *,
         initial_comment: str = "",
         thread_ts: str | None = None,
+    ) -> SlackFile:
+        with self.acting_for(user_id, channel):
+            return self._upload(
+                user_id, channel, filename, content, mimetype, initial_comment, thread_ts
+            )
+
+    def _upload(
+        self,
+        user_id: str,
+        channel: str,
+        filename: str,
+        content: bytes,
+        mimetype: str,
+        initial_comment: str,
+        thread_ts: str | None,
     ) -> SlackFile:
         return human.upload_as(
             self.ws,
@@ -276,7 +278,9 @@ class SlackDouble(WorkspaceState):
         )
 
     def join_as(self, user_id: str, channel: str) -> None:
-        human.join_as(self.ws, user_id, channel)
+        with self.acting_for(user_id, channel):
+            human.join_as(self.ws, user_id, channel)
 
     def leave_as(self, user_id: str, channel: str) -> None:
-        human.leave_as(self.ws, user_id, channel)
+        with self.acting_for(user_id, channel):
+            human.leave_as(self.ws, user_id, channel)

@@ -13,14 +13,14 @@ from urllib.parse import urlencode
 
 import aiohttp
 
-from app.slackdouble import clicks, connect, payloads
+from app.slackdouble import clicks, envelopes, payloads
 from app.slackdouble.double import SlackDouble
-from app.slackdouble.events import EventCallback
+from app.slackdouble.envelopes import VERIFICATION_TOKEN as VERIFICATION_TOKEN
+from app.slackdouble.events import ContextCallback
 from app.slackdouble.viewstore import APP_ID
-from app.slackdouble.workspace import TEAM_DOMAIN
+from app.slackdouble.workspaces import Acting
 
 FORM = "application/x-www-form-urlencoded"
-VERIFICATION_TOKEN = "crisisroom-verification-token"
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,12 @@ class DriverResponse:
 
 
 class SlackDriver:
-    """Posts signed requests to the bot's `POST /slack/events` endpoint as Slack would."""
+    """Posts signed requests to the bot's `POST /slack/events` endpoint as Slack would.
+
+    A person acts in their own workspace (their commands, clicks and events carry its team,
+    Grid org and installation); someone from outside any added workspace (a Slack Connect
+    partner) acts in the driver's `team_id`, the first workspace by default.
+    """
 
     def __init__(
         self,
@@ -70,7 +75,7 @@ class SlackDriver:
         self.retry_delays: tuple[float, ...] = (0.0, 0.2, 1.0)
         self._http = http
         self._owns_http = http is None
-        self._forwarder: EventCallback | None = None
+        self._forwarder: ContextCallback | None = None
 
     async def close(self) -> None:
         self.stop_forwarding()
@@ -122,18 +127,21 @@ class SlackDriver:
         team_id = user.team_id or self.team_id
         return {"id": user.id, "username": user.name, "name": user.name, "team_id": team_id}
 
-    def _team(self) -> dict[str, Any]:
-        return {"id": self.team_id, "domain": TEAM_DOMAIN}
+    def team_of(self, user_id: str) -> str:
+        """The workspace a person acts in: theirs, or the driver's for an outside partner."""
+        home = self.double.ws.home_of(user_id)
+        return home if home in self.double.ws.installs.workspaces else self.team_id
 
     async def command(
         self, user_id: str, text: str, *, channel_id: str, command: str = "/crisis"
     ) -> DriverResponse:
         channel = self.double.channel(channel_id)
         channel_name = "directmessage" if channel.is_im else channel.name
+        team_id = self.team_of(user_id)
+        org_wide = envelopes.serving(self.double.ws, team_id).is_enterprise_install
         fields = {
             "token": VERIFICATION_TOKEN,
-            "team_id": self.team_id,
-            "team_domain": TEAM_DOMAIN,
+            **envelopes.command_fields(self.double.ws, team_id),
             "channel_id": channel_id,
             "channel_name": channel_name,
             "user_id": user_id,
@@ -141,7 +149,7 @@ class SlackDriver:
             "command": command,
             "text": text,
             "api_app_id": APP_ID,
-            "is_enterprise_install": "false",
+            "is_enterprise_install": "true" if org_wide else "false",
             "response_url": self.double.new_response_url(user_id, channel_id),
             "trigger_id": self.double.issue_trigger(user_id),
         }
@@ -178,9 +186,7 @@ class SlackDriver:
             "api_app_id": APP_ID,
             "token": VERIFICATION_TOKEN,
             "trigger_id": self.double.issue_trigger(user_id),
-            "team": self._team(),
-            "enterprise": None,
-            "is_enterprise_install": False,
+            **envelopes.interaction_fields(self.double.ws, self.team_of(user_id)),
         }
 
     async def submit_view(
@@ -226,20 +232,15 @@ class SlackDriver:
         event_id: str | None = None,
         retry_num: int | None = None,
         retry_reason: str = "http_timeout",
+        team_id: str | None = None,
+        where: Acting | None = None,
     ) -> DriverResponse:
-        envelope = {
-            "token": VERIFICATION_TOKEN,
-            "team_id": self.team_id,
-            "context_team_id": self.team_id,
-            "context_enterprise_id": None,
-            "api_app_id": APP_ID,
-            "event": event,
-            "type": "event_callback",
-            "event_id": event_id or self._event_id(),
-            "event_time": int(self.double.ws.wall()),
-            "authorizations": [self._authorization()],
-            "is_ext_shared_channel": connect.ext_shared(self.double.ws, event),
-        }
+        """Send an event as it happened in `team_id` (the driver's by default), or `where`."""
+        ws = self.double.ws
+        if where is None:
+            team = team_id or self.team_id
+            where = Acting(envelopes.serving(ws, team), team)
+        envelope = envelopes.event_envelope(ws, event, where, event_id=event_id or self._event_id())
         headers: dict[str, str] = {}
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}
@@ -248,15 +249,6 @@ class SlackDriver:
 
     def _event_id(self) -> str:
         return f"Ev{self.double.ws.ids.of('event').token_hex(5).upper()}"
-
-    def _authorization(self) -> dict[str, Any]:
-        return {
-            "enterprise_id": None,
-            "team_id": self.team_id,
-            "user_id": self.double.bot_user_id,
-            "is_bot": True,
-            "is_enterprise_install": False,
-        }
 
     async def url_verification(self, challenge: str) -> DriverResponse:
         body = {"token": VERIFICATION_TOKEN, "challenge": challenge, "type": "url_verification"}
@@ -270,14 +262,15 @@ class SlackDriver:
         if self._forwarder is not None:
             return
 
-        async def forward(event: dict[str, Any]) -> None:
-            if self._bot_hears(event):
-                await self._deliver(event)
+        async def forward(event: dict[str, Any], where: Acting | None) -> None:
+            where = where or Acting(self.double.ws.installs.home, self.team_id)
+            if self._bot_hears(event, where):
+                await self._deliver(event, where)
 
         self._forwarder = forward
-        self.double.subscribe(forward)
+        self.double.ws.bus.subscribe_with_context(forward)
 
-    async def _deliver(self, event: dict[str, Any]) -> None:
+    async def _deliver(self, event: dict[str, Any], where: Acting) -> None:
         """One event, sent again (same event_id, X-Slack-Retry-Num) while the app answers
         anything but 200, as long as Slack would keep trying."""
         event_id = self._event_id()
@@ -285,18 +278,24 @@ class SlackDriver:
             if retry:
                 await asyncio.sleep(self.retry_delays[retry - 1])
             response = await self.event(
-                event, event_id=event_id, retry_num=retry or None, retry_reason="http_error"
+                event,
+                event_id=event_id,
+                retry_num=retry or None,
+                retry_reason="http_error",
+                where=where,
             )
             self.forwarded.append(response)
             if response.status == 200:
                 return
 
-    def _bot_hears(self, event: dict[str, Any]) -> bool:
-        """Slack only sends a bot the events of conversations it is a member of."""
+    def _bot_hears(self, event: dict[str, Any], where: Acting) -> bool:
+        """Slack only sends an installed app's bot the events of conversations it is in."""
+        if where.install.revoked:
+            return event.get("type") in envelopes.REMOVALS
         channel = self.double.ws.channels.get(str(event.get("channel", "")))
-        return channel is None or self.double.bot_user_id in channel.members
+        return channel is None or where.install.bot.id in channel.members
 
     def stop_forwarding(self) -> None:
         if self._forwarder is not None:
-            self.double.unsubscribe(self._forwarder)
+            self.double.ws.bus.unsubscribe_with_context(self._forwarder)
             self._forwarder = None

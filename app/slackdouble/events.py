@@ -9,6 +9,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 EventCallback = Callable[[dict[str, Any]], Awaitable[Any]]
+ContextCallback = Callable[[dict[str, Any], Any], Awaitable[Any]]
+"""Also told where the event happened (the acting installation, app/slackdouble/workspaces.py)."""
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +24,8 @@ class EventBus:
 
     def __init__(self) -> None:
         self._subscribers: list[EventCallback] = []
-        self._queue: asyncio.Queue[dict[str, Any]] | None = None
+        self._with_context: list[ContextCallback] = []
+        self._queue: asyncio.Queue[tuple[dict[str, Any], Any]] | None = None
         self._worker: asyncio.Task[None] | None = None
         self._undelivered = 0  # emitted, not yet delivered to every subscriber
         self.emitted = 0  # ever emitted; `delivered` of them have reached every subscriber
@@ -40,10 +43,16 @@ class EventBus:
     def unsubscribe(self, callback: EventCallback) -> None:
         self._subscribers.remove(callback)
 
-    def emit(self, event: dict[str, Any]) -> None:
-        if not self._subscribers:
+    def subscribe_with_context(self, callback: ContextCallback) -> None:
+        self._with_context.append(callback)
+
+    def unsubscribe_with_context(self, callback: ContextCallback) -> None:
+        self._with_context.remove(callback)
+
+    def emit(self, event: dict[str, Any], context: Any = None) -> None:
+        if not self._subscribers and not self._with_context:
             return
-        self._ensure_worker().put_nowait(copy.deepcopy(event))
+        self._ensure_worker().put_nowait((copy.deepcopy(event), context))
         self._undelivered += 1
         self.emitted += 1
 
@@ -72,18 +81,20 @@ class EventBus:
         self.delivered = self.emitted
         self._wake()
 
-    def _ensure_worker(self) -> asyncio.Queue[dict[str, Any]]:
+    def _ensure_worker(self) -> asyncio.Queue[tuple[dict[str, Any], Any]]:
         if self._queue is None or self._worker is None or self._worker.done():
             self._queue = asyncio.Queue()
             self._worker = asyncio.get_running_loop().create_task(self._run(self._queue))
         return self._queue
 
-    async def _run(self, queue: asyncio.Queue[dict[str, Any]]) -> None:
+    async def _run(self, queue: asyncio.Queue[tuple[dict[str, Any], Any]]) -> None:
         while True:
-            event = await queue.get()
+            event, context = await queue.get()
             try:
                 for callback in list(self._subscribers):
-                    await self._deliver(callback, event)
+                    await self._deliver(callback(event), event)
+                for with_context in list(self._with_context):
+                    await self._deliver(with_context(event, context), event)
             finally:
                 self._undelivered -= 1
                 self.delivered += 1
@@ -100,8 +111,8 @@ class EventBus:
         self._waiters = waiting
 
     @staticmethod
-    async def _deliver(callback: EventCallback, event: dict[str, Any]) -> None:
+    async def _deliver(delivery: Awaitable[Any], event: dict[str, Any]) -> None:
         try:
-            await callback(event)
+            await delivery
         except Exception:
             log.exception("slackdouble event subscriber failed for %s", event.get("type"))

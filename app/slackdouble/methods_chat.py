@@ -30,9 +30,9 @@ MAX_METADATA = 8_000  # a generous stand-in for Slack's undocumented size limit
 def target_channel(ws: Workspace, args: dict[str, Any]) -> Channel:
     """The channel to post to: a channel id/name, or a user id meaning the bot's DM with them."""
     key = required_channel_id(args, "channel")
-    if key in ws.users:
+    if ws.person(key) is not None:
         return ws.dm_with(key)
-    channel = ws.channels.get(key) or ws.channel_by_name(key)
+    channel = ws.channel(key)
     if channel is None or (channel.is_private and ws.bot.id not in channel.members):
         raise SlackError("channel_not_found")
     require_active(channel)
@@ -143,7 +143,7 @@ def delete(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
 def post_ephemeral(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     channel = target_channel(ws, args)
     user_id = text_arg(args, "user")
-    if user_id not in ws.users:
+    if ws.person(user_id) is None:
         raise SlackError("user_not_found")
     if user_id not in channel.members:
         raise SlackError("user_not_in_channel")

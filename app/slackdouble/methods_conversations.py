@@ -33,7 +33,8 @@ def create(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
         raise SlackError("invalid_name_maxlength")
     if not _NAME.match(name):
         raise SlackError("invalid_name_specials")
-    if ws.channel_by_name(name) is not None:
+    taken = ws.channel_by_name(name)
+    if taken is not None and taken.teams[:1] == [ws.team_id]:
         raise SlackError("name_taken")
     private = bool_arg(args, "is_private")
     channel = ws.create_channel(name, is_private=private, creator=ws.bot.id)
@@ -64,7 +65,7 @@ def invite(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
 def _invite_error(
     ws: Workspace, channel: Channel, user_id: str, single: bool
 ) -> dict[str, Any] | None:
-    user = ws.users.get(user_id)
+    user = ws.person(user_id)
     error = None
     if user is None:
         error = "user_not_found"
@@ -115,7 +116,7 @@ def members(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
 
 def join(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     key = required_channel_id(args, "channel")
-    channel = ws.channels.get(key) or ws.channel_by_name(key)
+    channel = ws.channel(key)
     if channel is None:
         raise SlackError("channel_not_found")
     if channel.is_private or channel.is_im:
@@ -144,7 +145,7 @@ def open_dm(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     user_ids = list_arg(args, "users")
     if len(user_ids) != 1:
         raise SlackError("not_enough_users" if not user_ids else "method_not_supported")
-    if user_ids[0] not in ws.users:
+    if ws.person(user_ids[0]) is None:
         raise SlackError("user_not_found")
     channel = ws.dm_with(user_ids[0])
     full = bool_arg(args, "return_im")
@@ -164,7 +165,7 @@ def user_conversations(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     """users.conversations: a person's channels; private ones only where the bot is a member
     too (Slack lists non-public membership only where the caller shares it)."""
     user_id = text_arg(args, "user") or ws.bot.id
-    if user_id not in ws.users and user_id != ws.bot.id:
+    if ws.person(user_id) is None:
         raise SlackError("user_not_found")
     types = set(list_arg(args, "types") or ["public_channel"])
     skip_archived = bool_arg(args, "exclude_archived")
@@ -182,6 +183,8 @@ def user_conversations(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
 
 
 def _listed(ws: Workspace, channel: Channel, types: set[str], skip_archived: bool) -> bool:
+    if not ws.sees(channel) or ws.team_id not in channel.teams:
+        return False
     if skip_archived and channel.is_archived:
         return False
     if channel.is_im:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from app.slackdouble import messaging
+from app.slackdouble import grid, messaging
 from app.slackdouble.args import (
     Handler,
     find_channel,
@@ -15,32 +15,24 @@ from app.slackdouble.args import (
     text_arg,
 )
 from app.slackdouble.errors import SlackError
-from app.slackdouble.workspace import TEAM_DOMAIN, Workspace
+from app.slackdouble.workspace import Workspace
 
 
 def auth_test(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "url": f"https://{TEAM_DOMAIN}.slack.com/",
-        "team": "Crisis Room Demo",
-        "team_id": ws.team_id,
-        "user": ws.bot.name,
-        "user_id": ws.bot.id,
-        "bot_id": ws.bot.bot_id,
-        "is_enterprise_install": False,
-    }
+    return grid.auth_test(ws)
 
 
 def users_info(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
-    user = ws.users.get(text_arg(args, "user"))
+    user = ws.person(text_arg(args, "user"))  # not someone of an unrelated workspace
     if user is None:
         raise SlackError("user_not_found")
-    return {"user": user.to_slack(ws.team_id)}
+    return {"user": grid.user_json(ws, user)}
 
 
 def users_list(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
-    ours = [u for u in ws.users.values() if u.team_id in (None, ws.team_id)]  # not partners
+    ours = [u for u in ws.users.values() if ws.home_of(u.id) == ws.team_id]  # not partners
     page, next_cursor = paginate(ours, args, default_limit=200)
-    members = [u.to_slack(ws.team_id) for u in page]
+    members = [grid.user_json(ws, u) for u in page]
     return {"members": members, "cache_ts": int(time.time()), **page_metadata(next_cursor)}
 
 

@@ -39,7 +39,7 @@ def views_update(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
 
 def views_publish(ws: Workspace, args: dict[str, Any]) -> dict[str, Any]:
     user_id = text_arg(args, "user_id")
-    if user_id not in ws.users:
+    if ws.person(user_id) is None:
         raise SlackError("user_not_found")
     view = viewstore.checked_view(args.get("view"))
     if view.get("type") != "home":

@@ -48,7 +48,8 @@ class ResponseUrls:
         if not payload.get("delete_original") and not payload.get("text") and not blocks:
             return 400, "no_text"
         entry.uses += 1
-        self._apply(entry, channel, payload)
+        with self.ws.acting_in(channel.teams[0] if channel.teams else self.ws.home_team_id):
+            self._apply(entry, channel, payload)  # as the bot serving the channel's workspace
         return 200, "ok"
 
     def _apply(self, entry: ResponseUrl, channel: Channel, payload: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ from typing import Any, Unpack
 from aiohttp import web
 
 from app.slackdouble import (
+    grid,
     methods_chat,
     methods_conversations,
     methods_files,
@@ -22,9 +23,12 @@ from app.slackdouble import (
 from app.slackdouble.args import Handler, decode_json_fields
 from app.slackdouble.errors import SlackError
 from app.slackdouble.faults import INSTEAD_OF_WORK, Fault, FaultKind, FaultOptions, Faults
+from app.slackdouble.oauth import METHOD as OAUTH_ACCESS
+from app.slackdouble.oauth import OAuth
 from app.slackdouble.responses import ResponseUrls
 from app.slackdouble.socket_mode import LINK_PATH, OPEN_METHOD, SocketModeServer
 from app.slackdouble.workspace import Workspace
+from app.slackdouble.workspaces import Install
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +63,10 @@ class ApiServer:
         responses: ResponseUrls,
         latency: float,
         sockets: SocketModeServer | None = None,
+        oauth: OAuth | None = None,
     ) -> None:
         self.ws = ws
+        self.oauth = oauth
         self.responses = responses
         self.latency = latency
         self.sockets = sockets or SocketModeServer(bot_token=ws.token, ids=ws.ids)
@@ -115,12 +121,16 @@ class ApiServer:
         args = await _read_args(request)
         token = _bearer(request) or str(args.pop("token", "") or "")
         args.pop("token", None)
+        if method == OAUTH_ACCESS and self.oauth is not None:  # client id and secret, no token
+            body = self.oauth.access(args, request.headers.get("Authorization", ""))
+            self.calls.append(Call(method, args, bool(body["ok"]), body.get("error")))
+            return web.json_response(body)
         refused = self._refused(method, token)
         fault = None if refused else self.faults.take(method)
         if fault is not None and fault.kind in INSTEAD_OF_WORK:
             self.calls.append(Call(method, args, False, fault.recorded_error(), fault.kind))
             return await self.faults.instead_of_work(request, fault)
-        body = refused or await self._work(method, args)
+        body = refused or await self._work(method, args, token)
         kind = fault.kind if fault else None
         self.calls.append(Call(method, args, bool(body["ok"]), body.get("error"), kind))
         if fault is not None:
@@ -133,28 +143,36 @@ class ApiServer:
         refused = self.sockets.token_problem(method, token)  # app-level tokens (Socket Mode)
         if refused is not None:
             return {"ok": False, "error": refused}
-        if token != self.ws.token and method != OPEN_METHOD:
+        if method == OPEN_METHOD:
+            return None
+        install = self.ws.installs.find(token)
+        if install is None:
             return {"ok": False, "error": "invalid_auth"}
+        if install.revoked:  # the app was removed: Slack's answer for its bot token
+            return {"ok": False, "error": "account_inactive"}
         return None
 
-    async def _work(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    async def _work(self, method: str, args: dict[str, Any], token: str) -> dict[str, Any]:
         emitted = self.ws.bus.emitted
-        if method == OPEN_METHOD:
+        install = self.ws.installs.find(token)
+        if method == OPEN_METHOD or install is None:
             body = {"ok": True, **self.sockets.open()}
         else:
-            body = self._dispatch(method, args)
+            body = self._dispatch(method, args, install)
         if self.ws.events_first and self.ws.bus.emitted > emitted:
             # the events this call caused reach the app before its answer (not earlier
             # events: the one being delivered now may be waiting on this very call)
             await self.ws.bus.delivered_through(self.ws.bus.emitted)
         return body
 
-    def _dispatch(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    def _dispatch(self, method: str, args: dict[str, Any], install: Install) -> dict[str, Any]:
+        """Answer for the token's installation, acting in the workspace the call is about."""
         handler = HANDLERS.get(method)
         if handler is None:
             return {"ok": False, "error": "unknown_method"}
         try:
-            return {"ok": True, **handler(self.ws, args)}
+            with self.ws.acting_as(install, grid.acting_team(self.ws, install, method, args)):
+                return {"ok": True, **handler(self.ws, args)}
         except SlackError as error:
             return error.body()
         except Exception:
@@ -168,7 +186,8 @@ class ApiServer:
         return web.Response(text=f"OK - {len(data)}", content_type="text/plain")
 
     async def _download(self, request: web.Request) -> web.Response:
-        if _bearer(request) != self.ws.token:
+        install = self.ws.installs.find(_bearer(request))
+        if install is None or install.revoked:
             return web.Response(status=403, text="<html>Sign in to Slack</html>")
         file_id = request.match_info["file_id"]
         if file_id in self.redirects:

@@ -3,13 +3,36 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from app.slackdouble.connect import Team, shared_fields
+from app.slackdouble.connect import Team
 from app.slackdouble.events import EventBus
 from app.slackdouble.ids import IdSource
+from app.slackdouble.models import (
+    Channel,
+    Ephemeral,
+    Message,
+    SlackFile,
+    Trigger,
+    User,
+    Visible,
+)
+from app.slackdouble.workspaces import Install, Installs
+
+__all__ = [
+    "SYSTEM_SUBTYPES",
+    "TEAM_DOMAIN",
+    "Channel",
+    "Ephemeral",
+    "Message",
+    "SlackFile",
+    "Trigger",
+    "User",
+    "Visible",
+    "Workspace",
+]
 
 TEAM_DOMAIN = "crisisroom-demo"
 SYSTEM_SUBTYPES = frozenset(
@@ -18,217 +41,21 @@ SYSTEM_SUBTYPES = frozenset(
 )
 
 
-@dataclass
-class User:
-    id: str
-    name: str
-    real_name: str
-    is_admin: bool = False
-    is_owner: bool = False
-    deleted: bool = False
-    is_bot: bool = False
-    tz: str = "America/New_York"
-    bot_id: str | None = None
-    team_id: str | None = None  # the home team of a person from another organisation
-
-    def to_slack(self, team_id: str) -> dict[str, Any]:
-        home = self.team_id or team_id
-        profile: dict[str, Any] = {"real_name": self.real_name, "display_name": self.name}
-        if self.bot_id:
-            profile["bot_id"] = self.bot_id
-        profile["team"] = home
-        return {
-            "id": self.id,
-            "team_id": home,
-            "name": self.name,
-            "real_name": self.real_name,
-            "deleted": self.deleted,
-            "is_admin": self.is_admin,
-            "is_owner": self.is_owner,
-            "is_primary_owner": self.is_owner,
-            "is_bot": self.is_bot,
-            "is_app_user": False,
-            "tz": self.tz,
-            "profile": profile,
-        }
-
-
-@dataclass
-class SlackFile:
-    id: str
-    name: str
-    title: str
-    mimetype: str
-    size: int
-    user: str
-    url_private: str
-    created: int
-    content: bytes | None = None
-    channels: list[str] = field(default_factory=list)
-    message_ts: str | None = None
-
-    def to_slack(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "created": self.created,
-            "timestamp": self.created,
-            "name": self.name,
-            "title": self.title,
-            "mimetype": self.mimetype,
-            "filetype": self.name.rsplit(".", 1)[-1] if "." in self.name else "binary",
-            "size": self.size,
-            "user": self.user,
-            "url_private": self.url_private,
-            "url_private_download": self.url_private,
-            "permalink": f"https://crisisroom-demo.slack.com/files/{self.user}/{self.id}/{self.name}",
-            "channels": list(self.channels),
-        }
-
-
-@dataclass
-class Message:
-    ts: str
-    channel: str
-    user: str
-    text: str = ""
-    blocks: list[dict[str, Any]] = field(default_factory=list)
-    thread_ts: str | None = None
-    bot_id: str | None = None
-    subtype: str | None = None
-    files: list[SlackFile] = field(default_factory=list)
-    parent_user_id: str | None = None
-    reply_count: int = 0
-    reply_users: list[str] = field(default_factory=list)
-    latest_reply: str | None = None
-    edited: dict[str, str] | None = None
-    history: list[dict[str, Any]] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
-    deleted: bool = False
-    metadata: dict[str, Any] | None = None  # chat.postMessage's; only history shows it
-
-    @property
-    def is_reply(self) -> bool:
-        return self.thread_ts is not None and self.thread_ts != self.ts
-
-    def to_slack(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"type": "message", "ts": self.ts, "user": self.user}
-        out["text"] = self.text
-        optional = {
-            "subtype": self.subtype,
-            "bot_id": self.bot_id,
-            "thread_ts": self.thread_ts,
-            "parent_user_id": self.parent_user_id,
-            "edited": self.edited,
-        }
-        out.update({k: v for k, v in optional.items() if v is not None})
-        if self.blocks:
-            out["blocks"] = self.blocks
-        if self.files:
-            out["files"] = [f.to_slack() for f in self.files]
-            out["upload"] = False
-        if self.reply_count:
-            out["reply_count"] = self.reply_count
-            out["reply_users"] = list(self.reply_users)
-            out["reply_users_count"] = len(self.reply_users)
-            out["latest_reply"] = self.latest_reply
-        out.update(self.extra)
-        return out
-
-
-@dataclass
-class Channel:
-    id: str
-    name: str
-    is_private: bool = False
-    is_im: bool = False
-    members: list[str] = field(default_factory=list)
-    created: int = 0
-    creator: str = ""
-    topic: str = ""
-    purpose: str = ""
-    is_archived: bool = False
-    im_user: str | None = None
-    messages: list[Message] = field(default_factory=list)
-    pins: list[str] = field(default_factory=list)
-    teams: list[str] = field(default_factory=list)  # host team first, then connected ones
-
-    @property
-    def event_type(self) -> str:
-        return "im" if self.is_im else "group" if self.is_private else "channel"
-
-    def find(self, ts: str) -> Message | None:
-        return next((m for m in self.messages if m.ts == ts and not m.deleted), None)
-
-    def to_slack(self, viewer: str) -> dict[str, Any]:
-        if self.is_im:
-            return {"id": self.id, "is_im": True, "user": self.im_user, "created": self.created}
-        return {
-            "id": self.id,
-            "name": self.name,
-            "name_normalized": self.name,
-            "is_channel": True,
-            "is_group": False,
-            "is_im": False,
-            "is_private": self.is_private,
-            "is_archived": self.is_archived,
-            "is_general": False,
-            "created": self.created,
-            "creator": self.creator,
-            "is_member": viewer in self.members,
-            "topic": {"value": self.topic, "creator": "", "last_set": 0},
-            "purpose": {"value": self.purpose, "creator": "", "last_set": 0},
-            "num_members": len(self.members),
-            **shared_fields(self.teams),
-        }
-
-
-@dataclass
-class Ephemeral:
-    user: str
-    channel: str
-    ts: str
-    text: str
-    blocks: list[dict[str, Any]]
-    thread_ts: str | None = None
-    source: str = "chat.postEphemeral"
-
-
-@dataclass
-class Visible:
-    """One thing a person in the workspace could see, for transcripts."""
-
-    kind: str
-    author: str
-    where: str
-    text: str
-    ts: str
-    audience: str | None = None
-    channel_id: str | None = None
-    thread_ts: str | None = None
-
-
-@dataclass
-class Trigger:
-    user_id: str
-    issued_at: float
-    used: bool = False
-
-
 class Workspace:
     """All the state the double serves; method handlers read and change it."""
 
     def __init__(
         self, *, token: str, team_id: str, clock: Callable[[], float], seed: int | None = None
     ) -> None:
-        self.token = token
-        self.team_id = team_id
+        self.home_team_id = team_id
         self.clock = clock
         self.wall: Callable[[], float] = time.time  # message ts; the demo sets its fake clock
         self.ids = IdSource(seed)  # every random id the double invents
         self.events_first = False  # the demo: deliver a call's events before answering it
         self.base_url = ""
-        self.bot = User("U0BOT", "crisisroom", "Crisis Room", is_bot=True, bot_id="B0BOT")
-        self.users: dict[str, User] = {self.bot.id: self.bot}
+        bot = User("U0BOT", "crisisroom", "Crisis Room", is_bot=True, bot_id="B0BOT")
+        self.installs = Installs(Install(token, bot, team_id))
+        self.users: dict[str, User] = {bot.id: bot}
         self.channels: dict[str, Channel] = {}
         self.files: dict[str, SlackFile] = {}
         self.views: dict[str, dict[str, Any]] = {}
@@ -243,6 +70,61 @@ class Workspace:
         self.bus = EventBus()
         self._counter = 0
         self._last_micros = 0
+
+    # -- who is calling: the acting installation (app/slackdouble/workspaces.py) ------------
+    @property
+    def token(self) -> str:
+        """The first workspace's bot token."""
+        return self.installs.home.token
+
+    @property
+    def bot(self) -> User:
+        return self.installs.acting.install.bot
+
+    @property
+    def team_id(self) -> str:
+        return self.installs.acting.team_id
+
+    @contextmanager
+    def acting_as(self, install: Install, team_id: str | None = None) -> Iterator[None]:
+        team = team_id or install.team_id or self.installs.teams_of(install)[0]
+        with self.installs.acting_as(install, team):
+            yield
+
+    @contextmanager
+    def acting_in(self, team_id: str) -> Iterator[None]:
+        """Act as the installation serving `team_id` (the first workspace's when none does)."""
+        with self.acting_as(self.installs.serving(team_id) or self.installs.home, team_id):
+            yield
+
+    def home_of(self, user_id: str) -> str:
+        user = self.users.get(user_id)
+        return (user.team_id if user else None) or self.home_team_id
+
+    def acting_teams(self) -> list[str]:
+        return self.installs.teams_of(self.installs.acting.install)
+
+    def sees(self, channel: Channel) -> bool:
+        """Is the channel in (or shared with) a workspace the acting installation serves?"""
+        return bool(set(channel.teams) & set(self.acting_teams()))
+
+    def person(self, user_id: str) -> User | None:
+        """A person the acting installation may look up: of its workspaces or Grid org, or
+        a Slack Connect partner; not someone of an unrelated workspace."""
+        user = self.users.get(user_id)
+        if user is None or user.id == self.bot.id:
+            return user
+        home = self.home_of(user_id)
+        ours = self.acting_teams()
+        if home in ours or home not in self.installs.workspaces:
+            return user
+        if any(self.installs.same_org(home, team) for team in ours):
+            return user
+        return (
+            user
+            if any(user_id in c.members for c in self.channels.values() if self.sees(c))
+            else None
+        )
 
     def new_id(self, prefix: str) -> str:
         self._counter += 1
@@ -271,17 +153,26 @@ class Workspace:
         return channel
 
     def channel_by_name(self, name: str) -> Channel | None:
+        """A channel of the acting workspace(s), by name."""
         name = name.removeprefix("#")
-        return next((c for c in self.channels.values() if c.name == name and not c.is_im), None)
+        found = [c for c in self.channels.values() if c.name == name and not c.is_im]
+        here = [c for c in found if c.teams[:1] == [self.team_id]]  # names are per workspace
+        return next((c for c in here + found if self.sees(c)), None)
+
+    def channel(self, key: str) -> Channel | None:
+        """A channel (id or name) the acting installation can see, private or not."""
+        found = self.channels.get(key) or self.channel_by_name(key)
+        return found if found is not None and self.sees(found) else None
 
     def dm_with(self, user_id: str) -> Channel:
         """The DM channel between the bot and a user, opened on first use."""
         for channel in self.channels.values():
-            if channel.is_im and channel.im_user == user_id:
+            if channel.is_im and channel.im_user == user_id and self.bot.id in channel.members:
                 return channel
         channel = Channel(self.new_id("D"), name=user_id, is_im=True, im_user=user_id)
         channel.members = [self.bot.id, user_id]
         channel.created = int(self.wall())
+        channel.teams = [self.team_id]
         self.channels[channel.id] = channel
         return channel
 
@@ -300,5 +191,7 @@ class Workspace:
         channels = {c.id: c.name for c in self.channels.values() if not c.is_im}
         return users, channels
 
-    def emit(self, event: dict[str, Any]) -> None:
-        self.bus.emit({"team": self.team_id, **event})
+    def emit(self, event: dict[str, Any], *, stamp_team: bool = True) -> None:
+        """Emit an event that happened where the acting installation acts (its `team`)."""
+        stamped = {"team": self.team_id, **event} if stamp_team else event
+        self.bus.emit(stamped, self.installs.acting)
