@@ -99,19 +99,23 @@ async def start_harness(
     session_factory: SessionFactory | None = None,
     socket_mode: bool = False,
     seed: int | None = None,
+    install: Callable[[SlackDouble], str] | None = None,
     **overrides: object,
 ) -> Harness:
     """The bot against a fresh Slack double. Reminders run only when the caller ticks
     (CRISIS_TICK_SECONDS=0) unless `overrides` say otherwise. With `socket_mode`, the bot
     connects over the double's Socket Mode link and its HTTP server serves only /healthz.
-    A `seed` makes every id the double invents the same on every run (default: random)."""
+    A `seed` makes every id the double invents the same on every run (default: random).
+    `install` shapes the double further (more workspaces, a Grid org) and returns the bot token
+    the bot runs with (default: the first workspace's)."""
     double = SlackDouble(token=BOT_TOKEN, latency=0.0, app_token=APP_TOKEN, seed=seed)
     for person in people:
         double.add_user(person.id, person.handle, person.name, is_admin=person.is_admin)
     general = double.add_channel(GENERAL, members=[p.id for p in people])
+    token = install(double) if install is not None else BOT_TOKEN
     await double.start()
     settings = load_settings(
-        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_BOT_TOKEN=token,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=double.api_url,
         SLACK_APP_TOKEN=APP_TOKEN if socket_mode else None,

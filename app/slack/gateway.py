@@ -56,9 +56,14 @@ class SlackGateway(SlackReads):
     """The one way the bot calls Slack (see gateway_core and gateway_reads for the rest)."""
 
     async def create_private_channel(
-        self, name_for: Callable[[int], str], *, adoptable: Adoptable | None = None
+        self,
+        name_for: Callable[[int], str],
+        *,
+        adoptable: Adoptable | None = None,
+        team_id: str | None = None,
     ) -> CreatedChannel:
-        """Create a private channel; on name_taken try the numbered variants name_for(2), (3)…
+        """Create a private channel (in workspace `team_id`, which an org-wide install must
+        name); on name_taken try the numbered variants name_for(2), (3)…
 
         A channel of that name that the bot created and `adoptable(channel_id)` accepts (no
         incident has it: an earlier try made it but its answer was lost) is taken instead:
@@ -67,7 +72,10 @@ class SlackGateway(SlackReads):
         for attempt in range(1, MAX_NAME_ATTEMPTS + 1):
             name = name_for(attempt)
             try:
-                response = await self._client.conversations_create(name=name, is_private=True)
+                where = {"team_id": team_id} if self.org_install and team_id else {}
+                response = await self._client.conversations_create(
+                    name=name, is_private=True, **where
+                )
             except SlackApiError as error:
                 if slack_error(error) != "name_taken":
                     code = slack_error(error)

@@ -85,6 +85,8 @@ class GatewayCore:
         # people are internal, and which team a single-token install's rows belong to.
         self.team_id = ""
         self.enterprise_id: str | None = None
+        self.org_install = False  # an org-wide install on Enterprise Grid: one token, every
+        # workspace of the org (Slack then wants `team_id` on calls that create or list)
         self._permalinks: dict[str, str] = {}
         self._http: ClientSession | None = None  # the shared session, once `open_http` ran
         # Why the token must not be used any more (tokens_revoked, app_uninstalled), or None.
@@ -137,6 +139,7 @@ class GatewayCore:
         self.bot_user_id = str(response.get("user_id", ""))
         self.team_id = str(response.get("team_id", ""))
         self.enterprise_id = response.get("enterprise_id") or None
+        self.org_install = bool(response.get("is_enterprise_install"))
         return dict(response.data) if isinstance(response.data, dict) else {}
 
     async def call(

@@ -79,8 +79,8 @@ def user_json(ws: Workspace, user: User) -> dict[str, Any]:
             "id": user.id,
             "enterprise_id": org.id,
             "enterprise_name": org.name,
-            "is_admin": user.is_admin,
-            "is_owner": user.is_owner,
+            "is_admin": user.org_admin,  # (the org's roles: a workspace admin is not one)
+            "is_owner": False,
             "teams": [home],
         }
     return out

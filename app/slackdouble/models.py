@@ -20,6 +20,7 @@ class User:
     tz: str = "America/New_York"
     bot_id: str | None = None
     team_id: str | None = None  # their workspace, if not the first one (or a partner's team)
+    org_admin: bool = False  # an Org Admin of their Grid org (not just of their workspace)
 
     def to_slack(self, team_id: str) -> dict[str, Any]:
         home = self.team_id or team_id
