@@ -22,6 +22,7 @@ from app.errors import BadCommand
 from app.incidents.models import Incident
 from app.roles.models import Role
 from app.roles.service import holders as role_holders
+from app.roles.service import team_of
 
 
 async def revise(
@@ -106,7 +107,7 @@ async def mark_done(
     if action.state == ActionState.DONE:
         raise not_pending(action, [])
     if by_roles is None:
-        by_roles = rules.held_by(await role_holders(session), by)
+        by_roles = rules.held_by(await role_holders(session, team=team_of(action)), by)
     rules.check_finishable(action, by=by, by_roles=by_roles)
     action.state, action.updated_at = ActionState.DONE, at
     action.done_by, action.done_at, action.done_note = by, at, note

@@ -45,6 +45,7 @@ from app.errors import NotFound
 from app.incidents.models import Incident
 from app.roles.models import Role
 from app.roles.service import holders as role_holders
+from app.roles.service import team_of
 
 __all__ = [
     "ActionCard",
@@ -170,7 +171,8 @@ async def decide(
     reason = rules.checked_reason(reason, decision)
     action = await locking.lock_action_in(session, action_id, rooms=rooms)
     await gates.lock_open_for(session, action, doing=f"{decision.verb} {action.ref}")
-    holders = {} if by_roles is not None else await role_holders(session)
+    team = team_of(action)  # the action's workspace's holders decide
+    holders = {} if by_roles is not None else await role_holders(session, team=team)
     if by_roles is None:  # a backup decides for the roles they were asked for
         by_roles = rules.held_by(holders, by) | await asked_as_backup(session, action_id, by)
     mine = await locking.check_decidable(

@@ -46,6 +46,7 @@ from app.slack.blocks.approvals.reminders import (
     reminder_blocks,
     reminder_text,
 )
+from app.slack.teams import team_of
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +142,9 @@ async def _read(deps: Deps, approval_id: int) -> Waiting | None:
         if incident is None or incident.status == Status.RESOLVED:
             return None
         history = await queries.history(session, action.id or 0)
-        holders, backups = await roles.holders(session), await roles.backups(session)
+        team = team_of(incident, deps.slack)
+        holders = await roles.holders(session, team=team)
+        backups = await roles.backups(session, team=team)
         copies = await queries.copies(session, action.id or 0)
         rows = await rows_for(session, approval_id)
     asked_at = next((r.at for r in history if r.revision == approval.revision), approval.due_at)

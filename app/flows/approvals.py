@@ -33,6 +33,7 @@ from app.roles.models import Role
 from app.slack.blocks.approvals.replies import outcome_reply, revision_diff
 from app.slack.blocks.approvals.variants import variants_diff
 from app.slack.blocks.text import mentions, safe
+from app.slack.teams import team_of
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ async def propose(deps: Deps, form: ProposeForm, *, by: str) -> Action:
             variants=form.variants,
         )
         assert action.id is not None
-        changed = await _read_after(deps, session, action.id, action.incident_id)
+        changed = await _read_after(deps, session, action)
     await cards.publish(deps, action.id, changed.shown)
     await show_brief(deps, changed.brief)
     return action
@@ -80,9 +81,10 @@ async def check_decision(deps: Deps, value: DecisionValue, decision: Decision, b
     await ensure_action_visible(deps, value.action_id, by)
     try:
         async with deps.db() as session:
-            by_roles = rules.held_by(await roles.holders(session), by)
-            by_roles |= await asked_as_backup(session, value.action_id, by)
             action = await queries.require(session, value.action_id)
+            team = team_of(action, deps.slack)
+            by_roles = rules.held_by(await roles.holders(session, team=team), by)
+            by_roles |= await asked_as_backup(session, value.action_id, by)
             approvals = await queries.current_approvals(session, action)
             await gates.ensure_open_for(session, action, doing=f"{decision.verb} {action.ref}")
             _check_clickable(action, approvals, value, by_roles=by_roles, decision=decision)
@@ -216,7 +218,7 @@ async def revise(deps: Deps, form: ReviseForm, *, by: str) -> None:
             old, new = (await queries.history(session, form.action_id))[-2:]
             old_variants = await variants.texts_of(session, form.action_id, old.revision)
             new_variants = await variants.texts_of(session, form.action_id, new.revision)
-            changed = await _read_after(deps, session, form.action_id, action.incident_id)
+            changed = await _read_after(deps, session, action)
         shown = await cards.settle(deps, changed.shown)
         waiting = dict.fromkeys(u for users in changed.shown.members.values() for u in users)
         ask = f"\nRevision {action.revision} needs a fresh decision from {mentions(waiting)}."
@@ -236,8 +238,8 @@ async def revise(deps: Deps, form: ReviseForm, *, by: str) -> None:
 async def check_finisher(deps: Deps, action_id: int, by: str) -> Action:
     await ensure_action_visible(deps, action_id, by)
     async with deps.db() as session:
-        by_roles = rules.held_by(await roles.holders(session), by)
         action = await queries.require(session, action_id)
+        by_roles = rules.held_by(await roles.holders(session, team=team_of(action, deps.slack)), by)
         await gates.ensure_open_for(session, action, doing=f"mark {action.ref} done")
     rules.check_finishable(action, by=by, by_roles=by_roles)
     return action
@@ -250,7 +252,7 @@ async def mark_done(deps: Deps, form: DoneForm, *, by: str) -> None:
             action = await service.mark_done(
                 session, action_id=form.action_id, by=by, note=form.note, at=deps.clock.now()
             )
-            changed = await _read_after(deps, session, form.action_id, action.incident_id)
+            changed = await _read_after(deps, session, action)
         shown = await cards.settle(deps, changed.shown)
         note = f": {safe(form.note, 2000)}" if form.note else "."
         done = f":white_check_mark: {action.ref} is done, marked by <@{by}>{note}"
@@ -261,11 +263,10 @@ async def mark_done(deps: Deps, form: DoneForm, *, by: str) -> None:
     await show_brief(deps, changed.brief)
 
 
-async def _read_after(
-    deps: Deps, session: AsyncSession, action_id: int, incident_id: int
-) -> Changed:
+async def _read_after(deps: Deps, session: AsyncSession, action: Action) -> Changed:
     """In the change's transaction, after the change: the card and the brief (the role
-    holders read once for both)."""
-    holders = await roles.holders(session)
+    holders of the action's workspace read once for both)."""
+    holders = await roles.holders(session, team=team_of(action, deps.slack))
+    action_id, incident_id = action.id or 0, action.incident_id
     shown = await cards.read_card(session, action_id, policy=deps.policy, holders=holders)
     return Changed(shown, await brief_facts(session, incident_id, holders=holders))

@@ -36,7 +36,7 @@ async def read_brief(
 ) -> BriefFacts:
     """What the brief of `incident` shows, read in the caller's session."""
     counts = await action_queries.counts(session, incident.id or 0)
-    holders = holders or await roles.holders(session)
+    holders = holders or await roles.holders(session, team=roles.team_of(incident))
     held = await hold.current(session, incident.id or 0)
     items = await checklist.items(session, incident.id or 0)
     latest = await metrics.latest(session, incident.id or 0)

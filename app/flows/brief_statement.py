@@ -14,13 +14,14 @@ from app.library import queries
 from app.library.placeholders import names
 from app.slack.blocks.library_modals import use_modal
 from app.slack.blocks.statement_picker import approved_first_for, picker_modal
+from app.slack.teams import team_of
 
 
 async def open_picker(deps: Deps, incident_id: int, *, trigger_id: str, by: str) -> None:
     incident = await ensure_incident_visible(deps, incident_id, by)
     await approval_flows.ensure_proposable(deps, incident)
     async with deps.db() as session:
-        listed = await queries.listed(session)
+        listed = await queries.listed(session, team=team_of(incident, deps.slack))
     statements = approved_first_for(listed, incident.crisis_kind)
     view = picker_modal(incident_id=incident_id, statements=statements)
     await deps.slack.open_view(trigger_id, view)
@@ -31,7 +32,7 @@ async def pick(deps: Deps, incident_id: int, key: str, *, view_id: str, by: str)
     incident = await ensure_incident_visible(deps, incident_id, by)
     await approval_flows.ensure_proposable(deps, incident)
     async with deps.db() as session:
-        _, version, _ = await queries.usable(session, key)
+        _, version, _ = await queries.usable(session, key, team=team_of(incident, deps.slack))
     view = use_modal(
         incident_id=incident_id,
         version_id=version.id or 0,

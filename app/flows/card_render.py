@@ -62,7 +62,7 @@ async def read_card(
     shown is at least that version."""
     card = await queries.card(session, action_id)
     if not holders:
-        holders = await roles.holders(session)
+        holders = await roles.holders(session, team=roles.team_of(card.action))
     closed = await gates.card_line_for(session, card.action)
     copies = await queries.copies(session, action_id)
     members = members_for(card, holders)

@@ -12,6 +12,7 @@ from app.flows.deps import Deps
 from app.outbox import service as outbox
 from app.roles import service as roles
 from app.roles.models import Role
+from app.store.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -20,11 +21,12 @@ def retired_text(ref: str, role: Role) -> str:
     return f"*{ref}* · You no longer hold *{role.value}*; this card is no longer updated here."
 
 
-async def retire_copies(deps: Deps, *, user_id: str, role: Role) -> int:
-    """Rewrite and forget `user_id`'s DM copies of cards they no longer have a part in."""
+async def retire_copies(deps: Deps, *, user_id: str, role: Role, team: Workspace) -> int:
+    """Rewrite and forget `user_id`'s DM copies of cards they no longer have a part in (the
+    roles they still hold in `team`'s workspace, where they lost `role`)."""
     dm = await deps.slack.dm_channel(user_id)
     async with deps.db.begin() as session:
-        holders = await roles.holders(session)
+        holders = await roles.holders(session, team=team)
         held = {r for r, users in holders.items() if user_id in users}
         retired = await queries.retire_dm_copies(
             session, channel_id=dm, keep_for=user_id, roles_held=held

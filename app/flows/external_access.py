@@ -36,6 +36,7 @@ from app.slack.blocks.external_access import (
 )
 from app.slack.blocks.text import mention, mentions, when
 from app.slack.gateway import InviteFailure
+from app.slack.teams import team_of
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +107,8 @@ async def ask_legal(deps: Deps, incident: Incident, screened: Screened) -> list[
     if screened.access_id is None:
         return []
     async with deps.db() as session:
-        legal = (await roles.holders(session))[Role.LEGAL]
+        team = team_of(incident, deps.slack)
+        legal = (await roles.holders(session, team=team))[Role.LEGAL]
     blocks = ask_blocks(
         ref=incident.ref, legal=legal, people=screened.held, access_id=screened.access_id
     )
@@ -141,7 +143,8 @@ async def decide(deps: Deps, access_id: int, *, allow: bool, by: str) -> Decisio
     doing = "let outside people in" if allow else "turn outside people away"
     async with deps.db.begin() as session:
         await closure.lock_open(session, found.incident_id, doing=doing)
-        legal = (await roles.holders(session))[Role.LEGAL]
+        team = team_of(incident, deps.slack)
+        legal = (await roles.holders(session, team=team))[Role.LEGAL]
         if by not in legal:
             raise NotAuthorized(_only_legal(legal), mrkdwn=True)
         decided = await external.decide(

@@ -10,17 +10,19 @@ from app.errors import NotAuthorized
 from app.flows.deps import Deps
 from app.flows.incidents import incident_here, refresh_brief
 from app.incidents import hold
+from app.incidents.models import Incident
 from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.blocks.text import mentions, safe, when
 from app.slack.commands.grammar import Hold, Release
 from app.slack.reply import Replier
+from app.slack.teams import team_of
 
 
 async def hold_here(deps: Deps, parsed: Hold, command: dict[str, Any], _reply: Replier) -> None:
     user = command["user_id"]
     incident = await incident_here(deps, command["channel_id"], user_id=user)
-    await ensure_legal(deps, user)
+    await ensure_legal(deps, user, incident)
     async with deps.db.begin() as session:
         incident, placed = await hold.place(
             session,
@@ -44,7 +46,7 @@ async def release_here(
 ) -> None:
     user = command["user_id"]
     incident = await incident_here(deps, command["channel_id"], user_id=user)
-    await ensure_legal(deps, user)
+    await ensure_legal(deps, user, incident)
     async with deps.db.begin() as session:
         incident, released = await hold.release(
             session, incident_id=incident.id or 0, by=user, at=deps.clock.now()
@@ -58,9 +60,10 @@ async def release_here(
     deps.home.touch()
 
 
-async def ensure_legal(deps: Deps, user_id: str) -> None:
+async def ensure_legal(deps: Deps, user_id: str, incident: Incident) -> None:
     async with deps.db() as session:
-        legal = (await roles.holders(session))[Role.LEGAL]
+        team = team_of(incident, deps.slack)
+        legal = (await roles.holders(session, team=team))[Role.LEGAL]
     if user_id not in legal:
         raise NotAuthorized(
             "Only Legal can place or release a legal hold. Ask "

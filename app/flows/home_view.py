@@ -11,18 +11,32 @@ from app.flows.access import viewer
 from app.flows.deps import Deps
 from app.home.facts import home_facts
 from app.slack.blocks.home import home_view
+from app.slack.teams import installed_team
+from app.store.workspace import Workspace
 
 
 async def render_home(deps: Deps, user_id: str) -> View:
     who = await viewer(deps, user_id)
+    team = await _team_of_user(deps, user_id)
     async with deps.db() as session:
-        facts = await home_facts(session, viewer=who, now=deps.clock.now(), policy=deps.policy)
+        facts = await home_facts(
+            session, viewer=who, now=deps.clock.now(), policy=deps.policy, team=team
+        )
         exports = await latest_exports(session, [i.id or 0 for i in facts.resolved])
     for incident_id, file_id in exports.items():
         link = await deps.slack.file_permalink(file_id)
         if link:
             facts.record_links[incident_id] = link
     return home_view(facts)
+
+
+async def _team_of_user(deps: Deps, user_id: str) -> Workspace:
+    """The workspace whose roles this person's Home lists decisions for: their own
+    (users.info, cached), the installed one when Slack does not say."""
+    user = await deps.slack.user(user_id)
+    if user is None or not user.team_id:
+        return installed_team(deps.slack)
+    return Workspace(user.team_id, user.enterprise_id)
 
 
 async def latest_exports(session: AsyncSession, incident_ids: list[int]) -> dict[int, str]:

@@ -23,7 +23,7 @@ from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.errors_text import explain
 from app.slack.gateway import CreatedChannel, InviteFailure
-from app.slack.teams import installed_team
+from app.slack.teams import installed_team, team_of
 from app.store.workspace import Workspace
 
 __all__ = ["topic_for"]
@@ -66,6 +66,7 @@ async def open_incident(deps: Deps, request: OpenRequest) -> OpenOutcome:
     channel = await deps.slack.create_private_channel(
         lambda attempt: channel_name(now.date(), request.title, attempt=attempt),
         adoptable=lambda channel_id: _unrecorded(deps, channel_id),
+        team_id=request.team.team_id if request.team else None,  # (Grid: the workspace's)
     )
     incident, holders, proposed = await _store(deps, request, channel, plan)
     people = [request.opened_by, *roles.everyone(holders), *request.invitees, *plan.invitees]
@@ -113,7 +114,7 @@ async def _store(
             await outbox.add(
                 session, kind, now=now, subject_id=incident.id or 0, channel_id=channel.id
             )
-        holders = await roles.holders(session)
+        holders = await roles.holders(session, team=team_of(incident, deps.slack))
         proposed = await playbook_open.seed(session, deps, incident, plan, holders=holders)
     return incident, holders, proposed
 

@@ -24,39 +24,45 @@ from app.slack.teams import installed_team
 from app.store.workspace import Workspace
 
 
-async def listing(deps: Deps) -> tuple[str, list[Block]]:
+async def listing(deps: Deps, *, team: Workspace) -> tuple[str, list[Block]]:
+    """`team`'s library (the request's workspace)."""
     async with deps.db() as session:
-        listed = await queries.listed(session)
+        listed = await queries.listed(session, team=team)
     return f"{len(listed)} statement(s) in the library", list_blocks(listed)
 
 
-async def showing(deps: Deps, key: str) -> tuple[str, list[Block]]:
+async def showing(deps: Deps, key: str, *, team: Workspace) -> tuple[str, list[Block]]:
     async with deps.db() as session:
-        entry = await queries.require_entry(session, key)
+        entry = await queries.require_entry(session, key, team=team)
         found = await queries.versions(session, entry.id or 0)
         versions = [(v, await queries.approvals_of(session, v.id or 0)) for v in found]
     return f"Library statement {escape(entry.key)}", show_blocks(entry, versions)
 
 
-async def open_entry_form(deps: Deps, *, key: str | None, trigger_id: str, by: str) -> None:
-    """The add form (no key) or the change form, prefilled with the newest words."""
+async def open_entry_form(
+    deps: Deps, *, key: str | None, trigger_id: str, by: str, team: Workspace
+) -> None:
+    """The add form (no key) or the change form of `team`'s entry, prefilled with the newest
+    words (for `team`'s managers)."""
     async with deps.db() as session:
-        rules.check_manager(held_by(await roles.holders(session), by))
+        rules.check_manager(held_by(await roles.holders(session, team=team), by))
         if key is None:
             view = entry_modal()
         else:
-            entry = await queries.require_entry(session, key)
+            entry = await queries.require_entry(session, key, team=team)
             newest = (await queries.versions(session, entry.id or 0))[-1]
             view = entry_modal(key=entry.key, title=newest.title, text=newest.text)
     await deps.slack.open_view(trigger_id, view)
 
 
 async def submit_entry(deps: Deps, draft: Draft, *, by: str, team: Workspace | None = None) -> None:
-    """A new version in one transaction (the manager's roles read in it), with a copy of its
-    card owed to each approver, the author and the library channel; then the outbox posts
-    them (app/flows/library_cards.py)."""
+    """A new version of `team`'s entry (None: the installed workspace's) in one transaction
+    (the manager's roles read in it), with a copy of its card owed to each of the workspace's
+    approvers, the author and the library channel; then the outbox posts them
+    (app/flows/library_cards.py)."""
+    team = team or installed_team(deps.slack)
     async with deps.db.begin() as session:
-        holders = await roles.holders(session)
+        holders = await roles.holders(session, team=team)
         now = deps.clock.now()
         version = await service.propose(
             session,
@@ -65,7 +71,7 @@ async def submit_entry(deps: Deps, draft: Draft, *, by: str, team: Workspace | N
             by_roles=held_by(holders, by),
             at=now,
             policy=deps.policy,
-            team=team or installed_team(deps.slack),
+            team=team,
         )
         approvers = [u for role in deps.policy.required_roles(CATEGORY) for u in holders[role]]
         targets = [*approvers, by]

@@ -12,6 +12,7 @@ from app.outbox.models import OutboxKind
 from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.blocks.library_modals import reason_modal
+from app.slack.teams import team_of
 
 
 async def decide(
@@ -51,12 +52,13 @@ async def open_reject_form(
     """Ask why, after checking the version still takes this role's decision from `by`."""
     async with deps.db() as session:
         card = await queries.version_card(session, version_id)
+        team = team_of(card.entry, deps.slack)
         rules.check_decidable(
             card.version,
             card.approvals,
             role=role,
             by=by,
-            by_roles=held_by(await roles.holders(session), by),
+            by_roles=held_by(await roles.holders(session, team=team), by),
             decision=Decision.REJECT,
             self_approval=deps.policy.allows_self_approval(service.CATEGORY),
         )

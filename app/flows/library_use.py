@@ -16,6 +16,7 @@ from app.errors import BadCommand, SlackFailure
 from app.flows import approvals as approval_flows
 from app.flows.deps import Deps
 from app.flows.incidents import incident_here
+from app.incidents.models import Incident
 from app.library import queries
 from app.library.forms import UseForm
 from app.library.models import LibraryApproval, LibraryEntry, LibraryVersion, VersionState
@@ -23,6 +24,7 @@ from app.library.origin import Origin, PreApproval
 from app.library.placeholders import fill, names
 from app.library.service import CATEGORY
 from app.slack.blocks.library_modals import use_modal
+from app.slack.teams import installed_team, team_of
 
 
 async def open_use_form(deps: Deps, *, key: str, channel_id: str, trigger_id: str, by: str) -> None:
@@ -30,7 +32,7 @@ async def open_use_form(deps: Deps, *, key: str, channel_id: str, trigger_id: st
     assert incident.id is not None
     await approval_flows.ensure_proposable(deps, incident)
     async with deps.db() as session:
-        _, version, _ = await queries.usable(session, key)
+        _, version, _ = await queries.usable(session, key, team=team_of(incident, deps.slack))
     view = use_modal(
         incident_id=incident.id,
         version_id=version.id or 0,
@@ -42,10 +44,15 @@ async def open_use_form(deps: Deps, *, key: str, channel_id: str, trigger_id: st
 
 
 async def propose(deps: Deps, form: UseForm, *, by: str) -> Action:
-    """The action, proposed by the approvals flow with where its words came from."""
+    """The action, proposed by the approvals flow with where its words came from (a statement
+    of the incident's workspace's library only)."""
     async with deps.db() as session:
+        incident = await session.get(Incident, form.incident_id)
+        team = team_of(incident, deps.slack) if incident else installed_team(deps.slack)
         version = await session.get(LibraryVersion, form.version_id)
         entry = await session.get(LibraryEntry, version.entry_id) if version else None
+        if entry is not None and entry.team_id not in (team.team_id, None):
+            entry = None  # another workspace's statement: as if it did not exist
         if version is None or entry is None or version.state != VersionState.APPROVED:
             raise BadCommand("That library version is not approved; it cannot be used.")
         approvals = await queries.approvals_of(session, form.version_id)

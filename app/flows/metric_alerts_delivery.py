@@ -26,6 +26,7 @@ from app.metrics.watch import AGAIN
 from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.blocks.metric_alert import alert_blocks, alert_text, dm_blocks, dm_text
+from app.slack.teams import team_of
 
 
 def can_raise(incident: Incident, to: Severity | None) -> bool:
@@ -40,7 +41,8 @@ async def deliver_alerts(deps: Deps, incident: Incident, metric: str) -> datetim
     left (None: nothing is)."""
     async with deps.db() as session:
         owed = await alerting.undelivered(session, incident.id or 0, metric)
-        holders = await roles.holders(session) if any(a.escalate for a in owed) else {}
+        team = team_of(incident, deps.slack)
+        holders = await roles.holders(session, team=team) if any(a.escalate for a in owed) else {}
     execs = list(holders.get(Role.EXEC, []))
     retries = [await _deliver(deps, incident, alert, execs) for alert in owed]
     return min((at for at in retries if at is not None), default=None)

@@ -20,6 +20,7 @@ from app.outbox.models import OutboxKind
 from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.blocks.metric_alert import alert_blocks, alert_text
+from app.slack.teams import team_of
 
 ONLY_THE_LEAD = "Only the incident lead can raise the severity from an alert."
 GONE = "That alert no longer asks for a severity; raise it with the brief if it is still needed."
@@ -34,7 +35,8 @@ async def raise_severity(deps: Deps, alert_id: int, *, by: str) -> None:
     incident_id, now = incident.id or 0, deps.clock.now()
     async with deps.db.begin() as session:
         await closure.lock_open(session, incident_id, doing="raise its severity")
-        if Role.LEAD not in held_by(await roles.holders(session), by):
+        team = team_of(incident, deps.slack)
+        if Role.LEAD not in held_by(await roles.holders(session, team=team), by):
             raise NotAuthorized(ONLY_THE_LEAD)
         await incidents.raise_severity(
             session, incident_id=incident_id, to=found.raise_to, by=by, at=now, alert_id=alert_id

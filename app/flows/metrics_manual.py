@@ -29,6 +29,7 @@ from app.roles.models import Role
 from app.slack.blocks import metrics_text
 from app.slack.blocks.text import mentions
 from app.slack.commands.grammar import RecordMetric
+from app.slack.teams import team_of
 from app.updates.models import METRICS_MAX
 
 MAY_FEED = (Role.LEAD, Role.SOCIAL)
@@ -66,7 +67,7 @@ async def listing(deps: Deps, incident: Incident) -> tuple[str, list[Block]]:
 
 async def create_feed(deps: Deps, incident: Incident, *, by: str) -> tuple[str, list[Block]]:
     """A new per-incident key for the hook, its secret shown once to `by` and never stored."""
-    await ensure_may_feed(deps, by)
+    await ensure_may_feed(deps, incident, by)
     install = deps.settings.metrics_secret
     if install is None:
         raise BadCommand(HOOK_OFF)
@@ -82,7 +83,7 @@ async def create_feed(deps: Deps, incident: Incident, *, by: str) -> tuple[str, 
 
 async def revoke_feeds(deps: Deps, incident: Incident, *, by: str) -> str:
     """End every key of the incident; allowed after it is resolved too (ending is safe)."""
-    await ensure_may_feed(deps, by)
+    await ensure_may_feed(deps, incident, by)
     async with deps.db.begin() as session:
         ended = await feeds.revoke_feeds(
             session, incident_id=incident.id or 0, by=by, now=deps.clock.now()
@@ -90,9 +91,9 @@ async def revoke_feeds(deps: Deps, incident: Incident, *, by: str) -> str:
     return metrics_text.revoked_line(incident.ref, ended)
 
 
-async def ensure_may_feed(deps: Deps, user_id: str) -> None:
+async def ensure_may_feed(deps: Deps, incident: Incident, user_id: str) -> None:
     async with deps.db() as session:
-        holders = await roles.holders(session)
+        holders = await roles.holders(session, team=team_of(incident, deps.slack))
     allowed = list(dict.fromkeys(person for role in MAY_FEED for person in holders[role]))
     if user_id in allowed or await is_admin(deps, user_id):
         return

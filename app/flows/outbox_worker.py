@@ -32,6 +32,7 @@ from app.outbox.models import OutboxKind, OutboxRow
 from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.errors_text import explain
+from app.slack.teams import team_of
 
 logger = logging.getLogger(__name__)
 
@@ -204,9 +205,10 @@ async def _tell_lead(
     now = deps.clock.now()
     async with deps.db() as session:
         incident = await incidents.get(session, incident_id)
-        leads = (await roles.holders(session)).get(Role.LEAD, [])
-    if incident is None:
-        return
+        if incident is None:
+            return
+        team = team_of(incident, deps.slack)
+        leads = (await roles.holders(session, team=team)).get(Role.LEAD, [])
     text = (
         f":warning: {incident.ref}: I could not update {what} after {tries} tries "
         f"({explain(error)}). It may show an older state until its next change."

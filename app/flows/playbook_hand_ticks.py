@@ -11,14 +11,16 @@ from app.flows.incidents import brief_facts, show_brief
 from app.incidents import closure
 from app.playbooks import hand_ticks
 from app.roles import service as roles
+from app.slack.teams import team_of
 
 
 async def set_by_hand(deps: Deps, incident_id: int, step: str, *, ticked: bool, by: str) -> None:
-    await ensure_incident_visible(deps, incident_id, by)
+    incident = await ensure_incident_visible(deps, incident_id, by)
     doing = "tick the checklist" if ticked else "untick the checklist"
     async with deps.db.begin() as session:
         await closure.lock_open(session, incident_id, doing=doing)
-        hand_ticks.check_lead(held_by(await roles.holders(session), by))
+        team = team_of(incident, deps.slack)
+        hand_ticks.check_lead(held_by(await roles.holders(session, team=team), by))
         await hand_ticks.set_by_hand(
             session,
             incident_id=incident_id,

@@ -30,6 +30,7 @@ from app.slack.blocks.updates.reminders import (
     nudge_blocks,
     nudge_text,
 )
+from app.slack.teams import team_of
 from app.updates import claims
 from app.updates.claims import ReminderKey
 from app.updates.models import Reminder, ReminderKind
@@ -80,7 +81,7 @@ async def nudge_facts(deps: Deps, incident: Incident) -> NudgeFacts:
     assert incident.id is not None
     now = deps.clock.now()
     async with deps.db() as session:
-        holders = await roles.holders(session)
+        holders = await roles.holders(session, team=team_of(incident, deps.slack))
         listed = await actions.list_actions(session, incident.id)
         waiting = {
             action.id: await actions.current_approvals(session, action)
@@ -120,7 +121,7 @@ async def _escalate(
 ) -> None:
     note = _find(rows, ReminderKind.ESCALATION, incident.channel_id)
     async with deps.db() as session:
-        holders = await roles.holders(session)
+        holders = await roles.holders(session, team=team_of(incident, deps.slack))
     execs, leads = holders[Role.EXEC], holders[Role.LEAD]
     for user in execs:
         row = _find(rows, ReminderKind.ESCALATION, user)

@@ -21,11 +21,12 @@ from app.review.gather import gather_figures
 from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.blocks.review import archive_confirm_blocks, review_blocks, review_modal
+from app.slack.teams import team_of
 
 
-async def ensure_lead(deps: Deps, user_id: str, what: str) -> None:
+async def ensure_lead(deps: Deps, incident: Incident, user_id: str, what: str) -> None:
     async with deps.db() as session:
-        leads = (await roles.holders(session))[Role.LEAD]
+        leads = (await roles.holders(session, team=team_of(incident, deps.slack)))[Role.LEAD]
     if user_id not in leads:
         raise NotAuthorized(f"Only the incident lead can {what}.")
 
@@ -49,7 +50,7 @@ async def figures_for(deps: Deps, incident: Incident) -> ReviewFigures:
 
 async def open_review(deps: Deps, *, channel_id: str, trigger_id: str, by: str) -> None:
     incident = await incident_here(deps, channel_id, user_id=by)
-    await ensure_lead(deps, by, "run the review")
+    await ensure_lead(deps, incident, by, "run the review")
     ensure_resolved(incident, "review it")
     async with deps.db() as session:
         done = await service.find(session, incident.id or 0)
@@ -61,8 +62,8 @@ async def open_review(deps: Deps, *, channel_id: str, trigger_id: str, by: str) 
 
 
 async def submit_review(deps: Deps, form: ReviewForm, *, by: str) -> None:
-    await ensure_lead(deps, by, "post the review")
     incident = await ensure_incident_visible(deps, form.incident_id, by)
+    await ensure_lead(deps, incident, by, "post the review")
     figures = await figures_for(deps, incident)
     async with deps.db.begin() as session:
         _, follow_ups = await service.save(
@@ -78,7 +79,7 @@ async def submit_review(deps: Deps, form: ReviewForm, *, by: str) -> None:
 async def request_archive(deps: Deps, *, channel_id: str, by: str) -> list[Block] | None:
     """Archive at once after a review; otherwise the blocks that ask for confirmation."""
     incident = await incident_here(deps, channel_id, user_id=by)
-    await ensure_lead(deps, by, "archive the war room")
+    await ensure_lead(deps, incident, by, "archive the war room")
     ensure_resolved(incident, "archive it")
     async with deps.db() as session:
         await hold.ensure_not_held(session, incident, doing="archive the war room")
@@ -90,8 +91,8 @@ async def request_archive(deps: Deps, *, channel_id: str, by: str) -> list[Block
 
 
 async def archive(deps: Deps, incident_id: int, *, by: str) -> None:
-    await ensure_lead(deps, by, "archive the war room")
-    await ensure_incident_visible(deps, incident_id, by)
+    visible = await ensure_incident_visible(deps, incident_id, by)
+    await ensure_lead(deps, visible, by, "archive the war room")
     async with deps.db.begin() as session:
         incident = await incidents.get(session, incident_id)
         assert incident is not None

@@ -15,7 +15,7 @@ from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.blocks.text import mentions
 from app.slack.commands.grammar import RoleAdd, RoleRemove
-from app.slack.teams import installed_team
+from app.slack.teams import installed_team, team_of
 from app.store.workspace import Workspace
 
 logger = logging.getLogger(__name__)
@@ -48,10 +48,11 @@ async def ensure_people(deps: Deps, user_ids: tuple[str, ...]) -> None:
 async def change_roles(
     deps: Deps, command: RoleAdd | RoleRemove, *, by: str, team: Workspace | None = None
 ) -> str:
-    """Add or remove holders; a new holder's assignment belongs to `team` (the request's
-    workspace; None: the installed one)."""
+    """Add or remove holders in `team`'s workspace (the request's; None: the installed one):
+    its holders only, its open war rooms only."""
     await ensure_admin(deps, by)
     now = deps.clock.now()
+    team = team or installed_team(deps.slack)
     if isinstance(command, RoleAdd):
         await ensure_people(deps, command.users)
     async with deps.db.begin() as session:
@@ -63,28 +64,32 @@ async def change_roles(
                 by=by,
                 at=now,
                 backup=command.backup,
-                team=team or installed_team(deps.slack),
+                team=team,
             )
         else:
             changed = await roles.remove(
-                session, role=command.role, users=command.users, by=by, at=now
+                session, role=command.role, users=command.users, by=by, at=now, team=team
             )
-        active = await incidents.active(session)
-        current = (await roles.holders(session))[command.role]
-        standby = (await roles.backups(session))[command.role]
+        active = [i for i in await incidents.active(session) if _of(deps, i, team)]
+        current = (await roles.holders(session, team=team))[command.role]
+        standby = (await roles.backups(session, team=team))[command.role]
     if isinstance(command, RoleAdd) and command.backup:  # asked (and invited) only on a stall
         return _backup_summary(command, changed, standby)
     if changed:
         await _sync_war_rooms(deps, active, changed if isinstance(command, RoleAdd) else [])
     if isinstance(command, RoleRemove):
-        await _retire_cards(deps, changed, command.role)
+        await _retire_cards(deps, changed, command.role, team)
     return _summary(command, changed, current)
 
 
-async def _retire_cards(deps: Deps, removed: list[str], role: Role) -> None:
+def _of(deps: Deps, incident: Incident, team: Workspace) -> bool:
+    return team_of(incident, deps.slack).team_id == team.team_id
+
+
+async def _retire_cards(deps: Deps, removed: list[str], role: Role, team: Workspace) -> None:
     for user_id in removed:
         try:
-            await retire_copies(deps, user_id=user_id, role=role)
+            await retire_copies(deps, user_id=user_id, role=role, team=team)
         except SlackFailure as failure:
             logger.warning("could not retire the cards of a removed %s: %s", role, failure.error)
 

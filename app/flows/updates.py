@@ -29,6 +29,7 @@ from app.slack.blocks.text import channel_link
 from app.slack.blocks.updates import lines
 from app.slack.blocks.updates.posts import summary_blocks, summary_text, update_blocks, update_text
 from app.slack.blocks.updates.variants import guard_blocks
+from app.slack.teams import team_of
 from app.update_variants import service as variant_service
 from app.update_variants.models import UpdateVariant
 from app.updates import service
@@ -49,7 +50,7 @@ async def is_steward(deps: Deps, incident: Incident, user_id: str) -> bool:
     if user_id == incident.opened_by:
         return True
     async with deps.db() as session:
-        holders = await roles.holders(session)
+        holders = await roles.holders(session, team=team_of(incident, deps.slack))
     if any(user_id in holders[role] for role in STEWARDS):
         return True
     return await is_admin(deps, user_id)
@@ -79,7 +80,8 @@ async def post_update(deps: Deps, form: UpdateForm, *, by: str) -> StatusUpdate:
             audit_extra=audit_facts(variants, found),
         )
         rows = await variant_service.keep(session, recorded.posted.id or 0, variants, at=now)
-        legal = (await roles.holders(session))[Role.LEGAL] if found else []
+        team = team_of(incident, deps.slack)
+        legal = (await roles.holders(session, team=team))[Role.LEGAL] if found else []
         await playbook_ticks.after_update(session, form.incident_id, by=by, at=now)
         await metrics_manual.record_form_lines(
             session, incident_id=form.incident_id, text=form.draft.metrics, by=by, at=now

@@ -30,6 +30,7 @@ from app.flows.effects import post_once
 from app.incidents.models import Incident
 from app.roles.service import holders as role_holders
 from app.slack.blocks.approvals.variants import copy_ready, posted_summary, variant_post
+from app.slack.teams import team_of
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +104,8 @@ async def _claim(deps: Deps, action_id: int, by: str) -> tuple[Action, list[Vari
     async with deps.db.begin() as session:
         action = await locking.lock_action(session, action_id)
         await gates.lock_open_for(session, action, doing=f"post the variants of {action.ref}")
-        by_roles = rules.held_by(await role_holders(session), by)
+        team = team_of(action, deps.slack)
+        by_roles = rules.held_by(await role_holders(session, team=team), by)
         variants.check_postable(action, by=by, by_roles=by_roles)
         incident = await session.get(Incident, action.incident_id)
         assert incident is not None

@@ -19,6 +19,7 @@ from app.incidents.models import Incident, Status
 from app.incidents.visibility import Viewer
 from app.roles import service as roles
 from app.roles.models import Role
+from app.store.workspace import Workspace
 
 MAX_WAITING = 12
 MAX_ACTIVE = 15
@@ -47,12 +48,19 @@ class HomeFacts:
 
 
 async def home_facts(
-    session: AsyncSession, *, viewer: Viewer, now: datetime, policy: ApprovalPolicy
+    session: AsyncSession,
+    *,
+    viewer: Viewer,
+    now: datetime,
+    policy: ApprovalPolicy,
+    team: Workspace,
 ) -> HomeFacts:
-    """What `viewer` may see: only incidents whose war room they are in (or all, for admins)."""
-    holders = await roles.holders(session)
+    """What `viewer` may see: only incidents whose war room they are in (or all, for admins);
+    the decisions waiting on them are those of the roles they hold in their workspace, `team`."""
+    holders = await roles.holders(session, team=team)
     mine = {role for role, users in holders.items() if viewer.user_id in users}
     pending = await approvals.pending_for_roles(session, mine) if mine else []
+    pending = [p for p in pending if p.action.team_id in (team.team_id, None)]
     pending = [p for p in pending if viewer.is_admin or p.incident_channel_id in viewer.rooms]
     pending = await gates.decidable(session, pending, user_id=viewer.user_id, policy=policy)
     waiting = [Waiting(p, _flagged(p, policy)) for p in pending[:MAX_WAITING]]

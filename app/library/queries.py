@@ -1,9 +1,16 @@
-"""Reading the library: entries, their versions and approvals, a version's card and copies."""
+"""Reading the library: entries, their versions and approvals, a version's card and copies.
+
+Each workspace has its own library (issue 16): an entry is found by its key, and listed, within
+one workspace only. An entry without a workspace was written before issue 16 and is not adopted
+yet (the bot adopts it into its installed workspace when it starts): until then every workspace
+sees it, after its own entry of the same key.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -15,6 +22,7 @@ from app.library.models import (
     LibraryVersion,
     VersionState,
 )
+from app.store.workspace import Workspace
 
 FRESH = {"populate_existing": True}
 
@@ -40,13 +48,26 @@ def unknown_key(key: str) -> NotFound:
     return NotFound(f"There is no statement “{key}” in the library; `/crisis library` lists them.")
 
 
-async def find_entry(session: AsyncSession, key: str) -> LibraryEntry | None:
-    query = select(LibraryEntry).where(LibraryEntry.key == key.strip().lower())
+def in_team(team: Workspace) -> ColumnElement[bool]:
+    """The entries of `team`'s workspace (and those not adopted yet)."""
+    teamless = col(LibraryEntry.team_id).is_(None)
+    if not team.team_id:
+        return teamless
+    return or_(col(LibraryEntry.team_id) == team.team_id, teamless)
+
+
+async def find_entry(session: AsyncSession, key: str, *, team: Workspace) -> LibraryEntry | None:
+    """The entry `key` of `team`'s library."""
+    query = (
+        select(LibraryEntry)
+        .where(LibraryEntry.key == key.strip().lower(), in_team(team))
+        .order_by(col(LibraryEntry.team_id).is_(None))  # its own before one not adopted yet
+    )
     return (await session.exec(query.execution_options(**FRESH))).first()
 
 
-async def require_entry(session: AsyncSession, key: str) -> LibraryEntry:
-    entry = await find_entry(session, key)
+async def require_entry(session: AsyncSession, key: str, *, team: Workspace) -> LibraryEntry:
+    entry = await find_entry(session, key, team=team)
     if entry is None:
         raise unknown_key(key)
     return entry
@@ -78,10 +99,11 @@ def latest(found: list[LibraryVersion], state: VersionState) -> LibraryVersion |
 
 
 async def usable(
-    session: AsyncSession, key: str
+    session: AsyncSession, key: str, *, team: Workspace
 ) -> tuple[LibraryEntry, LibraryVersion, list[LibraryApproval]]:
-    """The entry's latest approved version and its approvals; only those words can be used."""
-    entry = await require_entry(session, key)
+    """The latest approved version of `team`'s entry `key` and its approvals; only those words
+    can be used."""
+    entry = await require_entry(session, key, team=team)
     approved = latest(await versions(session, entry.id or 0), VersionState.APPROVED)
     if approved is None:
         raise BadCommand(
@@ -91,10 +113,13 @@ async def usable(
     return entry, approved, await approvals_of(session, approved.id or 0)
 
 
-async def listed(session: AsyncSession) -> list[Listed]:
-    """Every entry, by kind, audience and key, with its approved and pending versions."""
-    query = select(LibraryEntry).order_by(
-        col(LibraryEntry.kind), col(LibraryEntry.audience), col(LibraryEntry.key)
+async def listed(session: AsyncSession, *, team: Workspace) -> list[Listed]:
+    """Every entry of `team`'s library, by kind, audience and key, with its approved and
+    pending versions."""
+    query = (
+        select(LibraryEntry)
+        .where(in_team(team))
+        .order_by(col(LibraryEntry.kind), col(LibraryEntry.audience), col(LibraryEntry.key))
     )
     out: list[Listed] = []
     for entry in (await session.exec(query)).all():

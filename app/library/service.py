@@ -22,6 +22,7 @@ from app.errors import BadCommand, NotFound
 from app.library import queries, rules
 from app.library.models import LibraryApproval, LibraryEntry, LibraryVersion, VersionState
 from app.roles.models import Role
+from app.roles.service import NO_TEAM, team_detail, team_of
 from app.roles.service import holders as role_holders
 from app.store.locking import lock_row
 from app.store.workspace import Workspace, stamp
@@ -57,8 +58,8 @@ async def propose(
     policy: ApprovalPolicy,
     team: Workspace | None = None,
 ) -> LibraryVersion:
-    """A new version of the draft's entry; a new entry belongs to `team`'s workspace (the
-    request's)."""
+    """A new version of `team`'s entry (the request's workspace; None: the entries without a
+    workspace, as before issue 16); a new entry belongs to `team`'s workspace."""
     rules.check_manager(by_roles)
     key = rules.checked_key(draft.key)
     title, text = rules.checked_wording(draft.title, draft.text)
@@ -97,6 +98,7 @@ async def propose(
         text=text,
         required_roles=[role.value for role in roles],
         fault_phrases=sorted({match.phrase for match in flagged}),
+        **team_detail(Workspace.of(entry)),
     )
     await session.flush()
     return version
@@ -111,7 +113,7 @@ async def _entry_for(
     at: datetime,
     team: Workspace | None,
 ) -> LibraryEntry:
-    entry = await queries.find_entry(session, key)
+    entry = await queries.find_entry(session, key, team=team or NO_TEAM)
     if not draft.new:
         if entry is None:
             raise queries.unknown_key(key)
@@ -151,9 +153,11 @@ async def decide(
     if not await lock_row(session, LibraryVersion, version_id, column=LibraryVersion.version):
         raise NotFound("That library version no longer exists.")
     reason = checked_reason(reason, decision)
-    by_roles = held_by(await role_holders(session), by)
     version = await session.get(LibraryVersion, version_id, populate_existing=True)
     assert version is not None
+    entry = await session.get(LibraryEntry, version.entry_id)
+    assert entry is not None
+    by_roles = held_by(await role_holders(session, team=team_of(entry)), by)  # its workspace's
     approvals = await queries.approvals_of(session, version_id)
     mine = rules.check_decidable(
         version,
@@ -171,18 +175,18 @@ async def decide(
     if version.state != VersionState.PENDING:
         version.decided_at = at
     session.add(version)
-    entry = await session.get(LibraryEntry, version.entry_id)
     audit(
         session,
         at=at,
         actor=by,
         action="library.decide",
-        library_key=entry.key if entry else None,
+        library_key=entry.key,
         version=version.version,
         role=role.value,
         decision=decision.value,
         reason=reason,
         state=version.state.value,
+        **team_detail(Workspace.of(entry)),
     )
     await session.flush()
     return Decided(version, settled=version.state != VersionState.PENDING)

@@ -16,7 +16,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, event, select
+from sqlalchemy import Connection, event, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
@@ -74,10 +74,15 @@ def audit_draft(
 
 
 def _incidents_for(conn: Connection, entry: AuditEntry) -> list[int]:
+    """Its incident's; without one, every open incident's, or only those of the workspace its
+    detail names (`team_id`: a role change, an uninstall) and those without one yet."""
     if entry.incident_id is not None:
         return [entry.incident_id]
     table = Incident.__table__  # type: ignore[attr-defined]
     query = select(table.c.id).where(table.c.status != Status.RESOLVED.value).order_by(table.c.id)
+    team = entry.detail.get("team_id") if isinstance(entry.detail, dict) else None
+    if isinstance(team, str) and team:
+        query = query.where(or_(table.c.team_id == team, table.c.team_id.is_(None)))
     return [int(row.id) for row in conn.execute(query)]
 
 

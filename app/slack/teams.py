@@ -13,12 +13,18 @@ from typing import Any
 from slack_bolt.request.internals import extract_enterprise_id, extract_team_id
 
 from app.slack.gateway_core import GatewayCore
-from app.store.workspace import Workspace
+from app.store.workspace import Owned, Workspace
 
 
 def installed_team(gateway: GatewayCore) -> Workspace:
     """The workspace the bot's token belongs to (auth.test at start)."""
     return Workspace(gateway.team_id, gateway.enterprise_id)
+
+
+def team_of(row: Owned, gateway: GatewayCore) -> Workspace:
+    """The workspace `row` (an incident, an action) belongs to; the installed one for a row
+    from before issue 16 that has none yet."""
+    return Workspace.of(row) or installed_team(gateway)
 
 
 def request_team(payload: Mapping[str, Any], gateway: GatewayCore) -> Workspace:

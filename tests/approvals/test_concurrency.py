@@ -26,7 +26,7 @@ async def click(
     role, the card); `hold` keeps the transaction open after deciding."""
     try:
         async with db.begin() as session:
-            await roles.holders(session)
+            await roles.holders(session, team=roles.NO_TEAM)
             await approvals.card(session, action_id)
             result = await approvals.decide(
                 session,

@@ -12,6 +12,7 @@ from app.library import queries, service
 from app.library.service import Draft
 from app.roles import service as roles
 from app.roles.models import Role
+from app.roles.service import NO_TEAM
 from app.store.engine import SessionFactory
 
 MARIA, DAVID, ROBERT, SARAH = "U0MARIA", "U0DAVID", "U0ROBERT", "U0SARAH"
@@ -61,11 +62,11 @@ async def test_a_version_is_usable_only_once_every_role_approved(
     version_id = await propose(staffed, clock)
     async with staffed() as session:
         with pytest.raises(BadCommand, match="no approved version yet"):
-            await queries.usable(session, "apology")
+            await queries.usable(session, "apology", team=NO_TEAM)
     assert await decide(staffed, clock, version_id, DAVID, Role.LEGAL) == "pending"
     assert await decide(staffed, clock, version_id, ROBERT, Role.EXEC) == "approved"
     async with staffed() as session:
-        _, version, approvals = await queries.usable(session, "APOLOGY")
+        _, version, approvals = await queries.usable(session, "APOLOGY", team=NO_TEAM)
     assert version.id == version_id and {a.decided_by for a in approvals} == {DAVID, ROBERT}
 
 

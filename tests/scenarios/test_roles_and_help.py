@@ -10,7 +10,10 @@ from app.harness.seed import ALEX, DAVID, JORDAN, MARIA, ROBERT
 from app.incidents.models import Incident
 from app.roles import service as roles
 from app.roles.models import Role, RoleAssignment
+from app.store.workspace import Workspace
 from tests.scenarios.conftest import crisis, last_private, seed_roles
+
+INSTALLED = Workspace("T0CRISIS")
 
 
 async def test_admin_sets_roles_and_everyone_can_list_them(harness: Harness) -> None:
@@ -29,7 +32,7 @@ async def test_only_admins_change_roles(harness: Harness) -> None:
     await crisis(harness, MARIA.id, f"role add legal <@{DAVID.id}>")
     assert "Only workspace admins and owners" in last_private(harness, MARIA.id)
     async with harness.db() as session:
-        assert (await roles.holders(session))[Role.LEGAL] == []
+        assert (await roles.holders(session, team=INSTALLED))[Role.LEGAL] == []
 
 
 async def test_crisis_admins_setting_grants_role_changes(harness: Harness) -> None:
@@ -38,7 +41,7 @@ async def test_crisis_admins_setting_grants_role_changes(harness: Harness) -> No
     await crisis(harness, MARIA.id, f"role remove exec <@{ROBERT.id}>")
     assert "Removed <@U0ROBERT> from *exec*" in last_private(harness, MARIA.id)
     async with harness.db() as session:
-        assert (await roles.holders(session))[Role.EXEC] == []
+        assert (await roles.holders(session, team=INSTALLED))[Role.EXEC] == []
 
 
 async def test_new_role_holders_join_open_war_rooms_and_the_brief_updates(

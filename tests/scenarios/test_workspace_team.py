@@ -14,7 +14,6 @@ from sqlmodel import select
 from app.approvals.models import Action
 from app.approvals.reminders import ApprovalReminder
 from app.harness import Harness
-from app.harness.seed import ALEX, JORDAN, MARIA
 from app.incidents.models import Incident
 from app.library.models import LibraryEntry
 from app.playbooks.models import ChecklistItem
@@ -22,9 +21,18 @@ from app.roles.models import RoleAssignment
 from app.updates.models import Reminder
 from tests.library.helpers import add_statement
 from tests.scenarios.conftest import crisis, seed_roles
+from tests.scenarios.sister_workspace import (
+    GRID,
+    NINA,
+    OWEN,
+    SAM,
+    SISTER,
+    add_sister,
+    seed_sister_roles,
+)
 from tests.updates.steps import HOUR, later
 
-SISTER = "T0SISTER"
+THERE = (SISTER, GRID)  # the sister workspace, in the Grid org
 
 
 async def teams_of(harness: Harness, model: Any) -> set[tuple[str | None, str | None]]:
@@ -36,34 +44,36 @@ async def test_an_incident_opened_by_command_carries_the_team_of_the_request(
     harness: Harness,
 ) -> None:
     await seed_roles(harness)  # as typed in the installed workspace
-    harness.driver.team_id = SISTER
-    await crisis(harness, MARIA.id, "open --kind service_failure_viral TikTok video of a hold")
+    await add_sister(harness)
+    await seed_sister_roles(harness)
+    await crisis(harness, NINA.id, "open --kind service_failure_viral TikTok video of a hold")
 
     async with harness.db() as session:
         [incident] = (await session.exec(select(Incident))).all()
-    assert (incident.team_id, incident.enterprise_id) == (SISTER, None)
-    assert await teams_of(harness, Action) == {(SISTER, None)}  # the playbook's, from the incident
-    assert await teams_of(harness, ChecklistItem) == {(SISTER, None)}
-    assert await teams_of(harness, RoleAssignment) == {("T0CRISIS", None)}
+    assert (incident.team_id, incident.enterprise_id) == THERE
+    assert await teams_of(harness, Action) == {THERE}  # the playbook's, from the incident
+    assert await teams_of(harness, ChecklistItem) == {THERE}
+    assert THERE in await teams_of(harness, RoleAssignment)
 
     await later(harness, 2 * HOUR)  # the update is overdue, the approvals have stalled
-    assert await teams_of(harness, Reminder) == {(SISTER, None)}
-    assert await teams_of(harness, ApprovalReminder) == {(SISTER, None)}
+    assert await teams_of(harness, Reminder) == {THERE}
+    assert await teams_of(harness, ApprovalReminder) == {THERE}
 
 
 async def test_the_open_form_and_the_library_form_carry_the_team_of_the_request(
     harness: Harness,
 ) -> None:
     await seed_roles(harness)
-    harness.driver.team_id = SISTER
-    await crisis(harness, MARIA.id, "open")
-    await harness.driver.submit_view(MARIA.id, {"open_title": "Backfired post"})
+    await add_sister(harness)
+    await seed_sister_roles(harness)  # the sister names its own (its library's managers)
+    await crisis(harness, NINA.id, "open")
+    await harness.driver.submit_view(NINA.id, {"open_title": "Backfired post"})
     await harness.settle()
-    assert await teams_of(harness, Incident) == {(SISTER, None)}
+    assert await teams_of(harness, Incident) == {THERE}
 
-    await add_statement(harness, MARIA.id)
-    assert await teams_of(harness, LibraryEntry) == {(SISTER, None)}
-    await crisis(harness, ALEX.id, f"role add legal <@{JORDAN.id}|jordan> --backup")
+    await add_statement(harness, NINA.id)
+    assert await teams_of(harness, LibraryEntry) == {THERE}
+    await crisis(harness, SAM.id, f"role add legal <@{OWEN.id}|owen> --backup")
     async with harness.db() as session:
         backup = (await session.exec(select(RoleAssignment).where(RoleAssignment.backup))).one()
-    assert backup.team_id == SISTER
+    assert (backup.team_id, backup.enterprise_id) == THERE

@@ -16,6 +16,7 @@ from app.home.facts import MAX_ACTIVE, MAX_RESOLVED, home_facts
 from app.incidents import service as incidents
 from app.incidents.models import Incident, Status
 from app.incidents.visibility import AdminScope, Viewer
+from app.roles.service import NO_TEAM
 from app.store.engine import SessionFactory
 
 OPENED = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -131,8 +132,12 @@ async def test_home_facts_show_a_page_and_how_many_more(db: SessionFactory) -> N
     await seed(db)
     member = Viewer(user_id="U0DAVID", admin=None, rooms=frozenset({room(1), room(3)}))
     async with db() as session:
-        everyone = await home_facts(session, viewer=admin(), now=OPENED, policy=load_policy(None))
-        few = await home_facts(session, viewer=member, now=OPENED, policy=load_policy(None))
+        everyone = await home_facts(
+            session, viewer=admin(), now=OPENED, policy=load_policy(None), team=NO_TEAM
+        )
+        few = await home_facts(
+            session, viewer=member, now=OPENED, policy=load_policy(None), team=NO_TEAM
+        )
     assert len(everyone.active) == MAX_ACTIVE and everyone.more_active == 750 - MAX_ACTIVE
     assert len(everyone.resolved) == MAX_RESOLVED and everyone.more_resolved == 250 - MAX_RESOLVED
     assert [i.channel_id for i in few.active] == [room(1)] and few.more_active == 0

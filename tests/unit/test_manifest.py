@@ -59,6 +59,7 @@ def test_scopes_are_the_ones_the_code_needs(manifest: dict) -> None:
         "reactions:read",  # reaction_added / reaction_removed in war rooms: the record
         "pins:read",  # pin_added / pin_removed in war rooms: the record
         "usergroups:read",  # usergroups.users.list: a playbook's groups to invite
+        "team:read",  # team.info: the organisation of a Slack Connect partner, for the record
     }
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == needed
 

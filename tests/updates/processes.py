@@ -32,6 +32,8 @@ class RecordingSlack:
     failures: list[str] = field(default_factory=list)
     delay: float = 0.0
     bot_user_id: str = "U0BOT"
+    team_id: str = "T0CRISIS"  # the installed workspace (auth.test), a teamless incident's
+    enterprise_id: str | None = None
     effects: dict[tuple[str, str], str] = field(default_factory=dict)  # (channel, id) -> ts
     lookups: list[str] = field(default_factory=list)
 
@@ -72,7 +74,7 @@ async def open_incident(
     db: SessionFactory, clock: FakeClock, channel: str = "C0WAR", cadence: int = 1800
 ) -> Incident:
     async with db.begin() as session:
-        if not (await roles.holders(session))[Role.EXEC]:
+        if not (await roles.holders(session, team=roles.NO_TEAM))[Role.EXEC]:
             await roles.add(session, role=Role.LEAD, users=[MARIA], by=MARIA, at=clock.now())
             await roles.add(session, role=Role.EXEC, users=[ROBERT, LISA], by=MARIA, at=clock.now())
         return await create_incident(

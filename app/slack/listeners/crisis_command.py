@@ -84,9 +84,11 @@ async def _open(deps: Deps, parsed: Open, command: dict[str, Any], reply: Replie
     await reply.send(open_outcome_text(outcome))
 
 
-async def _roles(deps: Deps, _parsed: ListRoles, _command: dict[str, Any], reply: Replier) -> None:
+async def _roles(deps: Deps, _parsed: ListRoles, command: dict[str, Any], reply: Replier) -> None:
+    team = request_team(command, deps.slack)
     async with deps.db() as session:
-        holders, backups = await roles.holders(session), await roles.backups(session)
+        holders = await roles.holders(session, team=team)
+        backups = await roles.backups(session, team=team)
     await reply.send("Who holds each standing role", roles_blocks(holders, backups))
 
 

@@ -69,12 +69,13 @@ async def handle_reject(ack: AsyncAck, body: dict[str, Any], deps: Deps) -> None
     )
 
 
-async def _list(deps: Deps, _parsed: LibraryList, _command: dict[str, Any], reply: Replier) -> None:
-    await reply.send(*await flows.listing(deps))
+async def _list(deps: Deps, _parsed: LibraryList, command: dict[str, Any], reply: Replier) -> None:
+    await reply.send(*await flows.listing(deps, team=request_team(command, deps.slack)))
 
 
-async def _show(deps: Deps, parsed: LibraryShow, _command: dict[str, Any], reply: Replier) -> None:
-    await reply.send(*await flows.showing(deps, parsed.key))
+async def _show(deps: Deps, parsed: LibraryShow, command: dict[str, Any], reply: Replier) -> None:
+    team = request_team(command, deps.slack)
+    await reply.send(*await flows.showing(deps, parsed.key, team=team))
 
 
 async def _manage(
@@ -82,7 +83,11 @@ async def _manage(
 ) -> None:
     key = parsed.key if isinstance(parsed, LibraryEdit) else None
     await flows.open_entry_form(
-        deps, key=key, trigger_id=command["trigger_id"], by=command["user_id"]
+        deps,
+        key=key,
+        trigger_id=command["trigger_id"],
+        by=command["user_id"],
+        team=request_team(command, deps.slack),
     )
 
 

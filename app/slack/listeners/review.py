@@ -20,6 +20,7 @@ from app.slack.blocks.review import read_review_form
 from app.slack.commands.grammar import Archive, ListIncidents, StartReview
 from app.slack.listeners.error_handler import guarded
 from app.slack.reply import Replier
+from app.slack.teams import request_team
 
 Handler = Callable[[Deps, Any, dict[str, Any], Replier], Awaitable[None]]
 
@@ -36,7 +37,8 @@ async def _list(
     async with deps.db() as session:
         page = await incidents.active_page(session, viewer=who, limit=LIST_PAGE)
         hidden = page.total == 0 and await incidents.any_active(session)
-        leads = (await roles.holders(session))[Role.LEAD]
+        team = request_team(command, deps.slack)
+        leads = (await roles.holders(session, team=team))[Role.LEAD]
     if hidden:
         await reply.send(NONE_VISIBLE)
         return
