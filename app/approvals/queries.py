@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,6 +23,7 @@ from app.approvals.variants import ActionVariant, of_revision
 from app.errors import NotFound
 from app.incidents.models import Incident
 from app.roles.models import Role
+from app.store.workspace import Workspace
 
 FRESH = {"populate_existing": True}
 
@@ -169,14 +170,22 @@ async def pending_for_roles(session: AsyncSession, roles: Iterable[Role]) -> lis
 
 
 async def retire_dm_copies(
-    session: AsyncSession, *, channel_id: str, keep_for: str, roles_held: set[Role]
+    session: AsyncSession,
+    *,
+    channel_id: str,
+    keep_for: str,
+    roles_held: set[Role],
+    team: Workspace,
 ) -> list[tuple[CardCopy, str]]:
     """Forget the card copies in one person's DM that they no longer have a part in (none of
-    the card's roles held, not its proposer or owner); returns each copy with its action ref."""
+    the card's roles held in `team`'s workspace, not its proposer or owner; cards of another
+    workspace's actions are that workspace's business); returns each copy with its action
+    ref."""
+    ours = or_(col(Action.team_id) == team.team_id, col(Action.team_id).is_(None))
     query = (
         select(CardCopy, Action)
         .join(Action, col(Action.id) == col(CardCopy.action_id))
-        .where(CardCopy.channel_id == channel_id, CardCopy.kind == CopyKind.DM.value)
+        .where(CardCopy.channel_id == channel_id, CardCopy.kind == CopyKind.DM.value, ours)
     )
     retired: list[tuple[CardCopy, str]] = []
     for copy, action in (await session.exec(query)).all():

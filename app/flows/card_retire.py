@@ -29,7 +29,7 @@ async def retire_copies(deps: Deps, *, user_id: str, role: Role, team: Workspace
         holders = await roles.holders(session, team=team)
         held = {r for r, users in holders.items() if user_id in users}
         retired = await queries.retire_dm_copies(
-            session, channel_id=dm, keep_for=user_id, roles_held=held
+            session, channel_id=dm, keep_for=user_id, roles_held=held, team=team
         )
         for copy, _ in retired:
             await outbox.forget_copy(session, channel_id=copy.channel_id, ts=copy.ts)

@@ -108,3 +108,30 @@ async def test_each_workspaces_holders_are_asked_to_approve_its_actions(
 def dm_of(harness: Harness, user_id: str) -> str | None:
     dm = harness.double.dm_channel(user_id)
     return dm.id if dm is not None else None
+
+
+async def test_losing_a_role_in_one_workspace_keeps_the_cards_of_the_other(
+    harness: Harness,
+) -> None:
+    """David is Legal in both workspaces; removed from Legal in the first, he keeps the
+    sister's card (he still decides for it there)."""
+    await add_sister(harness)
+    await seed_roles(harness)
+    await seed_sister_roles(harness)
+    await crisis(harness, SAM.id, f"role add legal <@{DAVID.id}|david>")
+    await crisis(harness, NINA.id, "open Theirs")
+    async with harness.db() as session:
+        incident = (await session.exec(select(Incident))).one()
+    action = await propose(
+        harness,
+        NINA.id,
+        incident,
+        title="Holding statement",
+        details="We are looking into it.",
+        category="public_statement",
+    )
+    david = dm_of(harness, DAVID.id)
+    assert david in {copy.channel_id for copy in await copies(harness, action.id or 0)}
+
+    await crisis(harness, ALEX.id, f"role remove legal <@{DAVID.id}|david>")
+    assert david in {copy.channel_id for copy in await copies(harness, action.id or 0)}
