@@ -41,7 +41,7 @@ from app.approvals.queries import current_approvals, require
 from app.approvals.wording import already_decided, not_pending, stale_revision
 from app.errors import NotFound
 from app.incidents import service as incidents
-from app.incidents.visibility import NOT_VISIBLE
+from app.incidents.visibility import NOT_VISIBLE, Viewer
 from app.outbox import service as outbox
 from app.roles.models import Role
 
@@ -62,20 +62,21 @@ async def lock_action(session: AsyncSession, action_id: int) -> Action:
     return action
 
 
-async def lock_action_in(
-    session: AsyncSession, action_id: int, *, rooms: Set[str] | None
-) -> Action:
-    """`lock_action`, for someone who may see only the war rooms in `rooms` (None: any, as for
-    an admin): an action elsewhere is answered as if it did not exist, before any other rule
-    can say anything about it. `rooms` comes from Slack before this transaction."""
+async def lock_action_in(session: AsyncSession, action_id: int, *, viewer: Viewer | None) -> Action:
+    """`lock_action`, for `viewer` (None: anyone, as for the bot itself): an action in a war
+    room they may not see (not a member, nor an admin over its workspace) is answered as if it
+    did not exist, before any other rule can say anything about it. What `viewer` may see
+    comes from Slack before this transaction."""
     try:
         action = await lock_action(session, action_id)
     except NotFound:
-        if rooms is None:
+        if viewer is None:
             raise
         raise NotFound(NOT_VISIBLE) from None
-    if rooms is not None and await incidents.channel_of(session, action.incident_id) not in rooms:
-        raise NotFound(NOT_VISIBLE)
+    if viewer is not None:
+        incident = await incidents.get(session, action.incident_id)
+        if incident is None or not viewer.may_see(incident):
+            raise NotFound(NOT_VISIBLE)
     return action
 
 

@@ -43,6 +43,7 @@ from app.approvals.revising import mark_done, revise
 from app.audit.service import audit
 from app.errors import NotFound
 from app.incidents.models import Incident
+from app.incidents.visibility import Viewer
 from app.roles.models import Role
 from app.roles.service import holders as role_holders
 from app.roles.service import team_of
@@ -159,7 +160,7 @@ async def decide(
     reason: str | None,
     at: datetime,
     policy: ApprovalPolicy = DEFAULT_POLICY,
-    rooms: Set[str] | None = None,
+    viewer: Viewer | None = None,
 ) -> DecisionResult:
     """Record one role's decision on one revision, then settle the action's state.
 
@@ -169,7 +170,7 @@ async def decide(
     """
     decision, role = Decision(decision), Role(role)
     reason = rules.checked_reason(reason, decision)
-    action = await locking.lock_action_in(session, action_id, rooms=rooms)
+    action = await locking.lock_action_in(session, action_id, viewer=viewer)
     await gates.lock_open_for(session, action, doing=f"{decision.verb} {action.ref}")
     team = team_of(action)  # the action's workspace's holders decide
     holders = {} if by_roles is not None else await role_holders(session, team=team)

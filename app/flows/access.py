@@ -52,15 +52,6 @@ async def may_see(deps: Deps, user_id: str, incident: Incident) -> bool:
     return admin is not None and admin.covers(incident)
 
 
-async def rooms_of(deps: Deps, user_id: str) -> frozenset[str] | None:
-    """The war rooms this person may see, from Slack alone (None for an admin: all of them).
-    The transaction that acts checks the incident's room is among them, so a click needs no
-    database read before it."""
-    if await is_admin(deps, user_id):
-        return None
-    return frozenset(await deps.slack.private_channels_of(user_id))
-
-
 async def ensure_visible(deps: Deps, user_id: str, incident: Incident | None) -> Incident:
     """The incident, or the same refusal whether it exists or not: nothing is revealed."""
     if incident is None or not await may_see(deps, user_id, incident):

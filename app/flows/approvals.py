@@ -20,7 +20,7 @@ from app.approvals.models import Action, ActionState, Approval, Decision, Decisi
 from app.approvals.reminders import asked_as_backup
 from app.approvals.wording import already_decided, not_pending, stale_revision
 from app.flows import cards, playbook_ticks
-from app.flows.access import ensure_incident_visible, rooms_of
+from app.flows.access import ensure_incident_visible, viewer
 from app.flows.action_access import ensure_action_visible
 from app.flows.deps import Deps
 from app.flows.incidents import brief_facts, show_brief
@@ -28,6 +28,7 @@ from app.flows.outbox_render import Brief
 from app.incidents import closure
 from app.incidents.models import Incident
 from app.incidents.rules import IncidentClosed
+from app.incidents.visibility import Viewer
 from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.blocks.approvals.replies import outcome_reply, revision_diff
@@ -117,15 +118,14 @@ def _check_clickable(
 async def decide(
     deps: Deps, value: DecisionValue, decision: Decision, *, by: str, reason: str | None = None
 ) -> None:
-    """The war rooms `by` is in (Slack only), then one transaction (the action must be in one of
-    them; the decision, authorised by the role holders read after the action's lock; everything
-    shown after it), then Slack."""
-    rooms = await rooms_of(deps, by)
+    """What `by` may see (Slack only: their war rooms, or what they oversee as an admin),
+    then one transaction (the action must be in a war room they may see; the decision,
+    authorised by the role holders read after the action's lock; everything shown after it),
+    then Slack."""
+    sees = await viewer(deps, by)
     async with deps.card_locks(value.action_id):
         try:
-            changed = await _record_decision(
-                deps, value, decision, by=by, reason=reason, rooms=rooms
-            )
+            changed = await _record_decision(deps, value, decision, by=by, reason=reason, sees=sees)
         except (AlreadyDecided, IncidentClosed):
             stale = await cards.refresh(deps, value.action_id)  # the clicked copy was old
             deps.home.touch(stale.concerned)
@@ -145,7 +145,7 @@ async def _record_decision(
     *,
     by: str,
     reason: str | None,
-    rooms: frozenset[str] | None,
+    sees: Viewer,
 ) -> Changed:
     async with deps.db.begin() as session:
         result = await service.decide(
@@ -158,7 +158,7 @@ async def _record_decision(
             reason=reason,
             at=deps.clock.now(),
             policy=deps.policy,
-            rooms=rooms,
+            viewer=sees,
         )
         shown = await cards.read_card(
             session, value.action_id, policy=deps.policy, holders=result.holders

@@ -19,9 +19,12 @@ from app.clock import FakeClock
 from app.harness import Harness, start_harness
 from app.harness.seed import ALEX, MARIA
 from app.incidents.models import Incident
-from app.incidents.visibility import NONE_VISIBLE
+from app.incidents.visibility import NONE_VISIBLE, NOT_VISIBLE
+from app.slack import ids
 from app.slackdouble import SlackDouble
-from tests.scenarios.conftest import crisis, last_private
+from tests.scenarios.approvals_helpers import propose, state
+from tests.scenarios.conftest import crisis, last_private, seed_roles
+from tests.scenarios.test_confidentiality import forged_click
 
 ORG, SISTER = "E0ACMEGRP", "T0SISTER"
 SAM, PAT, OLIVE = "U0SAMSIS", "U0PATSIS", "U0OLIVEORG"  # sister admin, sister member, org admin
@@ -78,3 +81,19 @@ async def test_a_member_of_one_workspace_learns_nothing_of_the_others(grid: Harn
     await crisis(grid, MARIA.id, "open Recall at home")
     await crisis(grid, PAT, "list")
     assert last_private(grid, PAT) == NONE_VISIBLE
+
+
+async def test_a_sister_admin_forging_a_click_learns_nothing(grid: Harness) -> None:
+    """Sam administers the sister workspace only: a click on the first workspace's action
+    (a button he was never shown) is answered as if the action did not exist."""
+    await seed_roles(grid)
+    await crisis(grid, MARIA.id, "open Recall at home")
+    incident = (await incidents_by_title(grid))["Recall at home"]
+    action = await propose(
+        grid, MARIA.id, incident, title="CEO apology", details="Sorry.", category="public_statement"
+    )
+    block = f"{ids.CARD_DECIDE}legal"
+    value = f"{action.id}:1:legal"
+    await forged_click(grid, SAM, ids.APPROVE, value=value, block_id=block)
+    assert last_private(grid, SAM).endswith(NOT_VISIBLE)
+    assert (await state(grid, action.id or 0)) == "pending"
