@@ -25,6 +25,7 @@ from app.slackdouble import SlackDouble
 from tests.scenarios.approvals_helpers import propose, state
 from tests.scenarios.conftest import crisis, last_private, seed_roles
 from tests.scenarios.test_confidentiality import forged_click
+from tests.scenarios.test_home import open_home
 
 ORG, SISTER = "E0ACMEGRP", "T0SISTER"
 SAM, PAT, OLIVE = "U0SAMSIS", "U0PATSIS", "U0OLIVEORG"  # sister admin, sister member, org admin
@@ -97,3 +98,15 @@ async def test_a_sister_admin_forging_a_click_learns_nothing(grid: Harness) -> N
     await forged_click(grid, SAM, ids.APPROVE, value=value, block_id=block)
     assert last_private(grid, SAM).endswith(NOT_VISIBLE)
     assert (await state(grid, action.id or 0)) == "pending"
+
+
+async def test_home_and_record_stay_in_their_workspace(grid: Harness) -> None:
+    await seed_roles(grid)
+    await crisis(grid, MARIA.id, "open Recall at home")
+    incident = (await incidents_by_title(grid))["Recall at home"]
+    assert "Recall at home" not in await open_home(grid, SAM)
+    assert "Recall at home" in await open_home(grid, OLIVE)
+    await crisis(grid, SAM, "export md", channel=incident.channel_id)  # a forged command
+    refusal = last_private(grid, SAM)
+    assert incident.ref not in refusal and "Recall" not in refusal
+    assert not [f for m in grid.double.messages(incident.channel_id) for f in m.files]
