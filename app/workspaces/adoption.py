@@ -3,7 +3,8 @@
 Migration 0021 added `team_id` and `enterprise_id` without a default: it cannot ask Slack which
 workspace it is in. At start, once auth.test has named it, every row still without a team is
 given the installed one, in the caller's transaction, with one audit entry counting what each
-table adopted. Once nothing is left without a team it changes nothing and writes nothing.
+table adopted. Once nothing is left without a team it changes nothing and writes nothing: it
+only reads (one look per table), so a bot on a read-only database still starts and says so.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import col, update
+from sqlalchemy import exists
+from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.approvals.models import Action
@@ -25,7 +27,8 @@ from app.store.workspace import Workspace
 from app.updates.models import Reminder
 
 AUDIT_ACTION = "workspace.adopt"
-# Every table of rows a workspace owns (the record's tables have their own columns).
+# Every table of rows a workspace owns (record entries belong to their incident's workspace:
+# the record is append-only, so its rows could not be adopted).
 OWNED: tuple[type[Any], ...] = (
     Incident,
     RoleAssignment,
@@ -43,7 +46,7 @@ async def adopt_teamless(
     """Give every row without a team to `team`; returns how many rows each table adopted
     (tables with none left out) and audits them as one entry by `by`, if there were any."""
     adopted: dict[str, int] = {}
-    for model in OWNED:
+    for model in await teamless(session):
         done = await session.exec(
             update(model)
             .where(col(model.team_id).is_(None))
@@ -62,3 +65,13 @@ async def adopt_teamless(
             adopted=adopted,
         )
     return adopted
+
+
+async def teamless(session: AsyncSession) -> list[type[Any]]:
+    """The tables that still hold a row without a team (a read, one small look each)."""
+    found = []
+    for model in OWNED:
+        query = select(exists().where(col(model.team_id).is_(None)))
+        if (await session.exec(query)).one():
+            found.append(model)
+    return found
