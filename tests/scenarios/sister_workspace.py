@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from app.harness import Harness
 from app.roles.models import Role
-from tests.scenarios.conftest import crisis
+from tests.scenarios.conftest import crisis, seed_roles
 
 SISTER = "T0SISTER"
 GRID = "E0GRID"
@@ -49,3 +49,10 @@ async def seed_sister_roles(harness: Harness) -> None:
         if person.role is not None:
             text = f"role add {person.role.value} <@{person.id}|{person.handle}>"
             await crisis(harness, SAM.id, text)
+
+
+async def both_staffed(harness: Harness) -> None:
+    """The sister workspace added, and each workspace's standing roles named by its admin."""
+    await add_sister(harness)
+    await seed_roles(harness)
+    await seed_sister_roles(harness)

@@ -10,23 +10,20 @@ from app.harness import Harness
 from app.harness.seed import DAVID, MARIA, ROBERT
 from app.library.models import LibraryEntry
 from tests.library.helpers import add_statement, library_cards
-from tests.scenarios.conftest import crisis, last_private, seed_roles
+from tests.scenarios.conftest import crisis, last_private
 from tests.scenarios.sister_workspace import (
     NINA,
     OWEN,
     PRIYA,
     SISTER,
-    add_sister,
-    seed_sister_roles,
+    both_staffed,
 )
 
 KEY = "holding"
 
 
 async def two_libraries(harness: Harness) -> None:
-    await add_sister(harness)
-    await seed_roles(harness)
-    await seed_sister_roles(harness)
+    await both_staffed(harness)
     await add_statement(harness, MARIA.id, key=KEY, title="Ours")
 
 

@@ -5,27 +5,25 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from app.approvals.models import Action
 from app.harness import Harness
 from app.harness.seed import ALEX, DAVID, MARIA, ROBERT
 from app.incidents.models import Incident
 from tests.record.helpers import content, rows
 from tests.scenarios.approvals_helpers import copies, propose
-from tests.scenarios.conftest import crisis, last_private, seed_roles
+from tests.scenarios.conftest import crisis, last_private
 from tests.scenarios.sister_workspace import (
     NINA,
     OWEN,
     PRIYA,
     SAM,
     SISTER,
-    add_sister,
-    seed_sister_roles,
+    both_staffed,
 )
 
 
 async def test_crisis_roles_lists_the_workspaces_own_holders(harness: Harness) -> None:
-    await add_sister(harness)
-    await seed_roles(harness)
-    await seed_sister_roles(harness)
+    await both_staffed(harness)
 
     await crisis(harness, NINA.id, "roles")
     theirs = str(harness.double.ephemerals(NINA.id)[-1].blocks)
@@ -39,9 +37,7 @@ async def test_crisis_roles_lists_the_workspaces_own_holders(harness: Harness) -
 
 
 async def test_a_role_change_touches_its_own_workspace_only(harness: Harness) -> None:
-    await add_sister(harness)
-    await seed_roles(harness)
-    await seed_sister_roles(harness)
+    await both_staffed(harness)
 
     await crisis(harness, SAM.id, f"role remove legal <@{DAVID.id}|david>")
     assert "Nobody was removed" in last_private(harness, SAM.id)
@@ -60,9 +56,7 @@ async def test_a_role_change_touches_its_own_workspace_only(harness: Harness) ->
 async def test_a_role_change_is_recorded_in_its_workspaces_war_rooms_only(
     harness: Harness,
 ) -> None:
-    await add_sister(harness)
-    await seed_roles(harness)
-    await seed_sister_roles(harness)
+    await both_staffed(harness)
     await crisis(harness, MARIA.id, "open Ours")
     await crisis(harness, NINA.id, "open Theirs")
     async with harness.db() as session:
@@ -82,22 +76,13 @@ async def test_a_role_change_is_recorded_in_its_workspaces_war_rooms_only(
 async def test_each_workspaces_holders_are_asked_to_approve_its_actions(
     harness: Harness,
 ) -> None:
-    await add_sister(harness)
-    await seed_roles(harness)
-    await seed_sister_roles(harness)
+    await both_staffed(harness)
     await crisis(harness, NINA.id, "open Theirs")
     async with harness.db() as session:
         incident = (await session.exec(select(Incident))).one()
     assert incident.team_id == SISTER
 
-    action = await propose(
-        harness,
-        NINA.id,
-        incident,
-        title="Holding statement",
-        details="We are looking into it.",
-        category="public_statement",
-    )
+    action = await sister_statement(harness, incident)
     asked = {copy.channel_id for copy in await copies(harness, action.id or 0)}
     assert {dm_of(harness, PRIYA.id), dm_of(harness, OWEN.id)} <= asked  # the sister's
     assert not {dm_of(harness, DAVID.id), dm_of(harness, ROBERT.id)} & asked  # the first's
@@ -115,14 +100,22 @@ async def test_losing_a_role_in_one_workspace_keeps_the_cards_of_the_other(
 ) -> None:
     """David is Legal in both workspaces; removed from Legal in the first, he keeps the
     sister's card (he still decides for it there)."""
-    await add_sister(harness)
-    await seed_roles(harness)
-    await seed_sister_roles(harness)
+    await both_staffed(harness)
     await crisis(harness, SAM.id, f"role add legal <@{DAVID.id}|david>")
     await crisis(harness, NINA.id, "open Theirs")
     async with harness.db() as session:
         incident = (await session.exec(select(Incident))).one()
-    action = await propose(
+    action = await sister_statement(harness, incident)
+    david = dm_of(harness, DAVID.id)
+    assert david in {copy.channel_id for copy in await copies(harness, action.id or 0)}
+
+    await crisis(harness, ALEX.id, f"role remove legal <@{DAVID.id}|david>")
+    assert david in {copy.channel_id for copy in await copies(harness, action.id or 0)}
+
+
+async def sister_statement(harness: Harness, incident: Incident) -> Action:
+    """Nina, the sister's lead, proposes a holding statement in its war room."""
+    return await propose(
         harness,
         NINA.id,
         incident,
@@ -130,8 +123,3 @@ async def test_losing_a_role_in_one_workspace_keeps_the_cards_of_the_other(
         details="We are looking into it.",
         category="public_statement",
     )
-    david = dm_of(harness, DAVID.id)
-    assert david in {copy.channel_id for copy in await copies(harness, action.id or 0)}
-
-    await crisis(harness, ALEX.id, f"role remove legal <@{DAVID.id}|david>")
-    assert david in {copy.channel_id for copy in await copies(harness, action.id or 0)}

@@ -11,18 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.store.migrate import upgrade
 from app.store.types import UTCDateTime
+from app.workspaces.adoption import OWNED as OWNED_MODELS
 
 BEFORE = "0020_metric_alerts"
 AT = datetime(2026, 10, 2, 9, 0, tzinfo=UTC)
-OWNED = (
-    "incident",
-    "role_assignment",
-    "action",
-    "reminder",
-    "approval_reminder",
-    "library_entry",
-    "checklist_item",
-)
+OWNED = tuple(model.__tablename__ for model in OWNED_MODELS)  # (the tables adoption knows)
 ROWS: dict[str, list[dict[str, Any]]] = {
     "incident": [
         {
