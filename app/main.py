@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import app.models  # noqa: F401  (every table known, so a retention purge finds all of an incident)
@@ -49,11 +49,14 @@ from app.playbooks.load import load_playbooks
 from app.record.hook import install_record_hook
 from app.settings import Settings
 from app.slack.ack_after_mark import AfterGate
+from app.slack.authorize import GatewayAuthorize
 from app.slack.clean_input import CleanInput
 from app.slack.gateway import SlackGateway
 from app.slack.gateway_core import make_client
+from app.slack.gateways import Gateways, Installed
 from app.slack.listeners import register
 from app.slack.listeners.bolt_app import CrisisBolt, InjectDeps
+from app.slack.oauth import installation_store, oauth_flow
 from app.store.engine import SessionFactory, make_engine, make_session_factory
 from app.store.migrate_child import migrate
 from app.store.trouble import database_trouble
@@ -72,7 +75,6 @@ class CrisisRoom:
         self.deps = deps
         self.engine = engine
         self.ready = False
-        self.auth: AuthorizeResult | None = None
         seconds = deps.settings.tick_seconds
 
         def every(
@@ -132,16 +134,11 @@ class CrisisRoom:
         await migrate(self.engine, apart=migrate_apart)
         await adopt_unscheduled(self.deps)  # (rolling upgrades: see the README's "Upgrades")
         await adopt_missing_copies(self.deps)
-        await self.deps.slack.open_http()  # one HTTP session for every Web API call
-        identity = await self.deps.slack.identify()
-        await adopt_teamless_rows(self.deps)  # rows older than their team column (issue 16)
-        self.auth = AuthorizeResult(
-            enterprise_id=identity.get("enterprise_id"),
-            team_id=identity.get("team_id"),
-            bot_token=self.deps.slack.token,
-            bot_id=identity.get("bot_id"),
-            bot_user_id=identity.get("user_id"),
-        )
+        await self.deps.registry.open_http()  # one HTTP session for every Web API call
+        who = "installed by OAuth in each workspace"
+        if not self.deps.settings.oauth:  # the one token: who the bot is, from auth.test
+            who = str((await self.deps.slack.identify()).get("user"))
+            await adopt_teamless_rows(self.deps)  # rows older than their team column (issue 16)
         self.heartbeat.start()
         self.reminders.start()  # its first tick catches up on anything missed while down
         self.approval_reminders.start()
@@ -154,7 +151,7 @@ class CrisisRoom:
             self.deps.scheduler.start()
         self.ready = True
         self.recovery = start_recovery(self.deps)  # the legal record catches up
-        logger.info("Crisis Room is ready as %s", identity.get("user"))
+        logger.info("Crisis Room is ready as %s", who)
 
     async def tick(self) -> int:
         """Send the update reminders due now, then the record checkpoints owed, then purge
@@ -183,7 +180,7 @@ class CrisisRoom:
         await self.deps.db.close_writers()  # what was queued commits first
         if self.deps.scheduler.running:
             self.deps.scheduler.shutdown(wait=False)
-        await self.deps.slack.close_http()
+        await self.deps.registry.close_http()
         await self.engine.dispose()
 
 
@@ -202,21 +199,13 @@ async def _final_export(deps: Deps, incident_id: int, by: str) -> None:
     await export_to_channel(deps, incident_id, by=by)
 
 
-def _bolt(
-    settings: Settings, gateway: SlackGateway, deps: Deps, room: list[CrisisRoom]
-) -> CrisisBolt:
-    async def authorize(context: Any) -> AuthorizeResult:
-        """The auth.test result cached at start, so no request waits on Slack before ack."""
-        auth = room[0].auth if room else None
-        if auth is None:
-            raise RuntimeError("Crisis Room has not started")
-        return auth
-
+def _bolt(settings: Settings, deps: Deps, install: AsyncOAuthFlow | None) -> CrisisBolt:
     secret = settings.slack_signing_secret
     bolt = CrisisBolt(
-        client=gateway.bolt_client(),
+        client=deps.slack.bolt_client(),
         signing_secret=secret.get_secret_value() if secret else "",
-        authorize=authorize,
+        authorize=GatewayAuthorize(deps.registry),  # the token serving the request's workspace
+        oauth_flow=install,  # installing for many workspaces (None: SLACK_BOT_TOKEN)
         # HTTP: app/web.py's gate is the one signature check, before Bolt; AfterGate refuses
         # an HTTP request that did not pass it (Socket Mode: Slack's own WebSocket)
         request_verification_enabled=False,
@@ -240,18 +229,18 @@ def create_app(
     scheduler: AsyncIOScheduler | None = None,
 ) -> CrisisRoom:
     clock = clock or SystemClock()
-    token, api_url = settings.slack_bot_token.get_secret_value(), settings.slack_api_url
-    gateway = SlackGateway(client or make_client(token=token, base_url=api_url), clock)
     if session_factory is None:
         session_factory = make_session_factory(make_engine(settings.database_url))
     install_record_hook(session_factory)  # every audit row also lands in the legal record
+    gateways, install = _gateways(settings, session_factory, clock, client)
 
     async def publish_tabs(user_ids: frozenset[str] | None) -> None:
         await refresh_homes(deps, user_ids)
 
     deps = Deps(
         settings=settings,
-        slack=gateway,
+        slack=gateways.default,
+        gateways=gateways,
         db=session_factory,
         clock=clock,
         scheduler=scheduler or AsyncIOScheduler(timezone="UTC"),
@@ -260,6 +249,19 @@ def create_app(
         home=HomeRefresher(publish_tabs),
     )
     deps.on_resolved.append(_final_export)
-    room: list[CrisisRoom] = []  # `authorize` reads the started room's auth.test result
-    room.append(CrisisRoom(_bolt(settings, gateway, deps, room), deps, session_factory.engine))
-    return room[0]
+    return CrisisRoom(_bolt(settings, deps, install), deps, session_factory.engine)
+
+
+def _gateways(
+    settings: Settings, db: SessionFactory, clock: Clock, client: AsyncWebClient | None
+) -> tuple[Gateways, AsyncOAuthFlow | None]:
+    """SLACK_BOT_TOKEN: one gateway for every request. Else each workspace's installation's
+    gateway, and the OAuth flow that installs it."""
+    api_url = settings.slack_api_url
+    if settings.slack_bot_token is not None:
+        token = settings.slack_bot_token.get_secret_value()
+        return Gateways(
+            SlackGateway(client or make_client(token=token, base_url=api_url), clock)
+        ), None
+    store = installation_store(settings, db.engine)
+    return Installed(store, api_url=api_url, clock=clock), oauth_flow(settings, store, db, clock)

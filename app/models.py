@@ -22,6 +22,7 @@ from app.review.models import Review
 from app.roles.models import RoleAssignment
 from app.update_variants.models import UpdateVariant
 from app.updates.models import Reminder, StatusUpdate
+from app.slack.install_tables import OAuthState
 
 __all__ = [
     "Action",
@@ -44,6 +45,7 @@ __all__ = [
     "MetricFeed",
     "MetricPoint",
     "MetricWatch",
+    "OAuthState",
     "OutboxRow",
     "PurgeGrant",
     "PurgeLog",

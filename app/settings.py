@@ -11,12 +11,20 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+WHERE_TO_SET = "set it in the environment or in .env (see .env.example)"
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
-    slack_bot_token: SecretStr = Field(alias="SLACK_BOT_TOKEN")
+    # One workspace (an internal app): its bot token. Many workspaces: the app's OAuth client
+    # id and secret instead, and each workspace installs it at /slack/install (issue 16).
+    slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_client_id: str | None = Field(default=None, alias="SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = Field(default=None, alias="SLACK_CLIENT_SECRET")
+    # Where Slack sends people back after they allow the app (one of the manifest's
+    # oauth_config.redirect_urls); unset, the one set in the app's settings is used.
+    slack_redirect_uri: str | None = Field(default=None, alias="SLACK_REDIRECT_URI")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
@@ -57,10 +65,22 @@ class Settings(BaseSettings):
 
     @field_validator("slack_bot_token")
     @classmethod
-    def _bot_token(cls, value: SecretStr) -> SecretStr:
+    def _bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
         if not value.get_secret_value().startswith("xoxb-"):
             raise ValueError("must be a bot token starting with xoxb-")
         return value
+
+    @field_validator("slack_client_id", "slack_redirect_uri")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @field_validator("slack_client_secret")
+    @classmethod
+    def _client_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        return value if value is not None and value.get_secret_value().strip() else None
 
     @field_validator("slack_app_token")
     @classmethod
@@ -149,6 +169,32 @@ class Settings(BaseSettings):
         return level
 
     @model_validator(mode="after")
+    def _one_install_mode(self) -> Settings:
+        """A bot token (one workspace) or an OAuth client (many), never both, never neither."""
+        oauth = self.slack_client_id is not None or self.slack_client_secret is not None
+        if self.slack_bot_token is not None and oauth:
+            raise ValueError(
+                "set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
+                "(install for many workspaces), not both"
+            )
+        if self.slack_bot_token is None and not oauth:
+            raise ValueError(
+                f"SLACK_BOT_TOKEN is required: {WHERE_TO_SET}; or, to install for many "
+                "workspaces, SLACK_CLIENT_ID and SLACK_CLIENT_SECRET instead"
+            )
+        if oauth and (self.slack_client_id is None or self.slack_client_secret is None):
+            raise ValueError(
+                "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together: set both to install for "
+                "many workspaces (or SLACK_BOT_TOKEN alone for one)"
+            )
+        return self
+
+    @property
+    def oauth(self) -> bool:
+        """Installed per workspace through OAuth (no SLACK_BOT_TOKEN)."""
+        return self.slack_bot_token is None
+
+    @model_validator(mode="after")
     def _http_needs_secret(self) -> Settings:
         if self.slack_app_token is None and self.slack_signing_secret is None:
             raise ValueError("SLACK_SIGNING_SECRET is required unless SLACK_APP_TOKEN is set")
@@ -164,6 +210,7 @@ class Settings(BaseSettings):
     def secrets(self) -> list[str]:
         values = [
             self.slack_bot_token,
+            self.slack_client_secret,
             self.slack_signing_secret,
             self.slack_app_token,
             self.metrics_secret,
@@ -181,7 +228,7 @@ def describe(error: ValidationError) -> str:
     loc = str(first["loc"][0]) if first["loc"] else ""
     name = fields[loc].alias if loc in fields and fields[loc].alias else loc
     if first["type"] == "missing":
-        return f"{name} is required: set it in the environment or in .env (see .env.example)"
+        return f"{name} is required: {WHERE_TO_SET}"
     message = str(first["msg"]).removeprefix("Value error, ")
     if not name:
         return message

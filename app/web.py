@@ -4,9 +4,11 @@ HTTP mode: Slack's requests at POST /slack/events (each one signed, well-formed 
 app/requests/gate.py) and GET /healthz. This is the only HTTP door to Bolt, and it opens only
 after the gate: the gate's check is the one signature check (Bolt's is off), and Bolt is handed
 the body the gate parsed (app/slack/ack_after_mark.py). Socket Mode: GET /healthz only, every
-other path 404; Slack's requests then arrive over the app's own WebSocket, so no HTTP door
-leads to Bolt. Both modes also serve POST /hooks/metrics (app/hooks/metrics_http.py: signed
-metric points, 404 while CRISIS_METRICS_SECRET is unset), which never reaches Bolt either.
+other path 404 (both modes: GET /slack/install and /slack/oauth_redirect too, when installing
+for many workspaces by OAuth: app/slack/oauth.py); Slack's requests then arrive over the app's
+own WebSocket, so no HTTP door leads to Bolt. Both modes also serve POST /hooks/metrics
+(app/hooks/metrics_http.py: signed metric points, 404 while CRISIS_METRICS_SECRET is unset),
+which never reaches Bolt either.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from app.requests.replay import ReplayGuard
 from app.requests.wallclock import WallClock
 from app.slack.ack_after_mark import gated_request
 from app.slack.listeners.stored_first import STORED_EVENTS
+from app.slack.oauth import INSTALL_PATH, REDIRECT_PATH
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +49,33 @@ def web_app(room: CrisisRoom, *, clock: WallClock | None = None) -> web.Applicat
         application = events_app(room, clock=wall)
     hook = metrics_hook(room.deps, ready=lambda: room.ready, clock=wall)
     application.router.add_post(METRICS_PATH, hook)
+    if room.bolt.oauth_flow is not None:  # installing for many workspaces (issue 16)
+        add_install_routes(application, room)
     return application
+
+
+def add_install_routes(application: web.Application, room: CrisisRoom) -> None:
+    """GET /slack/install (a link to Slack's consent page, with a fresh `state`) and GET
+    /slack/oauth_redirect (where Slack sends the person back): Bolt's OAuth flow."""
+    flow = room.bolt.oauth_flow
+    assert flow is not None
+
+    async def install(request: web.Request) -> web.Response:
+        if not room.ready:
+            return _refusal(503, "starting")
+        return await to_aiohttp_response(await flow.handle_installation(_get(request)))
+
+    async def redirect(request: web.Request) -> web.Response:
+        if not room.ready:
+            return _refusal(503, "starting")
+        return await to_aiohttp_response(await flow.handle_callback(_get(request)))
+
+    application.router.add_get(INSTALL_PATH, install)
+    application.router.add_get(REDIRECT_PATH, redirect)
+
+
+def _get(request: web.Request) -> AsyncBoltRequest:
+    return AsyncBoltRequest(body="", query=request.query_string, headers=dict(request.headers))
 
 
 def health_app(room: CrisisRoom) -> web.Application:

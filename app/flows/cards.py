@@ -27,6 +27,7 @@ from app.flows.effects import post_once
 from app.outbox import service as outbox
 from app.outbox.models import OutboxKind
 from app.store.locking import lock_row
+from app.store.workspace import Workspace
 
 __all__ = ["Rendered", "members_for", "read_card"]
 
@@ -141,6 +142,7 @@ async def _remember(
                 ts=ts,
                 want=max(wanted, shown.version),
                 done=shown.version,
+                team=Workspace.of(shown.card.action),
             )
     return replace(shown, copies=(*shown.copies, *added))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -23,7 +23,9 @@ from app.record.gaps import GapMarks
 from app.record.remembered import RememberedHeads
 from app.settings import Settings
 from app.slack.gateway import SlackGateway
+from app.slack.gateways import Gateways
 from app.store.engine import SessionFactory
+from app.store.workspace import Workspace
 
 ResolvedHook = Callable[["Deps", int, str], Awaitable[None]]
 T = TypeVar("T")
@@ -108,3 +110,21 @@ class Deps:
     # Gaps in the record this process noticed, until the catch-up pass persists them.
     gaps: GapMarks = field(default_factory=GapMarks)
     outbox: OutboxRunner = field(default_factory=OutboxRunner)  # this process's worker
+    # Which gateway serves each workspace (issue 16); unset: `slack` serves every one.
+    gateways: Gateways | None = None
+
+    @property
+    def registry(self) -> Gateways:
+        """Which gateway serves each workspace."""
+        if self.gateways is None:
+            self.gateways = Gateways(self.slack)
+        return self.gateways
+
+    async def on(self, team: Workspace | None) -> Deps:
+        """These collaborators with the gateway of `team`'s installation (the same ones when
+        one token serves every workspace): what a request or a pass does for one workspace."""
+        return self.served_by(await self.registry.serving(team))
+
+    def served_by(self, gateway: SlackGateway) -> Deps:
+        """These collaborators with `gateway` (the same ones when it is theirs already)."""
+        return self if gateway is self.slack else replace(self, slack=gateway)

@@ -7,14 +7,16 @@ from app.flows.deps import Deps
 from app.flows.home_view import latest_exports, render_home
 from app.outbox import service as outbox
 from app.outbox.models import OutboxKind
+from app.store.workspace import Workspace
 
 __all__ = ["latest_exports", "publish", "refresh_homes", "render_home"]
 
 
-async def publish(deps: Deps, user_id: str) -> None:
-    """`user_id` opened their Home tab: from now on it is kept up to date; published now."""
+async def publish(deps: Deps, user_id: str, team: Workspace | None = None) -> None:
+    """`user_id` opened their Home tab in `team`: from now on it is kept up to date (with that
+    workspace's installation); published now."""
     async with deps.db.begin() as session:
-        await outbox.add(session, OutboxKind.HOME, now=deps.clock.now(), user_id=user_id)
+        await outbox.add(session, OutboxKind.HOME, now=deps.clock.now(), user_id=user_id, team=team)
         await outbox.want_next(session, OutboxKind.HOME, user_ids=[user_id])
     await outbox_worker.kick(deps, OutboxKind.HOME, user_ids=[user_id])
 

@@ -112,7 +112,12 @@ async def _store(
         )
         for kind in (OutboxKind.TOPIC, OutboxKind.BRIEF):
             await outbox.add(
-                session, kind, now=now, subject_id=incident.id or 0, channel_id=channel.id
+                session,
+                kind,
+                now=now,
+                subject_id=incident.id or 0,
+                channel_id=channel.id,
+                team=Workspace.of(incident),
             )
         holders = await roles.holders(session, team=team_of(incident, deps.slack))
         proposed = await playbook_open.seed(session, deps, incident, plan, holders=holders)

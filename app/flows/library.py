@@ -77,5 +77,5 @@ async def submit_entry(deps: Deps, draft: Draft, *, by: str, team: Workspace | N
         targets = [*approvers, by]
         if deps.settings.library_channel:
             targets.append(deps.settings.library_channel)
-        await library_cards.want_copies(session, version.id or 0, targets, now=now)
+        await library_cards.want_copies(session, version.id or 0, targets, now=now, team=team)
     await outbox_worker.kick(deps, OutboxKind.LIBRARY_CARD, subject_id=version.id or 0)

@@ -28,6 +28,7 @@ from app.library.queries import VersionCard
 from app.outbox import service as outbox
 from app.outbox.models import OutboxKind, OutboxRow
 from app.slack.blocks.library_card import card_text, outcome_line, version_card
+from app.store.workspace import Workspace
 
 Send = Callable[[], Awaitable[None]]
 KINDS = (OutboxKind.LIBRARY_CARD, OutboxKind.LIBRARY_OUTCOME)
@@ -42,12 +43,22 @@ def outcome_effect(version_id: int) -> str:
 
 
 async def want_copies(
-    session: AsyncSession, version_id: int, targets: Iterable[str], *, now: datetime
+    session: AsyncSession,
+    version_id: int,
+    targets: Iterable[str],
+    *,
+    now: datetime,
+    team: Workspace | None,
 ) -> None:
     """In the proposal's transaction: a copy of the card is owed to each target."""
     for target in dict.fromkeys(targets):
         await outbox.add(
-            session, OutboxKind.LIBRARY_CARD, now=now, subject_id=version_id, user_id=target
+            session,
+            OutboxKind.LIBRARY_CARD,
+            now=now,
+            subject_id=version_id,
+            user_id=target,
+            team=team,
         )
 
 
@@ -65,6 +76,7 @@ async def want_update(
             now=now,
             subject_id=version_id,
             user_id=card.version.proposed_by,
+            team=Workspace.of(card.entry),
         )
 
 

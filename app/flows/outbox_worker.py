@@ -33,6 +33,7 @@ from app.roles import service as roles
 from app.roles.models import Role
 from app.slack.errors_text import explain
 from app.slack.teams import team_of
+from app.store.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +125,7 @@ async def _row(deps: Deps, row_id: int, renders: outbox_render.Renders) -> int:
             if row is None:
                 break
             sent += 1
-            if not await _attempt(deps, row, renders):
+            if not await _attempt(await deps.on(Workspace.of(row)), row, renders):
                 break
     return sent
 
@@ -209,6 +210,7 @@ async def _tell_lead(
             return
         team = team_of(incident, deps.slack)
         leads = (await roles.holders(session, team=team)).get(Role.LEAD, [])
+    deps = await deps.on(Workspace.of(incident))
     text = (
         f":warning: {incident.ref}: I could not update {what} after {tries} tries "
         f"({explain(error)}). It may show an older state until its next change."

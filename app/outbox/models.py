@@ -9,6 +9,7 @@ from sqlalchemy import Column, Index, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.store.types import EnumFields, StrEnumType, UTCDateTime
+from app.store.workspace import WorkspaceColumns
 
 
 class OutboxKind(StrEnum):
@@ -22,7 +23,7 @@ class OutboxKind(StrEnum):
     LIBRARY_OUTCOME = "library_outcome"  # subject: the library version; user_id: its author
 
 
-class OutboxRow(EnumFields, SQLModel, table=True):
+class OutboxRow(EnumFields, WorkspaceColumns, SQLModel, table=True):
     """A copy is up to date when `done_version >= want_version`. A change moves `want_version`
     on in its own transaction; a worker leases the row (`claimed_by` until `claimed_until`),
     renders what is stored, calls Slack and moves `done_version` to what it rendered.

@@ -21,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.outbox.models import OutboxKind, OutboxRow
 from app.store.types import UTCDateTime
+from app.store.workspace import Workspace
 
 LEASE = timedelta(seconds=60)  # longer than any one Slack call the worker makes (45 s)
 TAKE_LIMIT = 200
@@ -53,8 +54,10 @@ async def add(
     user_id: str = "",
     want: int = 1,
     done: int = 0,
+    team: Workspace | None = None,
 ) -> None:
-    """A new copy to keep up to date (nothing if it is known already)."""
+    """A new copy to keep up to date (nothing if it is known already), in `team`'s
+    workspace (sent with its installation's token)."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     values = {
         "kind": kind.value,
@@ -67,6 +70,8 @@ async def add(
         "attempts": 0,
         "changed_at": now,
         "retry_at": AT_ONCE if done < want else None,
+        "team_id": team.team_id if team else None,
+        "enterprise_id": team.enterprise_id if team else None,
     }
     statement = dialect.insert(OutboxRow).values(**values)
     await session.exec(statement.on_conflict_do_nothing())

@@ -75,14 +75,18 @@ def audit_draft(
 
 def _incidents_for(conn: Connection, entry: AuditEntry) -> list[int]:
     """Its incident's; without one, every open incident's, or only those of the workspace its
-    detail names (`team_id`: a role change, an uninstall) and those without one yet."""
+    detail names (`team_id`: a role change, an uninstall) and those without one yet, or of
+    the Grid org it names without a workspace (`enterprise_id`: an org-wide uninstall)."""
     if entry.incident_id is not None:
         return [entry.incident_id]
     table = Incident.__table__  # type: ignore[attr-defined]
     query = select(table.c.id).where(table.c.status != Status.RESOLVED.value).order_by(table.c.id)
-    team = entry.detail.get("team_id") if isinstance(entry.detail, dict) else None
+    detail = entry.detail if isinstance(entry.detail, dict) else {}
+    team, org = detail.get("team_id"), detail.get("enterprise_id")
     if isinstance(team, str) and team:
         query = query.where(or_(table.c.team_id == team, table.c.team_id.is_(None)))
+    elif isinstance(org, str) and org:
+        query = query.where(or_(table.c.enterprise_id == org, table.c.team_id.is_(None)))
     return [int(row.id) for row in conn.execute(query)]
 
 

@@ -81,6 +81,7 @@ class GatewayCore:
         self._client = client
         self.users = UserDirectory(self._user_info, clock)
         self.bot_user_id = ""
+        self.bot_id: str | None = None
         # The workspace (and Grid org) the token belongs to, from auth.test at start: whose
         # people are internal, and which team a single-token install's rows belong to.
         self.team_id = ""
@@ -133,10 +134,27 @@ class GatewayCore:
             retry_handlers=self._client.retry_handlers,
         )
 
+    def known_as(
+        self,
+        *,
+        bot_user_id: str,
+        bot_id: str | None,
+        team_id: str,
+        enterprise_id: str | None,
+        org_install: bool,
+    ) -> None:
+        """Who the bot is here, from its stored installation (instead of auth.test)."""
+        self.bot_user_id = bot_user_id
+        self.bot_id = bot_id
+        self.team_id = team_id
+        self.enterprise_id = enterprise_id
+        self.org_install = org_install
+
     async def identify(self) -> dict[str, Any]:
         """auth.test once at start: proves the token and learns who the bot is."""
         response = await self.call("check the bot token", self._client.auth_test)
         self.bot_user_id = str(response.get("user_id", ""))
+        self.bot_id = response.get("bot_id") or None
         self.team_id = str(response.get("team_id", ""))
         self.enterprise_id = response.get("enterprise_id") or None
         self.org_install = bool(response.get("is_enterprise_install"))

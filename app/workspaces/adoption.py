@@ -21,6 +21,7 @@ from app.approvals.reminders import ApprovalReminder
 from app.audit.service import audit
 from app.incidents.models import Incident
 from app.library.models import LibraryEntry
+from app.outbox.models import OutboxRow
 from app.playbooks.models import ChecklistItem
 from app.roles.models import RoleAssignment
 from app.store.workspace import Workspace
@@ -37,6 +38,7 @@ OWNED: tuple[type[Any], ...] = (
     ApprovalReminder,
     LibraryEntry,
     ChecklistItem,
+    OutboxRow,
 )
 
 

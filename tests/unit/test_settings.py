@@ -51,6 +51,11 @@ def test_admins_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
         ({**BASE, "DATABASE_URL": "mysql://x"}, "DATABASE_URL:"),
         ({**BASE, "CRISIS_STAKEHOLDER_CHANNEL": "#execs"}, "CRISIS_STAKEHOLDER_CHANNEL:"),
         ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET is required unless SLACK_APP_TOKEN"),
+        ({**BASE, "SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "c"}, "not both"),
+        (
+            {"SLACK_SIGNING_SECRET": "s", "SLACK_CLIENT_ID": "1.2"},
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together",
+        ),
     ],
 )
 def test_bad_configuration_names_the_variable(
@@ -61,6 +66,15 @@ def test_bad_configuration_names_the_variable(
     with pytest.raises(SettingsError) as caught:
         load_settings()
     assert says in str(caught.value)
+
+
+def test_an_oauth_client_installs_for_many_workspaces(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    monkeypatch.setenv("SLACK_CLIENT_ID", "4242.1717")
+    monkeypatch.setenv("SLACK_CLIENT_SECRET", "client-secret")
+    settings = load_settings()
+    assert settings.oauth and settings.slack_bot_token is None
+    assert "client-secret" in settings.secrets()  # kept out of logs like the others
 
 
 def test_socket_mode_needs_no_signing_secret(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -82,6 +96,7 @@ def test_serve_without_token_exits_2_with_one_line(tmp_path) -> None:
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "crisisroom: SLACK_BOT_TOKEN is required: set it in the environment or in .env "
-        "(see .env.example)"
+        "(see .env.example); or, to install for many workspaces, SLACK_CLIENT_ID and "
+        "SLACK_CLIENT_SECRET instead"
     ]
     assert "Traceback" not in result.stderr

@@ -28,6 +28,8 @@ from slack_bolt.response import BoltResponse
 from app.flows.deps import Deps
 from app.flows.reconcile import start_recovery
 from app.flows.uninstall import stopped_by_slack
+from app.slack.teams import request_team
+from app.store.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -73,16 +75,28 @@ def rate_limited(body: dict[str, Any], deps: Deps | None) -> None:
         start_recovery(deps)
 
 
-async def handle_tokens_revoked(event: dict[str, Any], deps: Deps) -> None:
+async def handle_tokens_revoked(event: dict[str, Any], body: dict[str, Any], deps: Deps) -> None:
     tokens = event.get("tokens")
     revoked = (tokens.get("bot") if isinstance(tokens, dict) else None) or []
-    if deps.slack.bot_user_id and deps.slack.bot_user_id not in revoked:
+    team, org_wide = _uninstalled_from(body, deps)
+    bot = (await deps.on(team)).slack.bot_user_id
+    if bot and bot not in revoked:
         logger.info("Slack revoked other tokens of this app (not the bot's): %s", tokens)
         return
     reason = "Slack revoked the bot token (tokens_revoked)"
-    await stopped_by_slack(deps, event_type="tokens_revoked", reason=reason)
+    await stopped_by_slack(
+        deps, event_type="tokens_revoked", reason=reason, team=team, org_wide=org_wide
+    )
 
 
-async def handle_app_uninstalled(deps: Deps) -> None:
+async def handle_app_uninstalled(body: dict[str, Any], deps: Deps) -> None:
     reason = "the app was uninstalled from the workspace (app_uninstalled)"
-    await stopped_by_slack(deps, event_type="app_uninstalled", reason=reason)
+    team, org_wide = _uninstalled_from(body, deps)
+    await stopped_by_slack(
+        deps, event_type="app_uninstalled", reason=reason, team=team, org_wide=org_wide
+    )
+
+
+def _uninstalled_from(body: dict[str, Any], deps: Deps) -> tuple[Workspace, bool]:
+    """The workspace (or, for an org-wide install, the Grid org) Slack stopped the app in."""
+    return request_team(body, deps.slack), bool(body.get("is_enterprise_install"))

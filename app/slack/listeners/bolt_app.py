@@ -13,6 +13,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from app.flows.deps import Deps
+from app.slack.authorize import GATEWAY
 
 
 class CrisisBolt(AsyncApp):
@@ -55,7 +56,8 @@ class CrisisBolt(AsyncApp):
 
 
 class InjectDeps(AsyncMiddleware):
-    """Puts the collaborators in Bolt's context, so listeners declare `deps` as a parameter."""
+    """Puts the collaborators in Bolt's context, so listeners declare `deps` as a parameter:
+    with the gateway `authorize` chose for the request's workspace."""
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
@@ -67,5 +69,6 @@ class InjectDeps(AsyncMiddleware):
         resp: BoltResponse,
         next: Callable[[], Awaitable[BoltResponse]],
     ) -> BoltResponse | None:
-        req.context["deps"] = self.deps
+        gateway = req.context.get(GATEWAY)  # the one serving the request's workspace
+        req.context["deps"] = self.deps if gateway is None else self.deps.served_by(gateway)
         return await next()

@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from app.flows.deps import Deps
 from app.flows.home import publish
 from app.slack.listeners.error_handler import guarded
+from app.slack.teams import request_team
 
 
 def register(app: AsyncApp) -> None:
@@ -19,4 +20,4 @@ async def handle_home_opened(event: dict[str, Any], body: dict[str, Any], deps: 
     if event.get("tab", "home") != "home":
         return
     deps.home.viewed(event["user"])
-    await publish(deps, event["user"])
+    await publish(deps, event["user"], request_team(body, deps.slack))
