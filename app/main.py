@@ -56,7 +56,7 @@ from app.slack.gateway_core import make_client
 from app.slack.gateways import Gateways, Installed
 from app.slack.listeners import register
 from app.slack.listeners.bolt_app import CrisisBolt, InjectDeps
-from app.slack.oauth import installation_store, oauth_flow
+from app.slack.oauth import INSTALL_PATH, installation_store, oauth_flow
 from app.store.engine import SessionFactory, make_engine, make_session_factory
 from app.store.migrate_child import migrate
 from app.store.trouble import database_trouble
@@ -184,6 +184,10 @@ class CrisisRoom:
         await self.engine.dispose()
 
 
+NOT_INSTALLED_HERE = (
+    "Crisis Room is not installed in this workspace (or was removed from it): an admin can "
+    f"install it from the bot's install page ({INSTALL_PATH} on the bot's server)."
+)
 RETENTION_EVERY_SECONDS = 60.0  # a purge is never urgent: once a minute is plenty
 
 
@@ -206,6 +210,7 @@ def _bolt(settings: Settings, deps: Deps, install: AsyncOAuthFlow | None) -> Cri
         signing_secret=secret.get_secret_value() if secret else "",
         authorize=GatewayAuthorize(deps.registry),  # the token serving the request's workspace
         oauth_flow=install,  # installing for many workspaces (None: SLACK_BOT_TOKEN)
+        user_facing_authorize_error_message=NOT_INSTALLED_HERE,
         # HTTP: app/web.py's gate is the one signature check, before Bolt; AfterGate refuses
         # an HTTP request that did not pass it (Socket Mode: Slack's own WebSocket)
         request_verification_enabled=False,

@@ -20,9 +20,9 @@ from app.record.retention_models import PurgeGrant, PurgeLog
 from app.requests.models import SeenRequest
 from app.review.models import Review
 from app.roles.models import RoleAssignment
+from app.slack.install_tables import OAuthState
 from app.update_variants.models import UpdateVariant
 from app.updates.models import Reminder, StatusUpdate
-from app.slack.install_tables import OAuthState
 
 __all__ = [
     "Action",

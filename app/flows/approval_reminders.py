@@ -47,6 +47,7 @@ from app.slack.blocks.approvals.reminders import (
     reminder_text,
 )
 from app.slack.teams import team_of
+from app.store.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -108,8 +109,9 @@ async def _look(deps: Deps, approval_id: int, gate: asyncio.Semaphore) -> None:
     try:
         async with gate:
             waiting = await _read(deps, approval_id)
-            if waiting is not None:
-                await asyncio.wait_for(_remind(deps, waiting), LOOK_TIMEOUT_SECONDS)
+            if waiting is not None:  # sent with its workspace's installation
+                served = await deps.on(Workspace.of(waiting.incident))
+                await asyncio.wait_for(_remind(served, waiting), LOOK_TIMEOUT_SECONDS)
                 async with deps.db() as session:
                     rows = await rows_for(session, approval_id)
                 next_at = schedule.next_look(

@@ -32,6 +32,7 @@ from app.metrics import alerting, look, watch
 from app.metrics.look import New
 from app.metrics.thresholds import Threshold
 from app.metrics.watch import Looked, MetricWatch, Next
+from app.store.workspace import Workspace
 from app.updates import service as updates
 
 logger = logging.getLogger(__name__)
@@ -106,7 +107,8 @@ def _rules(deps: Deps, incident: Incident, metric: str) -> tuple[Threshold, ...]
 async def _look(deps: Deps, item: Due, gate: asyncio.Semaphore) -> Outcome:
     try:
         async with gate:
-            return await asyncio.wait_for(_evaluate(deps, item), LOOK_TIMEOUT_SECONDS)
+            served = await deps.on(Workspace.of(item.incident))  # its workspace's installation
+            return await asyncio.wait_for(_evaluate(served, item), LOOK_TIMEOUT_SECONDS)
     except Exception:
         logger.exception("metric alerts of INC-%s failed", item.watched.incident_id)
         return deps.clock.now() + watch.AGAIN, None

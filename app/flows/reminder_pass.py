@@ -25,6 +25,7 @@ from app.flows.deps import Deps
 from app.flows.reminder_delivery import beat
 from app.flows.reminders import remind
 from app.incidents.models import Incident
+from app.store.workspace import Workspace
 from app.updates import schedule
 
 logger = logging.getLogger(__name__)
@@ -62,8 +63,9 @@ async def _look(deps: Deps, incident_id: int, gate: asyncio.Semaphore) -> None:
         async with gate:
             async with deps.db() as session:
                 incident = await session.get(Incident, incident_id)
-            if incident is not None:
-                await asyncio.wait_for(remind(deps, incident), REMIND_TIMEOUT_SECONDS)
+            if incident is not None:  # sent with its workspace's installation
+                served = await deps.on(Workspace.of(incident))
+                await asyncio.wait_for(remind(served, incident), REMIND_TIMEOUT_SECONDS)
     except Exception:
         logger.exception("reminders for INC-%s failed", incident_id)
     async with deps.db.begin() as session:

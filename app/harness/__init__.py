@@ -100,6 +100,7 @@ async def start_harness(
     socket_mode: bool = False,
     seed: int | None = None,
     install: Callable[[SlackDouble], str] | None = None,
+    oauth: bool = False,
     **overrides: object,
 ) -> Harness:
     """The bot against a fresh Slack double. Reminders run only when the caller ticks
@@ -107,15 +108,23 @@ async def start_harness(
     connects over the double's Socket Mode link and its HTTP server serves only /healthz.
     A `seed` makes every id the double invents the same on every run (default: random).
     `install` shapes the double further (more workspaces, a Grid org) and returns the bot token
-    the bot runs with (default: the first workspace's)."""
+    the bot runs with (default: the first workspace's). With `oauth`, the bot has no token:
+    it is installed for many workspaces by OAuth, and each workspace installs it
+    (app/harness/oauth.py's `install_by_oauth`)."""
     double = SlackDouble(token=BOT_TOKEN, latency=0.0, app_token=APP_TOKEN, seed=seed)
     for person in people:
         double.add_user(person.id, person.handle, person.name, is_admin=person.is_admin)
     general = double.add_channel(GENERAL, members=[p.id for p in people])
     token = install(double) if install is not None else BOT_TOKEN
     await double.start()
+    credentials: dict[str, object] = {"SLACK_BOT_TOKEN": token}
+    if oauth:
+        credentials = {
+            "SLACK_CLIENT_ID": double.client_id,
+            "SLACK_CLIENT_SECRET": double.client_secret,
+        }
     settings = load_settings(
-        SLACK_BOT_TOKEN=token,
+        **credentials,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=double.api_url,
         SLACK_APP_TOKEN=APP_TOKEN if socket_mode else None,

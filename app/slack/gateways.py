@@ -10,6 +10,7 @@ that refuses every call, saying so.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -79,7 +80,9 @@ class Installed(Gateways):
         # Which gateway served a workspace, until when (then the store is read again: another
         # replica may have seen an uninstall or a reinstall meanwhile).
         self._found: dict[Workspace, tuple[datetime, SlackGateway]] = {}
+        self._forgotten = 0  # uninstalls seen: a lookup begun before one is not kept
         self._http: ClientSession | None = None
+        self._removing = asyncio.Lock()
         refused = SlackGateway(make_client(token="", base_url=api_url), clock)
         refused.stop_using_token(NOT_INSTALLED)
         super().__init__(refused)
@@ -90,8 +93,12 @@ class Installed(Gateways):
         found = self._found.get(team)
         if found is not None and self.clock.now() < found[0]:
             return found[1]
+        forgotten = self._forgotten
         gateway = await self._serving(team)
-        self._found[team] = (self.clock.now() + REREAD, gateway)
+        if forgotten != self._forgotten:  # an uninstall came meanwhile: look again
+            return await self.serving(team)
+        if gateway is not self.default:  # (not installed: looked up again next time)
+            self._found[team] = (self.clock.now() + REREAD, gateway)
         return gateway
 
     async def _serving(self, team: Workspace) -> SlackGateway:
@@ -137,6 +144,8 @@ class Installed(Gateways):
         gone = self._gateways.pop(
             _Key(team.enterprise_id, None if org_wide else team.team_id), None
         )
+        self._found.clear()
+        self._forgotten += 1
         if gone is not None:
             gone.stop_using_token(NOT_INSTALLED)
 
@@ -144,14 +153,15 @@ class Installed(Gateways):
         """Delete the workspace's (or org's) installation, so nothing serves it any more; the
         rest of the workspaces go on. False when there was none left (the news came twice)."""
         enterprise_id, team_id = team.enterprise_id, None if org_wide else team.team_id or None
-        bot = await self.store.async_find_bot(
-            enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=org_wide
-        )
-        self.forget(team, org_wide=org_wide)
-        if bot is None:
-            return False
-        await self.store.async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
-        await self.store.async_delete_installation(enterprise_id=enterprise_id, team_id=team_id)
+        async with self._removing:  # tokens_revoked and app_uninstalled come together
+            bot = await self.store.async_find_bot(
+                enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=org_wide
+            )
+            self.forget(team, org_wide=org_wide)
+            if bot is None:
+                return False
+            await self.store.async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
+            await self.store.async_delete_installation(enterprise_id=enterprise_id, team_id=team_id)
         return True
 
     async def open_http(self) -> None:

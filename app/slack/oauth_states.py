@@ -14,8 +14,8 @@ from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from sqlalchemy import delete
 
 from app.clock import Clock
-from app.store.engine import SessionFactory
 from app.slack.install_tables import OAuthState
+from app.store.engine import SessionFactory
 
 STATE_MINUTES = 10  # how long a person has to allow the app (slack-sdk's stores: 10 minutes)
 

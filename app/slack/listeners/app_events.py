@@ -28,6 +28,7 @@ from slack_bolt.response import BoltResponse
 from app.flows.deps import Deps
 from app.flows.reconcile import start_recovery
 from app.flows.uninstall import stopped_by_slack
+from app.slack.listeners.error_handler import guarded
 from app.slack.teams import request_team
 from app.store.workspace import Workspace
 
@@ -38,8 +39,8 @@ RATE_LIMITED = "app_rate_limited"
 
 def register(app: AsyncApp) -> None:
     app.use(OnRateLimited())
-    app.event("tokens_revoked")(handle_tokens_revoked)
-    app.event("app_uninstalled")(handle_app_uninstalled)
+    app.event("tokens_revoked")(guarded(handle_tokens_revoked))
+    app.event("app_uninstalled")(guarded(handle_app_uninstalled))
 
 
 class OnRateLimited(AsyncMiddleware):
