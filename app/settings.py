@@ -187,7 +187,27 @@ class Settings(BaseSettings):
                 "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together: set both to install for "
                 "many workspaces (or SLACK_BOT_TOKEN alone for one)"
             )
+        if oauth:
+            self._one_workspace_only()
         return self
+
+    def _one_workspace_only(self) -> None:
+        """Settings that name one workspace's people or channel cannot serve many: a war room's
+        hashes or summaries posted there would tell one workspace of another's incidents."""
+        one_workspace = {
+            "CRISIS_ADMINS": self.crisis_admins,
+            "CRISIS_STAKEHOLDER_CHANNEL": self.crisis_stakeholder_channel,
+            "CRISIS_CHECKPOINT_CHANNEL": self.checkpoint_channel,
+            "CRISIS_LIBRARY_CHANNEL": self.library_channel,
+            "CRISIS_EMPLOYEE_CHANNEL": self.employee_channel,
+        }
+        named = [name for name, value in one_workspace.items() if value]
+        if named:
+            raise ValueError(
+                f"{named[0]} names one workspace's people or channel: leave it empty when the app "
+                "is installed in many workspaces (SLACK_CLIENT_ID); each workspace's own admins "
+                "manage it"
+            )
 
     @property
     def oauth(self) -> bool:

@@ -14,19 +14,24 @@ from app.errors import SlackFailure
 from app.flows.deps import Deps
 from app.incidents.models import Incident
 from app.record.anchors import Anchor, parse, posted_at
+from app.store.workspace import Workspace
 
 
 async def read_anchors(deps: Deps, incidents: Sequence[Incident]) -> list[Anchor]:
-    """Every anchor the bot posted in these incidents' war rooms and the checkpoint channel."""
-    identity = await deps.slack.identify()
-    authors = {str(identity.get(key)) for key in ("user_id", "bot_id") if identity.get(key)}
-    sources = [(incident.channel_id, f"#{incident.channel_name}") for incident in incidents]
+    """Every anchor the bot posted in these incidents' war rooms and the checkpoint channel
+    (each war room read with its workspace's installation)."""
+    sources = [
+        (await deps.on(Workspace.of(incident)), incident.channel_id, f"#{incident.channel_name}")
+        for incident in incidents
+    ]
     checkpoints = deps.settings.checkpoint_channel
     if checkpoints is not None:
-        sources.append((checkpoints, await channel_label(deps, checkpoints)))
+        sources.append((deps, checkpoints, await channel_label(deps, checkpoints)))
     found: list[Anchor] = []
-    for channel, where in sources:
-        for message in await history(deps, channel, where):
+    for served, channel, where in sources:
+        identity = await served.slack.identify()
+        authors = {str(identity.get(key)) for key in ("user_id", "bot_id") if identity.get(key)}
+        for message in await history(served, channel, where):
             if {str(message.get("user")), str(message.get("bot_id"))} & authors:
                 stamp = posted_at(str(message.get("ts") or ""))
                 found += parse(str(message.get("text") or ""), where=where, posted_at=stamp)

@@ -31,6 +31,7 @@ from app.flows.reconcile import Caught, reconcile_recent, reconcile_whole
 from app.incidents.models import Incident
 from app.record import catch_up
 from app.record.catch_up import Taken
+from app.store.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +116,7 @@ class CatchUp:
             incident = await session.get(Incident, taken.incident_id)
         if incident is None:
             return 0
+        deps = await deps.on(Workspace.of(incident))  # read with its workspace's installation
         try:
             if taken.gap_since is not None:  # a known gap: the whole walk
                 caught = await reconcile_whole(deps, incident)

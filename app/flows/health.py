@@ -110,6 +110,8 @@ class HealthCheck:
         return self._probe.result()
 
     async def _slack_trouble(self) -> str | None:
+        if self._deps.settings.oauth:  # no one token: each workspace's calls show their own
+            return None
         if self._deps.slack.stopped is not None:  # tokens_revoked / app_uninstalled
             return self._deps.slack.stopped
         async with self._auth_lock:  # concurrent probes share one auth.test

@@ -29,6 +29,7 @@ from app.incidents.models import Incident
 from app.record import catch_up, queries
 from app.record.drafts import Draft, delete_draft, edit_draft, from_event, visible
 from app.slack.gateway_reads import PAGE_SIZE
+from app.store.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,8 @@ async def reconcile_open(deps: Deps) -> int:
     recovered = 0
     for incident in active:
         try:
-            recovered += await reconcile_incident(deps, incident)
+            served = await deps.on(Workspace.of(incident))  # its workspace's installation
+            recovered += await reconcile_incident(served, incident)
         except SlackFailure as failure:
             logger.warning("could not reconcile %s: %s", incident.ref, failure.message)
         except Exception:

@@ -6,6 +6,7 @@ import pytest
 from app.settings import SettingsError, load_settings
 
 BASE = {"SLACK_BOT_TOKEN": "xoxb-1-abc", "SLACK_SIGNING_SECRET": "shh"}
+OAUTH = {"SLACK_SIGNING_SECRET": "s", "SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "c"}
 
 
 @pytest.fixture(autouse=True)
@@ -56,6 +57,11 @@ def test_admins_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
             {"SLACK_SIGNING_SECRET": "s", "SLACK_CLIENT_ID": "1.2"},
             "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together",
         ),
+        (
+            {**OAUTH, "CRISIS_CHECKPOINT_CHANNEL": "C0HASHES"},
+            "CRISIS_CHECKPOINT_CHANNEL names one workspace's people or channel",
+        ),
+        ({**OAUTH, "CRISIS_ADMINS": "U0ADMIN1"}, "CRISIS_ADMINS names one workspace's"),
     ],
 )
 def test_bad_configuration_names_the_variable(
