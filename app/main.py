@@ -132,13 +132,13 @@ class CrisisRoom:
         """Migrate, then start. `migrate_apart` (the server) migrates in a child process, so
         Alembic never loads in this one (issue 12: ~12 MB resident for good)."""
         await migrate(self.engine, apart=migrate_apart)
-        await adopt_unscheduled(self.deps)  # (rolling upgrades: see the README's "Upgrades")
-        await adopt_missing_copies(self.deps)
         await self.deps.registry.open_http()  # one HTTP session for every Web API call
         who = "installed by OAuth in each workspace"
         if not self.deps.settings.oauth:  # the one token: who the bot is, from auth.test
             who = str((await self.deps.slack.identify()).get("user"))
             await adopt_teamless_rows(self.deps)  # rows older than their team column (issue 16)
+        await adopt_unscheduled(self.deps)  # (rolling upgrades: see the README's "Upgrades")
+        await adopt_missing_copies(self.deps)
         self.heartbeat.start()
         self.reminders.start()  # its first tick catches up on anything missed while down
         self.approval_reminders.start()

@@ -273,20 +273,23 @@ async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
 
 _ROWS = (
     "INSERT INTO outbox (kind, subject_id, channel_id, ts, user_id, want_version, done_version, "
-    "attempts, changed_at) "
+    "attempts, changed_at, team_id, enterprise_id) "
 )
 _MISSING = (  # rows an older release's copies lack, as the outbox would hold them
     "SELECT 'card_copy', c.action_id, c.channel_id, c.ts, '', a.card_version, a.card_version, "
-    "0, :now FROM card_copy c JOIN action a ON a.id = c.action_id WHERE NOT EXISTS "
-    "(SELECT 1 FROM outbox o WHERE o.kind = 'card_copy' AND o.channel_id = c.channel_id "
-    "AND o.ts = c.ts)",
-    "SELECT 'brief', i.id, i.channel_id, '', '', 1, 1, 0, :now FROM incident i "
-    "WHERE i.brief_ts IS NOT NULL AND NOT EXISTS "
+    "0, :now, a.team_id, a.enterprise_id FROM card_copy c JOIN action a ON a.id = c.action_id "
+    "WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'card_copy' "
+    "AND o.channel_id = c.channel_id AND o.ts = c.ts)",
+    "SELECT 'brief', i.id, i.channel_id, '', '', 1, 1, 0, :now, i.team_id, i.enterprise_id "
+    "FROM incident i WHERE i.brief_ts IS NOT NULL AND NOT EXISTS "
     "(SELECT 1 FROM outbox o WHERE o.kind = 'brief' AND o.subject_id = i.id)",
-    "SELECT 'topic', i.id, i.channel_id, '', '', 1, 1, 0, :now FROM incident i "
-    "WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'topic' AND o.subject_id = i.id)",
-    "SELECT 'library_card', c.version_id, c.channel_id, c.ts, c.channel_id, 1, 1, 0, :now "
-    "FROM library_card c WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE "
+    "SELECT 'topic', i.id, i.channel_id, '', '', 1, 1, 0, :now, i.team_id, i.enterprise_id "
+    "FROM incident i WHERE NOT EXISTS "
+    "(SELECT 1 FROM outbox o WHERE o.kind = 'topic' AND o.subject_id = i.id)",
+    "SELECT 'library_card', c.version_id, c.channel_id, c.ts, c.channel_id, 1, 1, 0, :now, "
+    "e.team_id, e.enterprise_id FROM library_card c "
+    "JOIN library_version v ON v.id = c.version_id JOIN library_entry e ON e.id = v.entry_id "
+    "WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE "
     "o.kind = 'library_card' AND o.channel_id = c.channel_id AND o.ts = c.ts)",
 )
 

@@ -118,7 +118,8 @@ async def test_the_app_adopts_old_rows_at_start(
     )
     try:
         for name in OWNED:  # the double's auth.test names T0CRISIS, no Grid org
-            assert await teams(old, name) == [("T0CRISIS", None)] * COUNTS[name], name
+            rows = await teams(old, name)  # (the outbox gains the old incidents' topics after)
+            assert set(rows) == {("T0CRISIS", None)} and len(rows) >= COUNTS[name], name
         [entry] = await adoptions(harness.db)
         assert entry.detail["adopted"] == COUNTS
         assert entry.actor == harness.room.deps.slack.bot_user_id

@@ -98,6 +98,19 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         {"incident_id": 1, "step": step, "position": n, "label": step.title()}
         for n, step in enumerate(("assess", "communicate"))
     ],
+    "outbox": [  # someone's Home tab (migration 0023 gives these a team too)
+        {  # (no id: the start adds rows after it, from PostgreSQL's sequence)
+            "kind": "home",
+            "subject_id": 0,
+            "channel_id": "",
+            "ts": "",
+            "user_id": "U0MARIA",
+            "want_version": 2,
+            "done_version": 1,
+            "attempts": 0,
+            "changed_at": AT,
+        }
+    ],
 }
 COUNTS = {name: len(ROWS[name]) for name in OWNED}
 

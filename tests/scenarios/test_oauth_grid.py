@@ -1,0 +1,57 @@
+"""An Enterprise Grid org installs the bot org-wide by OAuth (issue 16): one consent by an org
+admin, one stored installation for the org (`is_enterprise_install`), and each workspace's
+incidents still belong to the workspace they were opened in."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from app.clock import FakeClock
+from app.harness import Harness, start_harness
+from app.harness.oauth import install_by_oauth
+from app.harness.seed import MARIA
+from tests.scenarios.conftest import crisis
+from tests.scenarios.test_grid_org import ORG, PAT, SISTER, incidents_by_title, listed, org_wide
+from tests.scenarios.test_oauth_install import bots
+
+OLIVE = "U0OLIVEORG"  # the org admin (tests/scenarios/test_grid_org.py)
+
+
+@pytest.fixture
+async def grid(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
+    url = f"sqlite:///{tmp_path / 'grid-oauth.db'}"
+    running = await start_harness(database_url=url, clock=clock, oauth=True)
+    try:
+        org_wide(running.double)
+        yield running
+    finally:
+        await running.stop()
+
+
+async def test_one_org_wide_install_serves_every_workspace_of_the_org(grid: Harness) -> None:
+    done = await install_by_oauth(grid.double, grid.http_url, ORG, OLIVE)
+    assert done.status == 200
+    assert await bots(grid) == ["None"]  # one org-wide bot: no workspace of its own
+    async with grid.db() as session:
+        rows = await session.exec(  # type: ignore[call-overload]
+            text("SELECT enterprise_id, is_enterprise_install FROM slack_bots")
+        )
+        assert [tuple(row) for row in rows.all()] == [(ORG, True)]
+
+    await crisis(grid, MARIA.id, "open Recall at home")
+    await crisis(grid, PAT, "open Recall at the sister")
+    found = await incidents_by_title(grid)
+    home, sister = found["Recall at home"], found["Recall at the sister"]
+    assert (home.team_id, sister.team_id) == (grid.double.team_id, SISTER)
+    assert home.enterprise_id == sister.enterprise_id == ORG
+    assert grid.double.channel(sister.channel_id).teams[0] == SISTER
+    org_bot = grid.double.token_for(ORG)
+    assert org_bot  # the org's installation's token is the one every workspace is served with
+    assert grid.double.channel(sister.channel_id).creator == grid.double.bot_user_id_in(SISTER)
+    assert "Recall at home" not in await listed(grid, PAT)
+    olive = await listed(grid, OLIVE)
+    assert "Recall at home" in olive and "Recall at the sister" in olive
