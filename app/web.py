@@ -19,6 +19,7 @@ from datetime import datetime
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.request.async_request import AsyncBoltRequest
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -50,15 +51,15 @@ def web_app(room: CrisisRoom, *, clock: WallClock | None = None) -> web.Applicat
     hook = metrics_hook(room.deps, ready=lambda: room.ready, clock=wall)
     application.router.add_post(METRICS_PATH, hook)
     if room.bolt.oauth_flow is not None:  # installing for many workspaces (issue 16)
-        add_install_routes(application, room)
+        add_install_routes(application, room, room.bolt.oauth_flow)
     return application
 
 
-def add_install_routes(application: web.Application, room: CrisisRoom) -> None:
+def add_install_routes(
+    application: web.Application, room: CrisisRoom, flow: AsyncOAuthFlow
+) -> None:
     """GET /slack/install (a link to Slack's consent page, with a fresh `state`) and GET
     /slack/oauth_redirect (where Slack sends the person back): Bolt's OAuth flow."""
-    flow = room.bolt.oauth_flow
-    assert flow is not None
 
     async def install(request: web.Request) -> web.Response:
         if not room.ready:

@@ -4,29 +4,19 @@ with its own people and its own bot token."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from app.harness import Harness
 from app.harness.oauth import install_by_oauth
 from app.harness.seed import ALEX
 from app.roles.models import Role
 from tests.scenarios.conftest import crisis, seed_roles
+from tests.scenarios.sister_workspace import WorkspacePerson
 
 AGENCY = "T0AGENCY"
 
 
-@dataclass(frozen=True)
-class AgencyPerson:
-    id: str
-    handle: str
-    name: str
-    role: Role | None = None
-    is_admin: bool = False
-
-
-OMAR = AgencyPerson("U0OMARAG", "omar", "Omar Haddad", is_admin=True)
-IVY = AgencyPerson("U0IVYAG", "ivy", "Ivy Chen", Role.LEAD)
-KOFI = AgencyPerson("U0KOFIAG", "kofi", "Kofi Mensah", Role.EXEC)
+OMAR = WorkspacePerson("U0OMARAG", "omar", "Omar Haddad", is_admin=True)
+IVY = WorkspacePerson("U0IVYAG", "ivy", "Ivy Chen", Role.LEAD)
+KOFI = WorkspacePerson("U0KOFIAG", "kofi", "Kofi Mensah", Role.EXEC)
 STAFF = (OMAR, IVY, KOFI)
 
 

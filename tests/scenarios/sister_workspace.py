@@ -14,7 +14,7 @@ GRID = "E0GRID"
 
 
 @dataclass(frozen=True)
-class SisterPerson:
+class WorkspacePerson:
     id: str
     handle: str
     name: str
@@ -22,10 +22,10 @@ class SisterPerson:
     is_admin: bool = False
 
 
-SAM = SisterPerson("U0SAM", "sam", "Sam Okafor", is_admin=True)  # the sister's admin
-NINA = SisterPerson("U0NINA", "nina", "Nina Alvarez", Role.LEAD)
-OWEN = SisterPerson("U0OWEN", "owen", "Owen Price", Role.EXEC)
-PRIYA = SisterPerson("U0PRIYA", "priya", "Priya Nair", Role.LEGAL)
+SAM = WorkspacePerson("U0SAM", "sam", "Sam Okafor", is_admin=True)  # the sister's admin
+NINA = WorkspacePerson("U0NINA", "nina", "Nina Alvarez", Role.LEAD)
+OWEN = WorkspacePerson("U0OWEN", "owen", "Owen Price", Role.EXEC)
+PRIYA = WorkspacePerson("U0PRIYA", "priya", "Priya Nair", Role.LEGAL)
 STAFF = (SAM, NINA, OWEN, PRIYA)
 
 

@@ -62,8 +62,8 @@ async def listed(harness: Harness, user: str) -> str:
     return f"{seen.text} {json.dumps(seen.blocks)}"
 
 
-async def test_each_workspace_opens_its_own_and_sees_its_own(grid: Harness) -> None:
-    assert grid.room.deps.slack.org_install
+async def open_in_each_workspace(grid: Harness) -> tuple[Incident, Incident]:
+    """Maria opens one at home, Pat one at the sister: each made in its own workspace."""
     await crisis(grid, MARIA.id, "open Recall at home")
     await crisis(grid, PAT, "open Recall at the sister")
     found = await incidents_by_title(grid)
@@ -71,6 +71,12 @@ async def test_each_workspace_opens_its_own_and_sees_its_own(grid: Harness) -> N
     assert (home.team_id, sister.team_id) == (grid.double.team_id, SISTER)
     assert home.enterprise_id == sister.enterprise_id == ORG
     assert grid.double.channel(sister.channel_id).teams[0] == SISTER  # made in its workspace
+    return home, sister
+
+
+async def test_each_workspace_opens_its_own_and_sees_its_own(grid: Harness) -> None:
+    assert grid.room.deps.slack.org_install
+    await open_in_each_workspace(grid)
 
     alex, sam, olive = [await listed(grid, who) for who in (ALEX.id, SAM, OLIVE)]
     assert "Recall at home" in alex and "Recall at the sister" not in alex

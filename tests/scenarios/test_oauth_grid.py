@@ -13,9 +13,14 @@ from sqlalchemy import text
 from app.clock import FakeClock
 from app.harness import Harness, start_harness
 from app.harness.oauth import install_by_oauth
-from app.harness.seed import MARIA
-from tests.scenarios.conftest import crisis
-from tests.scenarios.test_grid_org import ORG, PAT, SISTER, incidents_by_title, listed, org_wide
+from tests.scenarios.test_grid_org import (
+    ORG,
+    PAT,
+    SISTER,
+    listed,
+    open_in_each_workspace,
+    org_wide,
+)
 from tests.scenarios.test_oauth_install import bots
 
 OLIVE = "U0OLIVEORG"  # the org admin (tests/scenarios/test_grid_org.py)
@@ -42,15 +47,7 @@ async def test_one_org_wide_install_serves_every_workspace_of_the_org(grid: Harn
         )
         assert [tuple(row) for row in rows.all()] == [(ORG, True)]
 
-    await crisis(grid, MARIA.id, "open Recall at home")
-    await crisis(grid, PAT, "open Recall at the sister")
-    found = await incidents_by_title(grid)
-    home, sister = found["Recall at home"], found["Recall at the sister"]
-    assert (home.team_id, sister.team_id) == (grid.double.team_id, SISTER)
-    assert home.enterprise_id == sister.enterprise_id == ORG
-    assert grid.double.channel(sister.channel_id).teams[0] == SISTER
-    org_bot = grid.double.token_for(ORG)
-    assert org_bot  # the org's installation's token is the one every workspace is served with
+    _, sister = await open_in_each_workspace(grid)
     assert grid.double.channel(sister.channel_id).creator == grid.double.bot_user_id_in(SISTER)
     assert "Recall at home" not in await listed(grid, PAT)
     olive = await listed(grid, OLIVE)
