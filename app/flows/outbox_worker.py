@@ -28,6 +28,7 @@ from app.flows.deps import Deps
 from app.flows.effects import post_once
 from app.incidents import service as incidents
 from app.outbox import service as outbox
+from app.outbox.adopt import adopt_missing as adopt_copies
 from app.outbox.models import OutboxKind, OutboxRow
 from app.roles import service as roles
 from app.roles.models import Role
@@ -86,7 +87,7 @@ async def adopt_missing(deps: Deps) -> None:
     """At start: copies an older release posted without an outbox row get one (rolling
     upgrades across migration 0012)."""
     async with deps.db.begin() as session:
-        adopted = await outbox.adopt_missing(session, now=deps.clock.now())
+        adopted = await adopt_copies(session, now=deps.clock.now())
     if adopted:
         logger.info("%d copies posted by an older release are kept up to date from now", adopted)
 
