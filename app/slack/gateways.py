@@ -1,6 +1,6 @@
 """Which gateway (which bot token) serves a workspace (issue 16).
 
-`OneToken`: the internal app, SLACK_BOT_TOKEN for its one workspace (or its Grid org, when the
+`Gateways`: the internal app, SLACK_BOT_TOKEN for its one workspace (or its Grid org, when the
 token is an org-wide install's). `Installed`: the app installed by OAuth in many workspaces;
 each installation's bot token is in slack-sdk's installation store (in our database), and
 each workspace gets a gateway of its own (its own token and users.info cache) over one shared
@@ -11,7 +11,6 @@ that refuses every call, saying so.
 from __future__ import annotations
 
 import asyncio
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,8 +22,6 @@ from app.clock import Clock
 from app.slack.gateway import SlackGateway
 from app.slack.gateway_core import make_client
 from app.store.workspace import Workspace
-
-logger = logging.getLogger(__name__)
 
 REREAD = timedelta(seconds=60)
 NOT_INSTALLED = "the app is not installed in this workspace; someone there can install it again"
@@ -39,9 +36,6 @@ class Gateways:
     async def serving(self, team: Workspace | None) -> SlackGateway:
         return self.default
 
-    def forget(self, team: Workspace, *, org_wide: bool = False) -> None:
-        """That workspace's (or org's) installation is gone: its gateway stops for good."""
-
     async def uninstalled(self, team: Workspace, *, org_wide: bool, reason: str) -> bool:
         """Slack uninstalled the app or revoked its token: stop using it; False when it was
         stopped already (the news came twice)."""
@@ -55,9 +49,6 @@ class Gateways:
 
     async def close_http(self) -> None:
         await self.default.close_http()
-
-
-OneToken = Gateways
 
 
 @dataclass(frozen=True)
@@ -140,7 +131,8 @@ class Installed(Gateways):
         )
         return gateway
 
-    def forget(self, team: Workspace, *, org_wide: bool = False) -> None:
+    def _forget(self, team: Workspace, *, org_wide: bool) -> None:
+        """That workspace's (or org's) installation is gone: its gateway stops for good."""
         gone = self._gateways.pop(
             _Key(team.enterprise_id, None if org_wide else team.team_id), None
         )
@@ -157,7 +149,7 @@ class Installed(Gateways):
             bot = await self.store.async_find_bot(
                 enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=org_wide
             )
-            self.forget(team, org_wide=org_wide)
+            self._forget(team, org_wide=org_wide)
             if bot is None:
                 return False
             await self.store.async_delete_bot(enterprise_id=enterprise_id, team_id=team_id)
