@@ -15,24 +15,25 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from app.clock import FakeClock
-from app.harness import Harness, start_harness
+from app.harness import Harness
 from app.harness.seed import ALEX, MARIA
 from app.incidents.models import Incident
 from app.record.models import RecordEntry
 from app.slack.oauth import REDIRECT_PATH
+from tests.conftest import BACKENDS
+from tests.databases import harness_on
 from tests.scenarios.conftest import crisis, last_private
 from tests.scenarios.oauth_workspaces import AGENCY, IVY, OMAR, add_agency, both_installed, install
 from tests.scenarios.test_grid_org import listed
 
 
-@pytest.fixture
-async def installed(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
-    url = f"sqlite:///{tmp_path / 'oauth.db'}"
-    running = await start_harness(database_url=url, clock=clock, oauth=True)
-    try:
+@pytest.fixture(params=BACKENDS)
+async def installed(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock
+) -> AsyncIterator[Harness]:
+    """Installed by OAuth, on SQLite and on PostgreSQL (slack-sdk's store on our engine)."""
+    async with harness_on(request.param, tmp_path, clock=clock, oauth=True) as running:
         yield running
-    finally:
-        await running.stop()
 
 
 async def by_title(harness: Harness) -> dict[str, Incident]:
