@@ -99,5 +99,9 @@ async def handle_app_uninstalled(body: dict[str, Any], deps: Deps) -> None:
 
 
 def _uninstalled_from(body: dict[str, Any], deps: Deps) -> tuple[Workspace, bool]:
-    """The workspace (or, for an org-wide install, the Grid org) Slack stopped the app in."""
-    return request_team(body, deps.slack), bool(body.get("is_enterprise_install"))
+    """The workspace (or, for an org-wide install, the Grid org) Slack stopped the app in: an
+    org-wide install's news names the org alone (or says `is_enterprise_install`)."""
+    enterprise = body.get("enterprise_id")
+    if body.get("is_enterprise_install") or (enterprise and not body.get("team_id")):
+        return Workspace("", str(enterprise) if enterprise else None), True
+    return request_team(body, deps.slack), False
