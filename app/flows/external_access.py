@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from app.errors import BadCommand, NotAuthorized, SlackFailure
 from app.flows.access import ensure_visible
 from app.flows.deps import Deps
+from app.flows.effects import post_once
 from app.incidents import closure
 from app.incidents import external_access as external
 from app.incidents import service as incidents
@@ -112,15 +113,20 @@ async def ask_legal(deps: Deps, incident: Incident, screened: Screened) -> list[
     blocks = ask_blocks(
         ref=incident.ref, legal=legal, people=screened.held, access_id=screened.access_id
     )
-    try:
-        ts = await deps.slack.post(
-            incident.channel_id, text=ask_text(incident.ref, legal), blocks=blocks
+    try:  # once, even when Slack's answer is lost (found again by its effect id)
+        posted = await post_once(
+            deps,
+            f"legal-ask:{screened.access_id}",
+            channel=incident.channel_id,
+            text=ask_text(incident.ref, legal),
+            blocks=blocks,
+            since=deps.clock.now(),
         )
     except SlackFailure as failure:
         logger.warning("Legal's card for %s not posted: %s", incident.ref, failure.error)
         return [f"I couldn't ask Legal in the war room: {failure.message}"]
     async with deps.db.begin() as session:
-        await external.card_posted(session, screened.access_id, ts)
+        await external.card_posted(session, screened.access_id, posted.ts)
     return []
 
 

@@ -199,3 +199,12 @@ async def test_the_setting_allow_invites_the_outsider_at_once(
         assert "not in the war room yet" not in last_private(running, MARIA.id)
     finally:
         await running.stop()
+
+
+async def test_legal_is_asked_once_when_slack_answers_nothing(harness: Harness) -> None:
+    """Slack posts the brief and Legal's card but the answers are lost (the connection drops):
+    the card is found again by its effect id, not posted twice, and the ask remembers it."""
+    harness.double.fault("chat.postMessage", "drop", times=2)
+    incident = await open_with(harness, "SEV1", [DANA])
+    card = legal_card(harness, incident)  # exactly one
+    assert (await ask_of(harness)).card_ts == card.ts
