@@ -102,9 +102,14 @@ async def test_uninstalling_one_workspace_stops_that_one_only(installed: Harness
 
     await crisis(installed, MARIA.id, "open Second at home")  # the other workspace goes on
     assert "Second at home" in await by_title(installed)
+    home = found["Recall at home"].channel_id
+    calls, posts = len(double.calls), len(double.messages(home))
     installed.clock.advance(timedelta(hours=3))
     await installed.room.tick()  # the agency's overdue incident is skipped, not a crash
     await installed.settle_all()
+    dead = {"account_inactive", "token_revoked", "invalid_auth", "not_authed"}
+    assert not [c for c in double.calls[calls:] if c.error in dead]  # its token is not tried
+    assert len(double.messages(home)) > posts  # the other workspace is still nudged
 
 
 async def test_a_forged_or_stale_return_from_slack_installs_nothing(installed: Harness) -> None:
