@@ -12,8 +12,11 @@ from tests.scenarios.approvals_helpers import copies, open_seed_incident, propos
 from tests.scenarios.conftest import crisis
 
 
-async def open_home(harness: Harness, user: str) -> str:
-    response = await harness.driver.event({"type": "app_home_opened", "user": user, "tab": "home"})
+async def open_home(harness: Harness, user: str, team: str | None = None) -> str:
+    """`user` opens their Home tab (in workspace `team`; the driver's by default): what it
+    shows."""
+    opened = {"type": "app_home_opened", "user": user, "tab": "home"}
+    response = await harness.driver.event(opened, team_id=team)
     assert response.status == 200
     await harness.settle()
     view = harness.double.home(user)

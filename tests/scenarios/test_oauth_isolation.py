@@ -14,17 +14,8 @@ from app.harness import Harness, start_harness
 from app.harness.seed import MARIA
 from tests.scenarios.conftest import crisis, last_private
 from tests.scenarios.oauth_workspaces import AGENCY, IVY, OMAR, both_installed
+from tests.scenarios.test_home import open_home
 from tests.scenarios.test_oauth_install import by_title
-
-
-async def open_home(harness: Harness, user: str, team: str) -> str:
-    """`user` opens their Home tab in their workspace `team`: what it shows."""
-    opened = {"type": "app_home_opened", "user": user, "tab": "home"}
-    assert (await harness.driver.event(opened, team_id=team)).status == 200
-    await harness.settle()
-    view = harness.double.home(user)
-    assert view is not None, f"no Home tab published for {user}"
-    return harness.double.render(view["blocks"])
 
 
 @pytest.fixture(params=["http", "socket_mode"])
