@@ -28,14 +28,22 @@ async def read_anchors(deps: Deps, incidents: Sequence[Incident]) -> list[Anchor
     if checkpoints is not None:
         sources.append((deps, checkpoints, await channel_label(deps, checkpoints)))
     found: list[Anchor] = []
+    authors_of: dict[int, set[str]] = {}  # one auth.test per gateway, not per war room
     for served, channel, where in sources:
-        identity = await served.slack.identify()
-        authors = {str(identity.get(key)) for key in ("user_id", "bot_id") if identity.get(key)}
+        if id(served.slack) not in authors_of:
+            authors_of[id(served.slack)] = await _authors(served)
+        authors = authors_of[id(served.slack)]
         for message in await history(served, channel, where):
             if {str(message.get("user")), str(message.get("bot_id"))} & authors:
                 stamp = posted_at(str(message.get("ts") or ""))
                 found += parse(str(message.get("text") or ""), where=where, posted_at=stamp)
     return found
+
+
+async def _authors(deps: Deps) -> set[str]:
+    """The bot's user id and bot id (auth.test): whose messages count as anchors."""
+    identity = await deps.slack.identify()
+    return {str(identity.get(key)) for key in ("user_id", "bot_id") if identity.get(key)}
 
 
 async def history(deps: Deps, channel: str, where: str) -> list[dict[str, Any]]:
