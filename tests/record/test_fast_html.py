@@ -16,6 +16,7 @@ import weakref
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from jinja2 import Environment, Template
@@ -38,7 +39,7 @@ from app.record.export.mrkdwn import (
     parse,
 )
 from app.record.export.run import export_record
-from app.record.export.styled import to_html
+from app.record.export.styled import escaped, to_html
 from app.record.models import EntryKind
 from app.store.engine import SessionFactory
 from tests.record.test_fast_mrkdwn import NAMES, PIECES, texts
@@ -207,3 +208,25 @@ async def test_an_export_that_fails_turns_the_collector_back_on(db: SessionFacto
     with pytest.raises(NotFound):
         await export_record(db, 404, "html", None, now=datetime.now(UTC))  # type: ignore[arg-type]
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("tz", ["UTC", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"])
+def test_times_are_spelled_as_strftime_spells_them(tz: str) -> None:
+    rng, when, zone = random.Random(tz), when_in(tz), ZoneInfo(tz)
+    for _ in range(3000):
+        moment = datetime(rng.randrange(2, 9999), 1, 1, tzinfo=UTC) + timedelta(
+            seconds=rng.randrange(366 * 86_400), microseconds=rng.randrange(10**6)
+        )
+        local = moment.astimezone(zone)
+        expected = local.strftime("%Y-%m-%d %H:%M:%S ") + str(local.tzname())
+        assert when(moment) == expected, moment
+    assert when(None) == ""
+
+
+def test_escaped_writes_what_markupsafe_writes() -> None:
+    rng = random.Random(12)
+    alphabet = "&<>'\"ab é\u2028;#"
+    values: list[object] = ["", "plain", Markup("<b>kept</b>"), 7, -3, 2.5, None, True]
+    values += ["".join(rng.choices(alphabet, k=rng.randrange(12))) for _ in range(5000)]
+    for value in values:
+        assert escaped(value) == str(escape(value)), repr(value)

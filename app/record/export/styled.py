@@ -33,11 +33,13 @@ def html_text(nodes: list[Node] | tuple[Node, ...]) -> str:
 
 
 def escaped(value: Any) -> str:
-    """`escape(value)` as a str: what Jinja2's autoescaping writes for a value. Text with
-    nothing to escape (most of it) comes back as it is, without a Markup made."""
-    if type(value) is str and not (
-        "&" in value or "<" in value or ">" in value or "'" in value or '"' in value
-    ):
+    """`escape(value)` as a str: what Jinja2's autoescaping writes for a value. Plain text is
+    escaped by `str.replace` into markupsafe's very entities, without a Markup made; text with
+    nothing to escape (most of it) comes back as it is."""
+    if type(value) is str:
+        if "&" in value or "<" in value or ">" in value or "'" in value or '"' in value:
+            value = value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+            return value.replace("'", "&#39;").replace('"', "&#34;")
         return value
     return str(value) if type(value) is int else str(escape(value))
 
