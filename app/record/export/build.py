@@ -236,8 +236,7 @@ def _name(item: Item, names: Mapping[str, str]) -> None:
         item.text = log.summary(item.act, names)
         item.nodes = [Text(item.text)]
     else:
-        item.nodes = parse(item.raw, names)
-        item.text = as_plain(item.nodes)
+        item.nodes = parse(item.raw, names)  # (its `text` read from them when asked)
     for version in item.edits:
         version.nodes = parse(version.raw, names)
         version.text = as_plain(version.nodes)

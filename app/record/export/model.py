@@ -51,13 +51,27 @@ class Item:
     deleted_at: datetime | None = None
     replies: list[Item] = field(default_factory=list)
     note: str = ""
-    text: str = ""
+    said: str | None = None  # the words when set (a bot action's summary); else from `nodes`
     act: Act | None = None
     digest: str = ""
     bot: bool = False
     nodes: list[Node] = field(default_factory=list)
     deleted_seq: int = 0
     org: Organisation | None = None  # the author's, when the record has it
+
+    @property
+    def text(self) -> str:
+        """The words without markup, read from `nodes` when asked (a headline, a diff): most
+        entries are only ever written out from their nodes."""
+        if self.said is not None:
+            return self.said
+        from app.record.export.mrkdwn import as_plain  # (the parser only when exporting)
+
+        return as_plain(self.nodes)
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.said = value
 
     @property
     def author(self) -> str:

@@ -37,10 +37,11 @@ def escaped(value: Any) -> str:
     escaped by `str.replace` into markupsafe's very entities, without a Markup made; text with
     nothing to escape (most of it) comes back as it is."""
     if type(value) is str:
-        if "&" in value or "<" in value or ">" in value or "'" in value or '"' in value:
-            value = value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
-            return value.replace("'", "&#39;").replace('"', "&#34;")
-        return value
+        text: str = value
+        if "&" in text or "<" in text or ">" in text or "'" in text or '"' in text:
+            text = text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+            return text.replace("'", "&#39;").replace('"', "&#34;")
+        return text
     return str(value) if type(value) is int else str(escape(value))
 
 
