@@ -113,5 +113,5 @@ _MARKDOWN_ESCAPES = re.compile("[" + "".join(map(re.escape, _MARKDOWN_AS)) + "]"
 
 def cell(value: Any) -> str:
     """A CSV cell a spreadsheet will not run: formulas become text with a leading quote."""
-    shown = "" if value is None else str(value)
+    shown = value if type(value) is str else "" if value is None else str(value)
     return "'" + shown if shown.startswith(FORMULA_START) else shown
