@@ -32,19 +32,14 @@ def _entry(item: Item, when: When, put: Put) -> None:
     deleted, seq = item.deleted_at, escaped(item.seq)
     marks = (" deleted" if deleted else "") + (" action" if item.act else "")
     digest = f" · {escaped(item.digest)}" if item.digest else ""
-    put(f'<div class="entry{marks}" id="seq-{seq}">\n<div class="head"><span class="seq">#{seq}')
-    put(f'{digest}</span><span class="when">{escaped(when(item.when))}</span> · ')
-    put(f'<span class="who">{escaped(item.author)}</span>\n')
-    if item.kind != "message":
-        put(f' <span class="badge">{escaped(item.kind)}</span>')
-    if item.recovered:
-        put(' <span class="badge">recovered</span>')
-    if deleted:
-        number = f" (#{escaped(item.deleted_seq)})" if item.deleted_seq else ""
-        put(f' <span class="badge">deleted {escaped(when(deleted))}{number}</span>')
-    put("</div>\n")
-    if item.note:
-        put(f'<div class="muted">{escaped(item.note)}</div>')
+    plain = item.kind == "message" and not item.recovered and not deleted
+    note = f'<div class="muted">{escaped(item.note)}</div>' if item.note else ""
+    put(
+        f'<div class="entry{marks}" id="seq-{seq}">\n<div class="head"><span class="seq">#{seq}'
+        f'{digest}</span><span class="when">{escaped(when(item.when))}</span> · '
+        f'<span class="who">{escaped(item.author)}</span>\n'
+        f"{'' if plain else _badges(item, when)}</div>\n{note}"
+    )
     _said(item, when, put)
     for file in item.files:
         put(_file(file))
@@ -54,6 +49,17 @@ def _entry(item: Item, when: When, put: Put) -> None:
             _entry(reply, when, put)
         put("</div>")
     put("</div>")
+
+
+def _badges(item: Item, when: When) -> str:
+    """Its kind when not a message, recovered, deleted."""
+    badges = f' <span class="badge">{escaped(item.kind)}</span>' if item.kind != "message" else ""
+    if item.recovered:
+        badges += ' <span class="badge">recovered</span>'
+    if item.deleted_at:
+        number = f" (#{escaped(item.deleted_seq)})" if item.deleted_seq else ""
+        badges += f' <span class="badge">deleted {escaped(when(item.deleted_at))}{number}</span>'
+    return badges
 
 
 def _said(item: Item, when: When, put: Put) -> None:
