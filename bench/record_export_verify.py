@@ -3,9 +3,10 @@
 Seeds one incident with a realistic mix (posts, thread replies, edits, deletions, joins, files,
 and approval decisions), chained exactly as the bot chains them but inserted in bulk, then times
 `verify` and an export in each format (html, md, jsonl, csv) to files, beside references
-measured in the same run on the same file (SQLite only): a stdlib sqlite3 + json + hashlib
-verify, the same with the canonical form built as a string, and a minimal JSONL writer. Ends
-with issue 12's goals, each met or not.
+measured in the same run on the same file (SQLite only, `_stdlib_refs.py`): a stdlib sqlite3 +
+json + hashlib verify, the same with the canonical form built as a string, and a minimal JSONL
+writer. Each figure alternates with its reference (reference, it, reference, it), so a drift in
+the machine's speed moves both. Ends with issue 12's goals, each met or not.
 
     .venv/bin/python bench/record_export_verify.py [--entries 100000] [--database URL]
         [--rounds 2]
@@ -15,23 +16,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import inspect
-import json
 import platform
-import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import closing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from _stdlib_refs import stdlib_jsonl, stdlib_verify, stdlib_verify_text
 
 from app.clock import FakeClock
 from app.incidents import service as incidents
 from app.incidents.models import Kind, Severity
 from app.record.append import ENTRY, HEAD, build_row, lock_head
-from app.record.chain import GENESIS
 from app.record.drafts import Draft, delete_draft, edit_draft, from_event, ts_time
 from app.record.export.formats import EXPORT_FORMATS
 from app.record.export.run import export_record
@@ -150,85 +148,26 @@ async def seed(db: SessionFactory, count: int) -> int:
     return incident_id
 
 
-COLUMNS = (
-    "incident_id, seq, kind, dedupe_key, channel_id, ts, thread_ts, user_id, user_name, "
-    "event_id, client_msg_id, occurred_at, recorded_at, recovered, content, prev_hash, hash"
-)
+async def timed(run: Callable[[], Any]) -> float:
+    """One run's seconds (`run` may return an awaitable: it is awaited)."""
+    started = time.perf_counter()
+    done = run()
+    if inspect.isawaitable(done):
+        await done
+    return time.perf_counter() - started
 
 
-def stdlib_rows(path: Path, incident_id: int) -> Iterator[dict[str, Any]]:
-    with closing(sqlite3.connect(path)) as conn:
-        conn.row_factory = sqlite3.Row
-        query = f"SELECT {COLUMNS} FROM record_entry WHERE incident_id = ? ORDER BY seq"
-        for row in conn.execute(query, (incident_id,)):
-            yield dict(row)
-
-
-def stdlib_verify(path: Path, incident_id: int) -> int:
-    """Reference: sqlite3 + json + hashlib, one dict and one sorted dumps per entry."""
-    previous, count = GENESIS, 0
-    for row in stdlib_rows(path, incident_id):
-        digest = row.pop("hash")
-        row["content"] = json.loads(row["content"])
-        row["recovered"] = bool(row["recovered"])
-        for name in ("occurred_at", "recorded_at"):
-            row[name] = row[name].replace(" ", "T")[:26] + "Z"
-        text = json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        assert row["prev_hash"] == previous, row["seq"]
-        assert hashlib.sha256(text.encode("utf-8")).hexdigest() == digest, row["seq"]
-        previous, count = digest, count + 1
-    return count
-
-
-def stdlib_verify_text(path: Path, incident_id: int) -> int:
-    """Reference: the canonical form built as one string per entry (no dict, no sorted dumps),
-    as a careful hand-written verifier would: the floor a verify in Python can reach."""
-    esc, previous, count = json.encoder.encode_basestring, GENESIS, 0
-    with closing(sqlite3.connect(path)) as conn:
-        query = f"SELECT {COLUMNS} FROM record_entry WHERE incident_id = ? ORDER BY seq"
-        for row in conn.execute(query, (incident_id,)):
-            (incident, seq, kind, key, channel, ts, thread, user, name, event, client) = row[:11]
-            occurred, recorded, recovered, content, prev, digest = row[11:]
-            text = (
-                f'{{"channel_id":{_n(channel)},"client_msg_id":{_n(client)},"content":{content},'
-                f'"dedupe_key":{esc(key)},"event_id":{_n(event)},"incident_id":{incident},'
-                f'"kind":{esc(kind)},"occurred_at":"{occurred[:10]}T{occurred[11:]}Z",'
-                f'"prev_hash":{esc(prev)},"recorded_at":"{recorded[:10]}T{recorded[11:]}Z",'
-                f'"recovered":{"true" if recovered else "false"},"seq":{seq},'
-                f'"thread_ts":{_n(thread)},"ts":{_n(ts)},"user_id":{_n(user)},'
-                f'"user_name":{_n(name)}}}'
-            )
-            assert prev == previous, seq
-            assert hashlib.sha256(text.encode("utf-8")).hexdigest() == digest, seq
-            previous, count = digest, count + 1
-    return count
-
-
-def _n(value: str | None) -> str:
-    return "null" if value is None else json.encoder.encode_basestring(value)
-
-
-def stdlib_jsonl(path: Path, incident_id: int, out: Path) -> int:
-    """Reference: a minimal JSONL writer, every row as it comes, no checking."""
-    count = 0
-    with out.open("w", encoding="utf-8") as handle:
-        for row in stdlib_rows(path, incident_id):
-            row["content"] = json.loads(row["content"])
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-            count += 1
-    return count
-
-
-async def best(run: Callable[[], Any], rounds: int = 2) -> float:
-    """The shortest of `rounds` runs (`run` may return an awaitable: it is awaited)."""
-    times = []
+async def side_by_side(
+    run: Callable[[], Any], reference: Callable[[], Any] | None, rounds: int
+) -> tuple[float, float | None]:
+    """The shortest of `rounds` runs of each, interleaved (reference, run, reference, run …)
+    so that both see the machine as it is at the time: this VM's speed drifts by a fifth."""
+    runs, refs = [], []
     for _ in range(rounds):
-        started = time.perf_counter()
-        done = run()
-        if inspect.isawaitable(done):
-            await done
-        times.append(time.perf_counter() - started)
-    return min(times)
+        if reference is not None:
+            refs.append(await timed(reference))
+        runs.append(await timed(run))
+    return min(runs), min(refs) if refs else None
 
 
 def show(label: str, seconds: float, reference: float | None, name: str, note: str) -> None:
@@ -252,51 +191,61 @@ async def main(count: int, url: str | None, rounds: int) -> None:
         started = time.perf_counter()
         incident_id = await seed(db, count)
         print(f"Legal record of {count:,} entries on {engine.dialect.name} ({platform.node()})")
-        print(f"  seeded in          {time.perf_counter() - started:6.2f} s; best of {rounds}:")
+        print(f"  seeded in          {time.perf_counter() - started:6.2f} s; best of {rounds},")
+        print("  each beside its reference run in alternation (reference, it, reference, it):")
         sqlite = engine.dialect.name == "sqlite"
-        refs = await references(path, incident_id, Path(folder)) if sqlite else {}
-        goals = [await time_verify(db, incident_id, count, refs, rounds)]
+        verify_ref = (lambda: stdlib_verify(path, incident_id)) if sqlite else None
+        jsonl_ref = (
+            (lambda: stdlib_jsonl(path, incident_id, Path(folder) / "ref.jsonl"))
+            if sqlite
+            else None
+        )
+        if verify_ref is not None:
+            text, ref = await side_by_side(
+                lambda: stdlib_verify_text(path, incident_id), verify_ref, rounds
+            )
+            show("stdlib, as text", text, ref, "stdlib", "(canonical form as a string)")
+        goals = [await time_verify(db, incident_id, count, verify_ref, rounds)]
         for fmt in EXPORT_FORMATS:
             out = Path(folder) / f"record.{fmt}"
-            goals.append(await time_export(db, incident_id, fmt, out, refs, rounds))
+            goals.append(await time_export(db, incident_id, fmt, out, jsonl_ref, rounds))
         print("Goals (issue 12):", *goals, sep="\n")
         await engine.dispose()
 
 
-async def references(path: Path, incident_id: int, folder: Path) -> dict[str, float]:
-    refs = {
-        "verify": await best(lambda: stdlib_verify(path, incident_id)),
-        "text": await best(lambda: stdlib_verify_text(path, incident_id)),
-        "jsonl": await best(lambda: stdlib_jsonl(path, incident_id, folder / "ref.jsonl")),
-    }
-    show("stdlib, as text", refs["text"], refs["verify"], "stdlib", "(canonical form as a string)")
-    return refs
-
-
 async def time_verify(
-    db: SessionFactory, incident_id: int, count: int, refs: dict[str, float], rounds: int
+    db: SessionFactory,
+    incident_id: int,
+    count: int,
+    reference: Callable[[], Any] | None,
+    rounds: int,
 ) -> str:
     async def verify() -> None:
         report = await verify_incident(db, incident_id)
         assert report.intact and report.verdict.entries == count, report.describe()
 
-    elapsed = await best(verify, rounds)
-    show("verify", elapsed, refs.get("verify"), "stdlib sqlite3+json+hashlib", "(intact)")
-    return goal("verify", elapsed, 0.8, refs.get("verify"), 0.6)
+    elapsed, ref = await side_by_side(verify, reference, rounds)
+    show("verify", elapsed, ref, "stdlib sqlite3+json+hashlib", "(intact)")
+    return goal("verify", elapsed, 0.8, ref, 0.6)
 
 
 async def time_export(
-    db: SessionFactory, incident_id: int, fmt: str, out: Path, refs: dict[str, float], rounds: int
+    db: SessionFactory,
+    incident_id: int,
+    fmt: str,
+    out: Path,
+    reference: Callable[[], Any] | None,
+    rounds: int,
 ) -> str:
     async def export() -> None:
         with out.open("w", encoding="utf-8", newline="") as handle:
             result = await export_record(db, incident_id, fmt, handle, now=FakeClock().now())
         assert result.intact
 
-    elapsed = await best(export, rounds)
+    elapsed, ref = await side_by_side(export, reference, rounds)
     size = f"({out.stat().st_size / 1_000_000:,.1f} MB)"
-    show(f"export {fmt}", elapsed, refs.get("jsonl"), "minimal JSONL writer", size)
-    return goal(f"export {fmt}", elapsed, 3.0, refs.get("jsonl"), 2.0)
+    show(f"export {fmt}", elapsed, ref, "minimal JSONL writer", size)
+    return goal(f"export {fmt}", elapsed, 3.0, ref, 2.0)
 
 
 if __name__ == "__main__":
