@@ -118,25 +118,16 @@ def _entry(item: Item, when: When) -> str:
 
 def _item(item: Item, when: When, depth: int, put: Callable[[str], Any]) -> None:
     pad = "> " * depth
-    badges = [] if item.kind == "message" else [item.kind]
-    badges += ["recovered"] if item.recovered else []
-    badges += [f"deleted {when(item.deleted_at)}"] if item.deleted_at else []
-    shown = f" _({esc(', '.join(badges))})_" if badges else ""
-    number = f"#{item.seq}" + (f" · `{item.digest}`" if item.digest else "")
+    plain = item.kind == "message" and not item.recovered and not item.deleted_at
+    shown = "" if plain else _badges(item, when)
+    number = f"#{item.seq} · `{item.digest}`" if item.digest else f"#{item.seq}"
     put(f"{pad}**{when(item.when)} · {esc(item.author)}**{shown} · {number}  \n")
     if item.note:
         put(f"{pad}_{esc(item.note)}_  \n")
     struck = item.deleted_at is not None
-    if item.collapsed:
-        count = len(item.edits)
-        put(f"{pad}_Final version · edited {count} time{'s' if count != 1 else ''}, ")
-        put("every version in the appendix:_  \n")
-        put(_lines(item.final, pad, struck=struck))
-    for version in [] if item.collapsed else item.versions:
-        by = f" · edited by {esc(version.who)}" if version.number > 1 else ""
-        put(f"{pad}Version {version.number} · {when(version.when)}{by} · #{version.seq}:  \n")
-        put(_lines(version.nodes, pad, struck=struck))
-    if not item.edits and item.nodes:
+    if item.edits:
+        _edited(item, when, pad, struck, put)
+    elif item.nodes:
         put(_lines(item.nodes, pad, struck=struck))
     for file in item.files:
         put(f"{pad}File: **{esc(str(file.get('name')))}** ({esc(str(file.get('mimetype')))}, ")
@@ -146,6 +137,27 @@ def _item(item: Item, when: When, depth: int, put: Callable[[str], Any]) -> None
         _item(reply, when, depth + 1, put)
     if item.replies:
         put("\n")
+
+
+def _badges(item: Item, when: When) -> str:
+    badges = [] if item.kind == "message" else [item.kind]
+    badges += ["recovered"] if item.recovered else []
+    badges += [f"deleted {when(item.deleted_at)}"] if item.deleted_at else []
+    return f" _({esc(', '.join(badges))})_"
+
+
+def _edited(item: Item, when: When, pad: str, struck: bool, put: Callable[[str], Any]) -> None:
+    """An edited post: a bot's final version (every version in the appendix), or each version."""
+    if item.collapsed:
+        count = len(item.edits)
+        put(f"{pad}_Final version · edited {count} time{'s' if count != 1 else ''}, ")
+        put("every version in the appendix:_  \n")
+        put(_lines(item.final, pad, struck=struck))
+        return
+    for version in item.versions:
+        by = f" · edited by {esc(version.who)}" if version.number > 1 else ""
+        put(f"{pad}Version {version.number} · {when(version.when)}{by} · #{version.seq}:  \n")
+        put(_lines(version.nodes, pad, struck=struck))
 
 
 def _lines(nodes: list[Node], pad: str, *, struck: bool) -> str:
