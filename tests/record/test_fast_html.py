@@ -1,6 +1,6 @@
 """The HTML transcript, written in Python now, is what the Jinja2 macro wrote, byte for byte.
 
-`{{ item | entry }}` (app/record/export/html_entry.py) replaced the template's `entry` macro
+`entry_html` (app/record/export/html_entry.py) replaced the template's `entry` macro
 and `to_html` builds plain strings instead of Markup objects. The macro and the previous
 `to_html` are kept below verbatim as the references: random entries (deleted, bot actions,
 a bot's edited posts, versions, odd files and file lists, replies inside replies, text with

@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from app.record.export.html_entry import entry_html, human_size
+from app.record.export.html_entry import entry_text, human_size
 from app.record.export.metrics import exact
 from app.record.export.model import Document, Item
 from app.record.export.mrkdwn import Node, parse
@@ -24,6 +24,7 @@ from app.record.export.styled import to_html
 from app.record.export.versions import history
 
 When = Callable[[datetime | None], str]
+ENTRIES_A_PIECE = 200
 
 
 @cache
@@ -42,7 +43,7 @@ def environment() -> Environment:
     env.filters["headline"] = headline
     env.filters["when"] = _when
     env.filters["mrkdwn"] = _mrkdwn
-    env.filters["entry"] = _entry
+    env.filters["entries"] = _entries
     env.filters["exact"] = exact
     return env
 
@@ -67,9 +68,14 @@ def _mrkdwn(context: Context, text: object) -> Markup:
 
 
 @pass_context
-def _entry(context: Context, item: Item) -> Markup:
-    """`{{ item | entry }}`: a transcript entry and its replies (`html_entry.py`)."""
-    return entry_html(item, context["when_in_zone"])
+def _entries(context: Context, items: list[Item]) -> Iterator[Markup]:
+    """`{% for entries in items | entries %}`: the transcript's entries (each with its replies,
+    `html_entry.py`), each followed by a line break, a few hundred to a piece (one template
+    step per entry cost more than the entry)."""
+    when: When = context["when_in_zone"]
+    for start in range(0, len(items), ENTRIES_A_PIECE):
+        block = items[start : start + ENTRIES_A_PIECE]
+        yield Markup("".join([f"{entry_text(item, when)}\n" for item in block]))
 
 
 def when_in(tz: str) -> When:
