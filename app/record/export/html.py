@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from app.record.export.html_entry import entry_text, human_size
+from app.record.export.html_entry import entry_html_text, human_size
 from app.record.export.metrics import exact
 from app.record.export.model import Document, Item
 from app.record.export.mrkdwn import Node, parse
@@ -75,7 +75,7 @@ def _entries(context: Context, items: list[Item]) -> Iterator[Markup]:
     when: When = context["when_in_zone"]
     for start in range(0, len(items), ENTRIES_A_PIECE):
         block = items[start : start + ENTRIES_A_PIECE]
-        yield Markup("".join([f"{entry_text(item, when)}\n" for item in block]))
+        yield Markup("".join([f"{entry_html_text(item, when)}\n" for item in block]))
 
 
 def when_in(tz: str) -> When:

@@ -24,10 +24,10 @@ Put = Callable[[str], Any]
 
 
 def entry_html(item: Item, when: When) -> Markup:
-    return Markup(entry_text(item, when))
+    return Markup(entry_html_text(item, when))
 
 
-def entry_text(item: Item, when: When) -> str:
+def entry_html_text(item: Item, when: When) -> str:
     """`entry_html` as a plain str (for a writer that marks the whole as safe itself)."""
     out: list[str] = []
     _entry(item, when, out.append)
