@@ -14,6 +14,7 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
 SIGNING_SECRET = "bench-signing-secret-5d2e"
+HEALTHY_SECONDS = 60.0  # (ten times that for a wrapped command: valgrind runs ~50x slower)
 
 
 @dataclass
@@ -76,7 +78,13 @@ def free_port() -> int:
 
 
 async def start_bot(
-    api_url: str, token: str, database_url: str, logs: Path, name: str, **env: str
+    api_url: str,
+    token: str,
+    database_url: str,
+    logs: Path,
+    name: str,
+    wrap: Sequence[str] = (),
+    **env: str,
 ) -> App:
     port = free_port()
     settings = {
@@ -92,14 +100,15 @@ async def start_bot(
     root = os.environ.get("CRISIS_BENCH_BOT_ROOT")  # another checkout of the bot, to compare
     if root:
         settings["PYTHONPATH"] = root
-    command = [sys.executable, "-m", "app", "serve"]
+    command = [*wrap, sys.executable, "-m", "app", "serve"]
     return await spawn(name, command, settings, port, logs, cwd=Path(root) if root else ROOT)
 
 
-async def start_bare(api_url: str, token: str, logs: Path) -> App:
+async def start_bare(api_url: str, token: str, logs: Path, wrap: Sequence[str] = ()) -> App:
+    """bench/bare_bolt.py; `wrap` goes before the command (e.g. valgrind and its options)."""
     port = free_port()
     script = str(ROOT / "bench" / "bare_bolt.py")
-    command = [sys.executable, script, "--port", str(port), "--api-url", api_url]
+    command = [*wrap, sys.executable, script, "--port", str(port), "--api-url", api_url]
     settings = {"SLACK_BOT_TOKEN": token, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
     return await spawn("bare Bolt", command, settings, port, logs)
 
@@ -118,14 +127,16 @@ async def spawn(
         )
     app = App(name, process, f"http://127.0.0.1:{port}", log)
     try:
-        await until_healthy(app)
+        await until_healthy(
+            app, timeout=HEALTHY_SECONDS * (10 if command[0] != sys.executable else 1)
+        )
     except BaseException:
         await app.stop()
         raise
     return app
 
 
-async def until_healthy(app: App, timeout: float = 60.0) -> None:
+async def until_healthy(app: App, timeout: float = HEALTHY_SECONDS) -> None:
     deadline = time.monotonic() + timeout
     async with aiohttp.ClientSession() as http:
         while time.monotonic() < deadline:
