@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import collector
 from app.errors import CrisisError
 from app.logs import configure_logging
 from app.main import CrisisRoom, create_app
@@ -105,6 +106,7 @@ async def serve(settings: Settings) -> int:
     except CrisisError as error:
         await _shut(room, runner, None)
         return _fail(error)
+    logger.debug("%d start-up objects frozen", collector.settle())
     trimmer = asyncio.create_task(trim_after_work())
     await _until_stopped()
     trimmer.cancel()
