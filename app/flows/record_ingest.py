@@ -85,8 +85,8 @@ async def store(deps: Deps, draft: Draft, incident_id: int) -> chain.Appended | 
         return None
     if draft.kind == EntryKind.DELETE and not draft.content.get("previous"):
         draft = await _with_original(deps, draft, incident_id)
-    draft = draft.named(draft.user_name or await name_of(deps, draft.user_id))
-    draft = await with_organisation(deps, draft)
+    name = draft.user_name or await name_of(deps, draft.user_id)
+    draft = orgs.authored(draft, name, await organisation_of(deps, draft))
     fetched = await fetch_all(deps.slack, draft.files, cap=deps.settings.record_file_max_bytes)
     if fetched:
         draft = _with_files(draft, fetched)
@@ -114,15 +114,16 @@ async def name_of(deps: Deps, user_id: str | None) -> str | None:
     return user.display if user else None
 
 
-async def with_organisation(deps: Deps, draft: Draft) -> Draft:
-    """The author's organisation in the entry (Slack Connect: internal or external): their
-    home team from the event, else users.info; its name from team.info (cached)."""
+async def organisation_of(deps: Deps, draft: Draft) -> orgs.Organisation | None:
+    """The author's organisation, for the entry (Slack Connect: internal or external): their
+    home team from the event, else users.info; its name from team.info (cached). None where
+    the entry keeps none."""
     home = deps.slack.team_id
     if not home or not orgs.wants(draft):
-        return draft
+        return None
     team_id = orgs.event_team(draft) or await _home_team(deps, draft.user_id)
     if not team_id:
-        return draft
+        return None
     try:
         team = await deps.slack.team(team_id)
     except SlackFailure as failure:
@@ -134,8 +135,7 @@ async def with_organisation(deps: Deps, draft: Draft) -> Draft:
         home=home,
         home_enterprise=deps.slack.enterprise_id,
     )
-    found = orgs.Organisation(team_id, team.name if team else "", external)
-    return orgs.with_organisation(draft, found)
+    return orgs.Organisation(team_id, team.name if team else "", external)
 
 
 async def _home_team(deps: Deps, user_id: str | None) -> str | None:

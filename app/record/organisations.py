@@ -76,8 +76,14 @@ def is_external(
     return not (home_enterprise and team_enterprise == home_enterprise)
 
 
-def with_organisation(draft: Draft, organisation: Organisation) -> Draft:
-    return replace(draft, content={**draft.content, KEY: organisation.as_content()})
+def authored(draft: Draft, user_name: str | None, organisation: Organisation | None) -> Draft:
+    """The draft with its author's name (else the event's fallback name) and organisation,
+    in one copy (a draft is copied field by field: once per event is enough)."""
+    name = user_name or draft.fallback_name
+    if organisation is None:
+        return draft if name == draft.user_name else replace(draft, user_name=name)
+    content = {**draft.content, KEY: organisation.as_content()}
+    return replace(draft, user_name=name, content=content)
 
 
 def from_content(content: Mapping[str, Any]) -> Organisation | None:

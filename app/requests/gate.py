@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from slack_sdk.signature import SignatureVerifier
@@ -91,14 +91,14 @@ class RequestGate:
     async def _marking(self, shape: Shape, text: str, signature: str, timestamp: str) -> Verdict:
         """Start writing the request's replay mark; wait for it only where nothing else does."""
         first_use = self.replays.first_use(signature=signature, signed_at=int(timestamp))
-        passed = Verdict(kind=shape.kind, body=shape.body, text=text)
         if shape.event_type in self.idempotent_events:
             marked = asyncio.ensure_future(_noted(first_use, shape.event_type, timestamp))
-            return replace(passed, marked=marked)
+            return Verdict(kind=shape.kind, body=shape.body, text=text, marked=marked)
         if shape.kind in ACKED_FIRST:
-            return replace(passed, mark=asyncio.ensure_future(first_use))
+            mark = asyncio.ensure_future(first_use)
+            return Verdict(kind=shape.kind, body=shape.body, text=text, mark=mark)
         if await first_use:
-            return passed
+            return Verdict(kind=shape.kind, body=shape.body, text=text)
         logger.warning("refused a replayed Slack %s signed at %s", shape.kind, timestamp)
         return Verdict(200, kind=shape.kind)  # a 2xx so Slack stops; it already ran once
 

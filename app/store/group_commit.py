@@ -24,7 +24,6 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
-from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Connection
@@ -41,13 +40,15 @@ MAX_BATCH = 500
 LINGER_SECONDS = 0.002
 
 
-@dataclass
 class _Job:
-    write: BatchWrite[Any, Any]
-    item: Any
-    done: asyncio.Future[Any] = field(
-        default_factory=lambda: asyncio.get_running_loop().create_future()
-    )
+    """One submitted write (a plain class: one is made per write, thousands a second)."""
+
+    __slots__ = ("done", "item", "write")
+
+    def __init__(self, write: BatchWrite[Any, Any], item: Any, done: asyncio.Future[Any]) -> None:
+        self.write = write
+        self.item = item
+        self.done = done
 
 
 class GroupCommit:
@@ -75,7 +76,7 @@ class GroupCommit:
     async def submit(self, write: BatchWrite[Item, Result], item: Item) -> Result:
         """`write(connection, [item, …])`'s result for `item`, once its batch has committed.
         `write` returns one result per item, in order."""
-        job = _Job(write, item)
+        job = _Job(write, item, asyncio.get_running_loop().create_future())
         self._ensure_worker().put_nowait(job)
         # (a cancelled caller's write still lands: the writer task owns it, not the caller)
         return cast(Result, await job.done)
