@@ -16,7 +16,7 @@ instructions per event or fewer. Instructions are not seconds (a cache miss cost
 this is a figure beside side_by_side.py's, not a replacement.
 
     .venv/bin/python bench/ingest_instructions.py [--events 1000] [--in-flight 32]
-        [--backend sqlite|postgresql]
+        [--backend sqlite|postgresql] [--keep FOLDER]
 
 It needs valgrind and takes about five minutes (the apps start up under it, ~50x slower).
 """
@@ -183,8 +183,10 @@ async def main(args: argparse.Namespace) -> int:
     double, general = await start_double()
     try:
         with tempfile.TemporaryDirectory() as name:
-            ours, heard = await bot_count(args, double, general, Path(name))
-            theirs = await bare_count(args, double, Path(name), heard)
+            folder = Path(args.keep or name)
+            folder.mkdir(parents=True, exist_ok=True)
+            ours, heard = await bot_count(args, double, general, folder)
+            theirs = await bare_count(args, double, folder, heard)
     finally:
         await double.stop()
     ratio = ours.per_event / theirs.per_event
@@ -202,6 +204,8 @@ def options() -> argparse.Namespace:
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--in-flight", type=int, default=32)
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    keep = "keep callgrind's dumps (and the logs) in this folder, for callgrind_annotate"
+    parser.add_argument("--keep", metavar="FOLDER", help=keep)
     return parser.parse_args()
 
 
