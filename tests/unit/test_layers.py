@@ -38,7 +38,15 @@ DOMAIN = {
 }
 ADAPTERS = {"app.slack", "app.requests"}  # Slack out (Web API, Block Kit) and in (HTTP gate)
 STORE = {"app.store"}
-BASE = {"app.errors", "app.clock", "app.settings", "app.locks", "app.logs", "app.periodic"}
+BASE = {
+    "app.errors",
+    "app.clock",
+    "app.settings",
+    "app.locks",
+    "app.logs",
+    "app.periodic",
+    "app.collector",
+}
 DOUBLE = {"app.slackdouble"}  # the Slack test double stands alone
 
 RANK = {
