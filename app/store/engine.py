@@ -91,6 +91,12 @@ def _small_cache(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _never_wait(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=0")
+    cursor.close()
+
+
 def make_writer_thread(engine: AsyncEngine) -> WriterThread | None:
     """The group-commit writer's own connection to a SQLite file, on a thread
     (app/store/writer_thread.py), set up like the engine's; None for anything else."""
@@ -98,9 +104,12 @@ def make_writer_thread(engine: AsyncEngine) -> WriterThread | None:
     if url is None:
         return None
     writer = WriterThread.to(url)
-    event.listen(writer.engine, "connect", _sqlite_pragmas)
-    event.listen(writer.engine, "connect", _small_cache)
-    event.listen(writer.engine, "handle_error", _recycle_poisoned)
+    for engine_of_writer in writer.engines():
+        event.listen(engine_of_writer, "connect", _sqlite_pragmas)
+        event.listen(engine_of_writer, "connect", _small_cache)
+        event.listen(engine_of_writer, "handle_error", _recycle_poisoned)
+    # (after the pragmas' 10 s): the batches on the loop's thread never wait for a lock
+    event.listen(writer.engine, "connect", _never_wait)
     event.listen(writer.checkpointer, "connect", _sqlite_pragmas)
     return writer
 

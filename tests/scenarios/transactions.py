@@ -87,7 +87,7 @@ def counting(db: SessionFactory) -> Iterator[Transactions]:
     seen = Transactions()
     engines = [db.engine.sync_engine]
     if db.writer.handoff is not None:
-        engines.append(db.writer.handoff.engine)
+        engines.extend(db.writer.handoff.engines())
 
     def on_begin(conn: Connection) -> None:
         seen._open[id(conn)] = Transaction()
