@@ -31,6 +31,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/side_by_side.py
+	$(BIN)/python bench/ingest_instructions.py
 	$(BIN)/python bench/record_export_verify.py
 	$(BIN)/python bench/export_instructions.py
 	$(BIN)/python bench/scheduler_tick.py

@@ -18,7 +18,7 @@ this is a figure beside side_by_side.py's, not a replacement.
     .venv/bin/python bench/ingest_instructions.py [--events 1000] [--in-flight 32]
         [--backend sqlite|postgresql] [--keep FOLDER]
 
-It needs valgrind and takes about five minutes (the apps start up under it, ~50x slower).
+It needs valgrind and takes about four minutes (the apps start up under it, ~50x slower).
 """
 
 from __future__ import annotations
