@@ -5,7 +5,7 @@ the ORM, each a trip through the event loop, and on SQLite the process's write t
 that while. At 10,000 points a minute that turn was what message events waited on before their
 ack. Now a request is one item of the writer's batches: its points, their audit rows, their
 record entries, the watches and the brief's wanted version are written with Core statements in
-the batch's transaction (on SQLite on the writer's own thread: one hand-off), sharing the
+the batch's transaction (on a SQLite file in one call: store/writer_thread.py), sharing the
 commit with the message events of the moment; on PostgreSQL, whose rows lock apart, in the
 bulk writer's batches beside the messages' (`SessionFactory.bulk_writer`).
 

@@ -98,8 +98,9 @@ def _never_wait(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_writer_thread(engine: AsyncEngine) -> WriterThread | None:
-    """The group-commit writer's own connection to a SQLite file, on a thread
-    (app/store/writer_thread.py), set up like the engine's; None for anything else."""
+    """The group-commit writer's own connections to a SQLite file (one that never waits for
+    a lock, one on its thread that does: app/store/writer_thread.py), set up like the
+    engine's; None for anything else."""
     url = writer_url(engine.url)
     if url is None:
         return None

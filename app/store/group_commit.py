@@ -64,7 +64,7 @@ class GroupCommit:
         handoff: WriterThread | None = None,
     ) -> None:
         self.engine = engine
-        self.handoff = handoff  # (a batch in one hand-off to a thread: writer_thread.py)
+        self.handoff = handoff  # (a SQLite file's batch in one call: writer_thread.py)
         self.turn = turn  # (SQLite: the process's writers take turns, see store/engine.py)
         self.max_batch = max_batch
         self.linger = linger
