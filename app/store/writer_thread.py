@@ -10,7 +10,7 @@ That call runs on the event loop's own thread. It used to run on a thread of its
 pysqlite lets go of the GIL around every step of every statement (a batch of 16 events made
 some 40 steps), and each time the writer thread then waited for the busy event loop to hand
 the GIL back: a batch took 8.8-9.2 ms in the bot under load, 3.1-3.4 ms inline, and ingest
-went from 40-48 % to 50-51 % of bare Bolt (bench/side_by_side.py, alternating runs). The
+went from 40-48 % to 48-51 % of bare Bolt (bench/side_by_side.py, alternating runs). The
 loop is held for those ~3 ms, as the GIL-bound Python of the batch held it anyway.
 
 A call on the loop must never wait for a lock, so the inline connection has no busy timeout:
