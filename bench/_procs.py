@@ -15,7 +15,7 @@ import socket
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
@@ -34,6 +34,7 @@ class App:
     process: asyncio.subprocess.Process
     base_url: str
     log: Path
+    env: dict[str, str] = field(default_factory=dict)  # what it was started with, beyond ours
 
     @property
     def events_url(self) -> str:
@@ -125,7 +126,7 @@ async def spawn(
             stdout=output,
             stderr=asyncio.subprocess.STDOUT,
         )
-    app = App(name, process, f"http://127.0.0.1:{port}", log)
+    app = App(name, process, f"http://127.0.0.1:{port}", log, env)
     try:
         await until_healthy(
             app, timeout=HEALTHY_SECONDS * (10 if command[0] != sys.executable else 1)

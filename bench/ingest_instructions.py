@@ -55,10 +55,9 @@ def callgrind(out: Path) -> list[str]:
 
 def control(app: App, *arguments: str) -> None:
     """callgrind_control finds a run by pid, user and $HOST, and the bot's $HOST is the
-    address it listens on (bench/_procs.py), so it is told the same."""
-    host = {"HOST": "127.0.0.1"} if app.name == "bot" else {}
+    address it listens on (bench/_procs.py), so it is given the app's environment."""
     command = ["callgrind_control", *arguments, str(app.process.pid)]
-    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **host})
+    done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **app.env})
     if done.returncode or "error" in done.stderr:
         raise RuntimeError(f"callgrind_control {' '.join(arguments)}: {done.stderr.strip()}")
 

@@ -95,8 +95,10 @@ class Draft:
     # The name to use when users.info does not know the author (a Slack Connect user).
     fallback_name: str | None = field(default=None, compare=False)
 
-    def named(self, user_name: str | None) -> Draft:
-        return replace(self, user_name=user_name or self.fallback_name)
+    def named(self, user_name: str | None, **changes: Any) -> Draft:
+        """This draft by `user_name` (else the event's fallback name), with `changes`, in one
+        copy (a draft is copied field by field)."""
+        return replace(self, user_name=user_name or self.fallback_name, **changes)
 
 
 def ts_time(ts: str | None) -> datetime:

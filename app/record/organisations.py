@@ -10,7 +10,7 @@ have no such key and are hashed as they were; exports show them without an organ
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from app.record.drafts import Draft
@@ -77,13 +77,10 @@ def is_external(
 
 
 def authored(draft: Draft, user_name: str | None, organisation: Organisation | None) -> Draft:
-    """The draft with its author's name (else the event's fallback name) and organisation,
-    in one copy (a draft is copied field by field: once per event is enough)."""
-    name = user_name or draft.fallback_name
+    """The draft with its author's name and organisation (`Draft.named`: one copy)."""
     if organisation is None:
-        return draft if name == draft.user_name else replace(draft, user_name=name)
-    content = {**draft.content, KEY: organisation.as_content()}
-    return replace(draft, user_name=name, content=content)
+        return draft.named(user_name)
+    return draft.named(user_name, content={**draft.content, KEY: organisation.as_content()})
 
 
 def from_content(content: Mapping[str, Any]) -> Organisation | None:

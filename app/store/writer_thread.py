@@ -48,7 +48,6 @@ from sqlalchemy.exc import OperationalError
 Result = TypeVar("Result")
 logger = logging.getLogger(__name__)
 CHECKPOINT_SECONDS = 1.0
-BUSY_SECONDS = 10.0  # how long the thread's connection waits for another's write lock
 
 
 def writer_url(url: URL) -> URL | None:
@@ -67,11 +66,11 @@ class WriterThread:
         engine: Engine,
         checkpointer: Engine,
         *,
-        waiting: Engine | None = None,
+        waiting: Engine,
         every: float = CHECKPOINT_SECONDS,
     ) -> None:
         self.engine = engine  # no busy timeout (its events are set by app/store/engine.py)
-        self.waiting = waiting or engine  # waits for a lock, on the writer's thread
+        self.waiting = waiting  # waits for a lock, on the writer's thread
         self.checkpointer = checkpointer
         self.every = every
         self.waited = 0  # batches that found the database locked and ran on the thread
@@ -80,12 +79,13 @@ class WriterThread:
 
     @classmethod
     def to(cls, url: URL, *, every: float = CHECKPOINT_SECONDS) -> WriterThread:
-        def engine(busy_timeout: float) -> Engine:
-            # one thread at a time uses each connection; pysqlite only needs telling so
-            arguments = {"timeout": busy_timeout, "check_same_thread": False}
+        def engine() -> Engine:
+            # one thread at a time uses each connection; pysqlite only needs telling so.
+            # (Busy timeouts: app/store/engine.py's pragmas, 0 for `engine`.)
+            arguments = {"check_same_thread": False}
             return create_engine(url, connect_args=arguments, pool_size=1)
 
-        return cls(engine(0), engine(BUSY_SECONDS), waiting=engine(BUSY_SECONDS), every=every)
+        return cls(engine(), engine(), waiting=engine(), every=every)
 
     def engines(self) -> tuple[Engine, ...]:
         """Every connection it writes through (for events set on each)."""
