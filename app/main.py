@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 import app.models  # noqa: F401  (every table known, so a retention purge finds all of an incident)
 from app.approvals.policy import load_policy
 from app.clock import Clock, SystemClock
-from app.flows import approval_reminders, metric_alerts
+from app.flows import approval_reminders, metric_alerts, one_statement
 from app.flows.catch_up import JOB_ID as CATCH_UP_JOB
 from app.flows.catch_up import CatchUp, catch_up_seconds
 from app.flows.checkpoints import JOB_ID as CHECKPOINTS_JOB
@@ -254,6 +254,7 @@ def create_app(
         home=HomeRefresher(publish_tabs),
     )
     deps.on_resolved.append(_final_export)
+    one_statement.attach(session_factory.writer, deps.record.heads)  # (PostgreSQL's writer)
     return CrisisRoom(_bolt(settings, deps, install), deps, session_factory.engine)
 
 

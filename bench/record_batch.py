@@ -1,13 +1,16 @@
-"""One group-commit batch of record entries: the locked path beside the remembered head.
+"""One group-commit batch of the message writer: in a transaction beside in one statement.
 
-The message writer's batch write was `append_all` (app/record/batch.py): per incident it locks
-the chain head, reads the batch's stored dedupe keys, inserts the entries and moves the head, four
-statements. `RememberedHeads.append_all` (app/record/remembered.py) sends one on PostgreSQL when
-the head it remembers is still the head. This times both on the same fresh database, in
-alternating rounds (A B A B), each round `--batches` batches of `--size` entries to one incident,
-every batch through the real GroupCommit writer. Printed per batch: wall time, this process's
-CPU, statements sent. SQLite keeps `append_all` (no round trips to save): it is shown as a
-control, the two columns should match.
+A batch holds the replay marks of the requests arriving and the record entries of the events
+before them. Written the usual way it is a transaction: BEGIN, the marks' insert, then
+`append_all` (app/record/batch.py: per incident, lock the chain head, read the batch's stored
+dedupe keys, insert the entries, move the head), COMMIT. On PostgreSQL the app's writer sends it
+instead as one statement outside a transaction, chained on the heads it remembers
+(app/flows/one_statement.py). This times both on the same fresh database, in alternating rounds
+(A B A B), each round `--batches` batches of `--size` events (a mark and an entry each) to one
+incident, every batch through a real GroupCommit writer. Printed per batch: wall time, this
+process's CPU, statements sent (BEGIN and COMMIT not counted). SQLite writes every batch in one
+call on its own connection (no round trips to save): it is shown as a control, the two columns
+should match.
 
     .venv/bin/python bench/record_batch.py [--batches 300] [--size 20] [--rounds 2]
         [--backend sqlite|postgresql|both]
@@ -22,6 +25,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,16 +33,19 @@ from _db import fresh_database, postgres_reachable
 from sqlalchemy import event
 
 from app.clock import FakeClock
+from app.flows.one_statement import attach
 from app.incidents import service as incidents
 from app.incidents.models import Kind, Severity
-from app.record.batch import Pending, append_all
+from app.record.batch import Pending
 from app.record.drafts import from_event
 from app.record.remembered import RememberedHeads
+from app.requests.replay import insert_new
 from app.store.engine import SessionFactory, make_engine, make_session_factory, make_writer_thread
 from app.store.group_commit import GroupCommit
 from app.store.migrate_child import migrate
 
 Write = Callable[..., Any]
+SEEN_AT = datetime(2026, 12, 2, tzinfo=UTC)
 
 
 @dataclass
@@ -73,6 +80,10 @@ def pending(incident_id: int, n: int, clock: FakeClock) -> Pending:
     return Pending(draft, incident_id, recorded_at=clock.now())
 
 
+def mark(n: int) -> dict[str, Any]:
+    return {"signature_sha256": f"{n:064x}", "signed_at": 1_700_000_000 + n, "seen_at": SEEN_AT}
+
+
 async def one_round(
     writer: GroupCommit, write: Write, incident: int, first: int, args: argparse.Namespace
 ) -> tuple[float, float]:
@@ -80,8 +91,13 @@ async def one_round(
     wall, cpu = time.perf_counter(), time.process_time()
     for batch in range(args.batches):
         start = first + batch * args.size
-        items = [pending(incident, start + n, clock) for n in range(args.size)]
-        await asyncio.gather(*(writer.submit(write, item) for item in items))
+        jobs = []
+        for n in range(start, start + args.size):
+            jobs += [
+                writer.submit(insert_new, mark(n)),
+                writer.submit(write, pending(incident, n, clock)),
+            ]
+        await asyncio.gather(*jobs)
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
@@ -89,28 +105,33 @@ async def measure(url: str, args: argparse.Namespace) -> dict[str, Timing]:
     engine = make_engine(url)
     await migrate(engine, apart=False)
     db = make_session_factory(engine)
-    handoff = make_writer_thread(engine)  # (SQLite: the writer's own connection, on a thread)
-    writer = GroupCommit(engine, turn=db.turns, handoff=handoff, linger=0)
+    handoff = make_writer_thread(engine)  # (SQLite: the writer's own connection)
     sent = [0]
     counted = handoff.engine if handoff is not None else engine.sync_engine
     event.listen(counted, "before_cursor_execute", lambda *_: _count(sent))
     incident = await incident_in(db, FakeClock())
-    writes: dict[str, Write] = {"locked": append_all, "remembered": RememberedHeads().append_all}
-    timings = {name: Timing([], [], []) for name in writes}
-    await writer.submit(writes["remembered"], pending(incident, 0, FakeClock()))  # learns
+    heads = RememberedHeads()
+    writers = {name: GroupCommit(engine, turn=db.turns, handoff=handoff, linger=0) for name in WAYS}
+    attach(writers["one statement"], heads)
+    timings = {name: Timing([], [], []) for name in WAYS}
+    await writers["one statement"].submit(heads.append_all, pending(incident, 0, FakeClock()))
     first = 1
     for _ in range(args.rounds):
-        for name, write in writes.items():
+        for name, writer in writers.items():
             before, batches = sent[0], writer.batches
-            wall, cpu = await one_round(writer, write, incident, first, args)
+            wall, cpu = await one_round(writer, heads.append_all, incident, first, args)
             first += args.batches * args.size
             done = writer.batches - batches
             timings[name].wall_ms.append(wall * 1000 / done)
             timings[name].cpu_ms.append(cpu * 1000 / done)
             timings[name].statements.append((sent[0] - before) / done)
-    await writer.close()
+    for writer in writers.values():
+        await writer.close()
     await engine.dispose()
     return timings
+
+
+WAYS = ("transaction", "one statement")
 
 
 def _count(sent: list[int]) -> None:
@@ -118,12 +139,14 @@ def _count(sent: list[int]) -> None:
 
 
 def report(backend: str, timings: dict[str, Timing], args: argparse.Namespace) -> None:
-    print(f"\n{backend}: {args.rounds} rounds of {args.batches} batches of {args.size} entries")
-    print(f"  {'per batch (median of rounds)':30} {'locked':>10} {'remembered':>11} {'ratio':>7}")
+    batches = f"{args.batches} batches of {args.size} marks and {args.size} entries"
+    print(f"\n{backend}: {args.rounds} rounds of {batches}")
+    old_way, new_way = WAYS
+    print(f"  {'per batch (median of rounds)':30} {old_way:>12} {new_way:>14} {'ratio':>7}")
     for label, pick in (("wall ms", "wall_ms"), ("CPU ms", "cpu_ms"), ("statements", "statements")):
-        old = statistics.median(getattr(timings["locked"], pick))
-        new = statistics.median(getattr(timings["remembered"], pick))
-        print(f"  {label:30} {old:10.2f} {new:11.2f} {new / old:6.2f}x")
+        old = statistics.median(getattr(timings[old_way], pick))
+        new = statistics.median(getattr(timings[new_way], pick))
+        print(f"  {label:30} {old:12.2f} {new:14.2f} {new / old:6.2f}x")
 
 
 async def main() -> None:

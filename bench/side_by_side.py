@@ -16,7 +16,8 @@ double in this process, which also sends them Slack's signed requests, many in f
 Benchmarks, not tests: goals are printed as met or MISSED; only a correctness check failing
 makes the exit status non-zero.
 
-    .venv/bin/python bench/side_by_side.py [--quick] [--rounds 2] [--events 3000] [--sqlite-only]
+    .venv/bin/python bench/side_by_side.py [--quick] [--rounds 2] [--events 3000]
+        [--sqlite-only | --postgresql-only]
         [--parts ingest,rss,opens,idle]   (some parts alone, e.g. `--parts opens`)
 
 PostgreSQL: a fresh database on CRISIS_BENCH_POSTGRES_URL's server (default the local one).
@@ -169,7 +170,7 @@ async def main(args: argparse.Namespace) -> int:
         folder = Path(name)
         bare = await start_bare(double.api_url, double.token, folder)
         try:
-            for backend in backends(args.parts, args.sqlite_only):
+            for backend in backends(args.parts, args.sqlite_only, args.postgresql_only):
                 async with bot_beside(double, general, bare, backend, folder) as side:
                     await on_backend(check, side, backend, args)
             if "idle" in args.parts:
@@ -197,15 +198,17 @@ async def on_backend(check: Checks, side: Side, backend: str, args: argparse.Nam
         show_acks(check, await open_acks(side, args.opens, args.rounds, args.latency))
 
 
-def backends(parts: set[str], sqlite_only: bool) -> list[str]:
+def backends(parts: set[str], sqlite_only: bool, postgresql_only: bool) -> list[str]:
+    """Where the bot stores: SQLite for every part; PostgreSQL too for ingest, if it answers
+    (PostgreSQL alone: its ingest only)."""
     if not parts & {"ingest", "rss", "opens"}:
         return []
     if sqlite_only or "ingest" not in parts:
         return ["sqlite"]
     if not postgres_reachable():
         print(f"\nPostgreSQL: nothing answers at {POSTGRES_URL}; its run is skipped")
-        return ["sqlite"]
-    return ["sqlite", "postgresql"]
+        return [] if postgresql_only else ["sqlite"]
+    return ["postgresql"] if postgresql_only else ["sqlite", "postgresql"]
 
 
 def options() -> argparse.Namespace:
@@ -219,7 +222,11 @@ def options() -> argparse.Namespace:
     parser.add_argument("--latency", type=float, default=0.5, help="Slack's, for the opens")
     parser.add_argument("--incidents", type=int, default=1000)
     parser.add_argument("--idle-seconds", type=float, help="idle CPU window (10; quick 5)")
-    parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
+    only.add_argument(
+        "--postgresql-only", action="store_true", help="ingest on PostgreSQL alone (no rss, opens)"
+    )
     parser.add_argument("--parts", default=",".join(PARTS), help=f"some of {PARTS_HELP}")
     args = parser.parse_args()
     args.parts = set(args.parts.split(","))

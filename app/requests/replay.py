@@ -80,15 +80,27 @@ def insert_new(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[bool]:
     """INSERT … ON CONFLICT DO NOTHING RETURNING, one executemany for the batch (one compiled
     statement, whatever the batch's size): True for each row that was new (of two equal
     signatures in one batch, the first)."""
+    statement = _INSERT_NEW[conn.dialect.name == "postgresql"]
+    return answers(rows, set(conn.execute(statement, firsts(rows)).scalars()))
+
+
+def firsts(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows to insert: the first of each signature."""
     first: dict[str, dict[str, Any]] = {}
     for row in rows:
         first.setdefault(row["signature_sha256"], row)
-    statement = _INSERT_NEW[conn.dialect.name == "postgresql"]
-    inserted: set[str] = set(conn.execute(statement, list(first.values())).scalars())
-    return [
-        row is first[row["signature_sha256"]] and row["signature_sha256"] in inserted
-        for row in rows
-    ]
+    return list(first.values())
+
+
+def answers(rows: Sequence[dict[str, Any]], inserted: set[str]) -> list[bool]:
+    """Each row's answer, given the signatures the insert of `firsts(rows)` stored."""
+    seen: set[str] = set()
+    found: list[bool] = []
+    for row in rows:
+        key = row["signature_sha256"]
+        found.append(key in inserted and key not in seen)
+        seen.add(key)
+    return found
 
 
 # Built once (statements are immutable): the hot path only binds values. [PostgreSQL?]

@@ -40,7 +40,7 @@ MAX_BATCH = 500
 LINGER_SECONDS = 0.002
 
 
-class _Job:
+class Job:
     """One submitted write (a plain class: one is made per write, thousands a second)."""
 
     __slots__ = ("done", "item", "write")
@@ -49,6 +49,12 @@ class _Job:
         self.write = write
         self.item = item
         self.done = done
+
+
+# A whole batch in one statement on a connection without a transaction of its own (so no BEGIN
+# and COMMIT round trips): each job's result, or None when it wrote nothing and the batch
+# should be written the usual way (app/flows/one_statement.py).
+OneStatement = Callable[[Connection, Sequence[Job]], list[Any] | None]
 
 
 class GroupCommit:
@@ -69,14 +75,15 @@ class GroupCommit:
         self.max_batch = max_batch
         self.linger = linger
         self.batches = 0  # committed, for tests and benches
+        self.one_statement: OneStatement | None = None  # (set by the composition root)
         self._busy = False  # the last batch held several writes: under load, so linger
-        self._queue: asyncio.Queue[_Job] | None = None
+        self._queue: asyncio.Queue[Job] | None = None
         self._worker: asyncio.Task[None] | None = None
 
     async def submit(self, write: BatchWrite[Item, Result], item: Item) -> Result:
         """`write(connection, [item, …])`'s result for `item`, once its batch has committed.
         `write` returns one result per item, in order."""
-        job = _Job(write, item, asyncio.get_running_loop().create_future())
+        job = Job(write, item, asyncio.get_running_loop().create_future())
         self._ensure_worker().put_nowait(job)
         # (a cancelled caller's write still lands: the writer task owns it, not the caller)
         return cast(Result, await job.done)
@@ -91,13 +98,13 @@ class GroupCommit:
         if self.handoff is not None:
             await self.handoff.close()
 
-    def _ensure_worker(self) -> asyncio.Queue[_Job]:
+    def _ensure_worker(self) -> asyncio.Queue[Job]:
         if self._queue is None or self._worker is None or self._worker.done():
             self._queue = asyncio.Queue()
             self._worker = asyncio.create_task(self._run(self._queue), name="group-commit")
         return self._queue
 
-    async def _run(self, queue: asyncio.Queue[_Job]) -> None:
+    async def _run(self, queue: asyncio.Queue[Job]) -> None:
         while True:
             batch = [await queue.get()]
             if self.linger and self._busy and queue.qsize() < self.max_batch:
@@ -111,7 +118,7 @@ class GroupCommit:
                 for _ in batch:
                     queue.task_done()
 
-    async def _commit(self, batch: list[_Job]) -> None:
+    async def _commit(self, batch: list[Job]) -> None:
         try:
             async with self.turn():
                 results = await self._write_all(batch)
@@ -130,14 +137,23 @@ class GroupCommit:
             if not job.done.done():  # (done: its caller was cancelled)
                 job.done.set_result(result)
 
-    async def _write_all(self, batch: list[_Job]) -> list[Any]:
+    async def _write_all(self, batch: list[Job]) -> list[Any]:
         if self.handoff is not None:
             return await self.handoff.run(write_all, batch)
+        if self.one_statement is not None:
+            found = await self._in_one_statement(self.one_statement, batch)
+            if found is not None:
+                return found
         async with self.engine.begin() as conn:
             return await conn.run_sync(write_all, batch)
 
+    async def _in_one_statement(self, write: OneStatement, batch: list[Job]) -> list[Any] | None:
+        async with self.engine.connect() as conn:
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            return await conn.run_sync(write, batch)
 
-def write_all(conn: Connection, batch: Sequence[_Job]) -> list[Any]:
+
+def write_all(conn: Connection, batch: Sequence[Job]) -> list[Any]:
     """Each kind of write once, with its items in the order they came; results in batch order."""
     positions: dict[BatchWrite[Any, Any], list[int]] = {}
     for position, job in enumerate(batch):

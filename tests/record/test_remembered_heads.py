@@ -1,75 +1,45 @@
-"""The writer's remembered chain heads (app/record/remembered.py): on PostgreSQL a batch goes
-in one statement while the remembered head is still the head; any doubt (the head moved
-elsewhere, a key already stored, a head never seen) goes the locked way, in the same
-transaction, and the chain never forks. On SQLite the batch is `append_all` as before."""
+"""The writer's remembered chain heads (app/record/remembered.py), with the writer as the app
+makes it: on PostgreSQL a batch goes whole in one statement while every remembered head is
+still the head (app/flows/one_statement.py); any doubt (a head moved elsewhere, a key already
+stored, a head never seen) goes the locked way, in a transaction, and the chain never forks. On
+SQLite the batch is `append_all`."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import event
 
 from app.clock import FakeClock
+from app.flows.one_statement import attach
 from app.record.append import append
 from app.record.batch import Pending
 from app.record.remembered import RememberedHeads
 from app.record.verify import verify_incident
 from app.store.engine import SessionFactory
+from app.store.group_commit import GroupCommit
 from tests.record.helpers import draft_of, message, new_incident, rows
-from tests.record.test_group_commit import writer_of
+from tests.record.test_group_commit import writer_of as sqlite_writer
 
 
 def pending(incident_id: int, n: int, clock: FakeClock) -> Pending:
     return Pending(draft_of(message(f"1700000000.{n:06d}", f"line {n}")), incident_id, clock.now())
 
 
-@contextmanager
-def statements(db: SessionFactory) -> Iterator[list[str]]:
-    """The SQL the engine sends while inside (the engine's own event hook)."""
-    sent: list[str] = []
-
-    def note(*args: Any) -> None:
-        sent.append(str(args[2]))
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", note)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", note)
+def writer_of(db: SessionFactory, heads: RememberedHeads) -> GroupCommit:
+    writer = sqlite_writer(db)
+    attach(writer, heads)
+    return writer
 
 
 async def seqs(db: SessionFactory, incident_id: int) -> list[int]:
     return [row["seq"] for row in await rows(db, incident_id)]
 
 
-async def test_a_remembered_head_sends_one_statement_a_batch(
-    db: SessionFactory, clock: FakeClock
-) -> None:
-    incident = await new_incident(db, clock)
-    heads, writer = RememberedHeads(), writer_of(db)
-    await writer.submit(heads.append_all, pending(incident.id or 0, 0, clock))  # learns the head
-    with statements(db) as sent:
-        burst = [pending(incident.id or 0, n, clock) for n in range(1, 30)]
-        results = await asyncio.gather(*(writer.submit(heads.append_all, p) for p in burst))
-    assert all(result is not None for result in results)
-    assert await seqs(db, incident.id or 0) == list(range(1, 32))
-    assert (await verify_incident(db, incident.id or 0)).intact
-    if db.engine.dialect.name == "postgresql":
-        assert heads.fast >= 1
-        assert len(sent) == writer.batches - 1  # each batch after the first: one statement
-    else:
-        assert heads.fast == 0  # SQLite keeps append_all: its statements cost no round trip
-    await writer.close()
-
-
 async def test_a_head_moved_elsewhere_is_read_again_and_the_chain_does_not_fork(
     db: SessionFactory, clock: FakeClock
 ) -> None:
     incident = await new_incident(db, clock)
-    heads, writer = RememberedHeads(), writer_of(db)
+    heads = RememberedHeads()
+    writer = writer_of(db, heads)
     await writer.submit(heads.append_all, pending(incident.id or 0, 0, clock))
     async with db.begin() as session:  # a decision, appended by a transaction of its own
         conn = await session.connection()
@@ -89,7 +59,8 @@ async def test_a_key_already_stored_stores_nothing_and_its_batch_mates_still_go_
 ) -> None:
     one = await new_incident(db, clock, channel="C0ONE")
     two = await new_incident(db, clock, channel="C0TWO")
-    heads, writer = RememberedHeads(), writer_of(db)
+    heads = RememberedHeads()
+    writer = writer_of(db, heads)
     for incident in (one, two):
         await writer.submit(heads.append_all, pending(incident.id or 0, 0, clock))
     retry = pending(one.id or 0, 0, clock)  # Slack's retry of the first message
@@ -108,7 +79,8 @@ async def test_a_remembered_head_that_never_committed_is_not_trusted(
     db: SessionFactory, clock: FakeClock
 ) -> None:
     incident = await new_incident(db, clock)
-    heads, writer = RememberedHeads(), writer_of(db)
+    heads = RememberedHeads()
+    writer = writer_of(db, heads)
     first = await writer.submit(heads.append_all, pending(incident.id or 0, 0, clock))
     assert first is not None
     seq = first.seq
