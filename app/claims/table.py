@@ -14,12 +14,12 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, and_, or_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.claims.columns import ClaimColumns
 from app.claims.rules import ATTEMPT_AT_MOST, CLAIM_LEASE, STALE_AFTER, Claimed, backoff
+from app.store.dialects import insert_of
 
 Row = TypeVar("Row", bound=ClaimColumns)
 Key = TypeVar("Key")
@@ -63,9 +63,9 @@ class ClaimTable(Generic[Row, Key]):
     ) -> Claimed | None:
         """The claim for exactly one caller while the message is unsent."""
         unique = self.columns(key)
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        insert = insert_of(session.get_bind().dialect.name)
         inserted = await session.exec(
-            dialect.insert(self.model)
+            insert(self.model)
             .values(
                 **unique,
                 **(self.workspace(key) if self.workspace else {}),

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, any_, bindparam, func, or_
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import ARRAY, String, any_, bindparam, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -30,6 +29,7 @@ from app.metrics.thresholds import (
     tolerance,
 )
 from app.metrics.values import shown
+from app.store.dialects import insert_of
 
 ALERTED = "metric.alert"
 SENT = "metric.alert_sent"
@@ -91,9 +91,9 @@ async def add(
         "source": source,
         "crossing": crossing.number,
     }
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = insert_of(session.get_bind().dialect.name)
     inserted = await session.exec(
-        dialect.insert(MetricAlert)
+        insert(MetricAlert)
         .values(
             **values,
             kind=rule.kind.value,

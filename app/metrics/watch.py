@@ -40,12 +40,12 @@ from sqlalchemy import (
     case,
     or_,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, SQLModel, col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.claims.rules import STALE_AFTER
 from app.metrics.models import METRIC_MAX
+from app.store.dialects import insert_of
 from app.store.due import take_due as leased
 from app.store.types import UTCDateTime
 
@@ -114,9 +114,8 @@ def arrived_in(conn: Connection, *, arrivals: Iterable[tuple[int, str]], now: da
 @cache
 def _arrived(dialect_name: str) -> Insert:
     """The statement of `arrived_in`, built once per dialect (its values are bound)."""
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
     table = MetricWatch.__table__  # type: ignore[attr-defined]
-    insert = dialect.insert(table).values(arrivals=1)
+    insert = insert_of(dialect_name)(table).values(arrivals=1)
     counted = {"check_at": insert.excluded.check_at, "arrivals": table.c.arrivals + 1}
     upsert: Insert = insert.on_conflict_do_update(
         index_elements=["incident_id", "metric"], set_=counted
@@ -127,8 +126,7 @@ def _arrived(dialect_name: str) -> Insert:
 async def _upsert(
     session: AsyncSession, incident_id: int, metric: str, at: datetime, *, replace: bool
 ) -> None:
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    insert = dialect.insert(MetricWatch).values(
+    insert = insert_of(session.get_bind().dialect.name)(MetricWatch).values(
         incident_id=incident_id, metric=metric, check_at=at, arrivals=int(replace)
     )
     keys = ["incident_id", "metric"]

@@ -15,11 +15,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, func
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.outbox.models import OutboxKind, OutboxRow
+from app.store.dialects import insert_of
 from app.store.workspace import Workspace
 
 LEASE = timedelta(seconds=60)  # longer than any one Slack call the worker makes (45 s)
@@ -57,7 +57,7 @@ async def add(
 ) -> None:
     """A new copy to keep up to date (nothing if it is known already), in `team`'s
     workspace (sent with its installation's token)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = insert_of(session.get_bind().dialect.name)
     values = {
         "kind": kind.value,
         "subject_id": subject_id,
@@ -72,7 +72,7 @@ async def add(
         "team_id": team.team_id if team else None,
         "enterprise_id": team.enterprise_id if team else None,
     }
-    statement = dialect.insert(OutboxRow).values(**values)
+    statement = insert(OutboxRow).values(**values)
     await session.exec(statement.on_conflict_do_nothing())
 
 

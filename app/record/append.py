@@ -16,13 +16,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.record.chain import GENESIS, SEALED_FIELDS, canonical
 from app.record.drafts import Draft
 from app.record.models import RecordEntry, RecordFile, RecordHead
 from app.record.sanitize import clean_row, is_clean
 from app.record.stored import stored_text, stored_time
+from app.store.dialects import insert_of
 
 ENTRY = RecordEntry.__table__  # type: ignore[attr-defined]
 HEAD = RecordHead.__table__  # type: ignore[attr-defined]
@@ -84,8 +84,8 @@ MOVE_HEAD = (
 def _insert_unless_duplicate(conn: Connection, row: dict[str, Any]) -> Any:
     """The dedupe key's unique constraint decides: a duplicate inserts nothing. A clash on
     seq still fails loudly (it would mean a fork, which the head lock rules out)."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(ENTRY).values(**row)
+    insert = insert_of(conn.dialect.name)
+    statement = insert(ENTRY).values(**row)
     return statement.on_conflict_do_nothing(index_elements=["incident_id", "dedupe_key"])
 
 
@@ -100,8 +100,8 @@ def store_file(conn: Connection, sha256: str, content: bytes) -> None:
 
 
 def _insert_ignoring(conn: Connection, table: Any, values: dict[str, Any]) -> None:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
+    insert = insert_of(conn.dialect.name)
+    conn.execute(insert(table).values(**values).on_conflict_do_nothing())
 
 
 def build_row(

@@ -22,7 +22,6 @@ from typing import Any
 
 from sqlalchemy import Connection, case, func, or_, update
 from sqlalchemy import select as core_select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -30,6 +29,7 @@ from app.incidents.models import Incident, Status
 from app.record.append import ENTRY
 from app.record.catch_up_models import RecordCatchUp
 from app.record.gaps import Gap, GapMarks
+from app.store.dialects import insert_of
 
 ROUTINE_EVERY = timedelta(minutes=5)  # each open incident, gap or not: one history call
 MARK_DELAY = timedelta(seconds=30)  # a marked incident is looked at this soon (at most so often)
@@ -60,8 +60,7 @@ async def adopt(session: AsyncSession, *, now: datetime) -> int:
 
 def _insert_ignore(session: AsyncSession, rows: list[dict[str, Any]]) -> Any:
     """INSERT … ON CONFLICT DO NOTHING: a replica adopting the same incident is no error."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_of(session.get_bind().dialect.name)
     return insert(ROW).values(rows).on_conflict_do_nothing(index_elements=["incident_id"])
 
 

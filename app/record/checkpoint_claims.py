@@ -15,13 +15,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from app.claims.rules import CLAIM_LEASE, backoff
 from app.incidents.models import Incident, Status
 from app.record.append import ENTRY, HEAD
 from app.record.checkpoints import ChainState, RecordCheckpoint, owed
+from app.store.dialects import insert_of
 from app.store.locking import lock_row
 
 POINT = RecordCheckpoint.__table__  # type: ignore[attr-defined]
@@ -100,10 +100,10 @@ async def claim(
     if digest is None:
         return None
     values = {"incident_id": incident_id, "seq": seq, "hash": digest, "attempts": 0}
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = insert_of(session.get_bind().dialect.name)
     inserted = await _run(
         session,
-        dialect.insert(POINT)
+        insert(POINT)
         .values(**values, claimed_by=token, claimed_at=now)
         .on_conflict_do_nothing(index_elements=["incident_id", "seq"])
         .returning(POINT.c.id),

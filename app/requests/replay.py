@@ -11,13 +11,14 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, delete
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.requests.models import SeenRequest
 from app.requests.wallclock import WallClock
+from app.store.dialects import insert_of
 from app.store.engine import SessionFactory
 
 WINDOW_SECONDS = 5 * 60  # Slack's: a signature older (or newer) than this is refused
@@ -80,7 +81,7 @@ def insert_new(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[bool]:
     """INSERT … ON CONFLICT DO NOTHING RETURNING, one executemany for the batch (one compiled
     statement, whatever the batch's size): True for each row that was new (of two equal
     signatures in one batch, the first)."""
-    statement = _INSERT_NEW[conn.dialect.name == "postgresql"]
+    statement = _insert_new(conn.dialect.name)
     return answers(rows, set(conn.execute(statement, firsts(rows)).scalars()))
 
 
@@ -103,8 +104,8 @@ def answers(rows: Sequence[dict[str, Any]], inserted: set[str]) -> list[bool]:
     return found
 
 
-# Built once (statements are immutable): the hot path only binds values. [PostgreSQL?]
-_INSERT_NEW = tuple(
-    dialect.insert(_TABLE).on_conflict_do_nothing().returning(_TABLE.c.signature_sha256)
-    for dialect in (sqlite, postgresql)
-)
+@cache
+def _insert_new(dialect_name: str) -> Any:
+    """Built once per dialect (statements are immutable): the hot path only binds values."""
+    insert = insert_of(dialect_name)(_TABLE)
+    return insert.on_conflict_do_nothing().returning(_TABLE.c.signature_sha256)
