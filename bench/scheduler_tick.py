@@ -43,6 +43,8 @@ class CountingSlack:
     """Stands in for the gateway's `post`: counts each post per channel."""
 
     bot_user_id = "U0BOT"
+    team_id = "T0BENCH"  # (the installed workspace, as auth.test gives it at start)
+    enterprise_id: str | None = None
 
     def __init__(self) -> None:
         self.posts: Counter[str] = Counter()
