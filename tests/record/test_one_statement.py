@@ -79,13 +79,20 @@ async def learn(writer: GroupCommit, heads: RememberedHeads, pending: Pending) -
     return found.seq
 
 
+async def learned(
+    db: SessionFactory, clock: FakeClock
+) -> tuple[int, RememberedHeads, GroupCommit, int]:
+    """A war room whose head the writer remembers: (incident, heads, writer, head's seq)."""
+    incident = (await new_incident(db, clock)).id or 0
+    heads = RememberedHeads()
+    writer = writer_of(db, heads)
+    return incident, heads, writer, await learn(writer, heads, entry(incident, 0, clock))
+
+
 async def test_a_batch_of_marks_and_entries_is_one_statement_outside_a_transaction(
     pg: SessionFactory, clock: FakeClock
 ) -> None:
-    incident = (await new_incident(pg, clock)).id or 0
-    heads = RememberedHeads()
-    writer = writer_of(pg, heads)
-    head = await learn(writer, heads, entry(incident, 0, clock))
+    incident, heads, writer, head = await learned(pg, clock)
     before = writer.batches
     with statements(pg) as sent:
         jobs = [writer.submit(insert_new, mark(n)) for n in range(20)]
@@ -118,10 +125,7 @@ async def test_a_replayed_mark_and_a_mark_sent_twice_in_one_batch_are_not_first(
 async def test_a_head_moved_elsewhere_writes_nothing_then_the_batch_goes_the_usual_way(
     pg: SessionFactory, clock: FakeClock
 ) -> None:
-    incident = (await new_incident(pg, clock)).id or 0
-    heads = RememberedHeads()
-    writer = writer_of(pg, heads)
-    head = await learn(writer, heads, entry(incident, 0, clock))
+    incident, heads, writer, head = await learned(pg, clock)
     async with pg.begin() as session:  # a decision, appended by a transaction of its own
         conn = await session.connection()
         decided = draft_of(message("1700000001.000000", "decided"))
@@ -146,10 +150,7 @@ async def test_a_head_moved_elsewhere_writes_nothing_then_the_batch_goes_the_usu
 async def test_a_stored_key_in_the_batch_sends_it_the_usual_way_and_stores_it_once(
     pg: SessionFactory, clock: FakeClock
 ) -> None:
-    incident = (await new_incident(pg, clock)).id or 0
-    heads = RememberedHeads()
-    writer = writer_of(pg, heads)
-    head = await learn(writer, heads, entry(incident, 0, clock))
+    incident, heads, writer, head = await learned(pg, clock)
     retry = entry(incident, 0, clock)  # Slack's retry of the first message
     results = await asyncio.gather(
         writer.submit(heads.append_all, retry),
