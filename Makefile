@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/export_instructions.py
 	$(BIN)/python bench/scheduler_tick.py
 	$(BIN)/python bench/record_batch.py
+	$(BIN)/python bench/list_home.py
 
 # 3 replicas on PostgreSQL under kills, a database cut and Slack faults (issue 13; not in test)
 chaos: $(STAMP)
