@@ -24,11 +24,10 @@ from typing import Any
 from sqlalchemy import ARRAY, BigInteger, Connection, DateTime, String, bindparam, text
 from sqlalchemy.exc import IntegrityError
 
-from app.record.batch import Pending
 from app.record.remembered import RememberedHeads
 from app.record.remembered_sql import BINDS, WHOLE
 from app.requests.replay import answers, firsts, insert_new
-from app.store.group_commit import GroupCommit, Job
+from app.store.group_commit import BatchWrite, GroupCommit, Job, Kinds
 
 
 @dataclass(frozen=True)
@@ -40,10 +39,10 @@ class MarksAndEntries:
 
     def __call__(self, conn: Connection, batch: Sequence[Job]) -> list[Any] | None:
         mine = self.heads.append_all
-        marks = [job.item for job in batch if job.write is insert_new]
-        entries: list[Pending] = [job.item for job in batch if job.write == mine]
-        if len(marks) + len(entries) != len(batch):
+        kinds = Kinds(batch)
+        if not set(kinds.places) <= {insert_new, mine}:
             return None
+        marks, entries = kinds.items(insert_new), kinds.items(mine)
         plan = self.heads.whole(entries)
         if plan is None:
             return None
@@ -61,19 +60,17 @@ class MarksAndEntries:
         if not row.ok:
             return None
         marked: set[str] = set(row.marked)
-        return _in_order(batch, answers(marks, marked), self.heads.written(plan, entries))
+        found: dict[BatchWrite[Any, Any], list[Any]] = {
+            insert_new: answers(marks, marked),
+            mine: self.heads.written(plan, entries),
+        }
+        return kinds.in_order(found)
 
 
 def attach(writer: GroupCommit, heads: RememberedHeads) -> None:
     """On PostgreSQL, `writer` writes the batches of `heads` in one statement."""
     if writer.engine.dialect.name == "postgresql":
         writer.one_statement = MarksAndEntries(heads)
-
-
-def _in_order(batch: Sequence[Job], marks: list[bool], entries: list[Any]) -> list[Any]:
-    """Each job's result, in the batch's order (marks and entries each came in order)."""
-    from_marks, from_entries = iter(marks), iter(entries)
-    return [next(from_marks if job.write is insert_new else from_entries) for job in batch]
 
 
 _STATEMENT = text(

@@ -153,19 +153,36 @@ class GroupCommit:
             return await conn.run_sync(write, batch)
 
 
+class Kinds:
+    """A batch split by kind of write: each kind's items in the order they came, and each
+    kind's results put back in the batch's order."""
+
+    def __init__(self, batch: Sequence[Job]) -> None:
+        self.batch = batch
+        self.places: dict[BatchWrite[Any, Any], list[int]] = {}
+        for place, job in enumerate(batch):
+            self.places.setdefault(job.write, []).append(place)
+
+    def items(self, write: BatchWrite[Any, Any]) -> list[Any]:
+        return [self.batch[place].item for place in self.places.get(write, ())]
+
+    def in_order(self, found: dict[BatchWrite[Any, Any], list[Any]]) -> list[Any]:
+        """Each job's result, from `found`: every kind's results, one per item, in order."""
+        results: list[Any] = [None] * len(self.batch)
+        for write, where in self.places.items():
+            if len(found[write]) != len(where):  # (before the commit: nothing half-promised)
+                raise RuntimeError(
+                    f"a batch write gave {len(found[write])} results for {len(where)}"
+                )
+            for place, result in zip(where, found[write], strict=True):
+                results[place] = result
+        return results
+
+
 def write_all(conn: Connection, batch: Sequence[Job]) -> list[Any]:
     """Each kind of write once, with its items in the order they came; results in batch order."""
-    positions: dict[BatchWrite[Any, Any], list[int]] = {}
-    for position, job in enumerate(batch):
-        positions.setdefault(job.write, []).append(position)
-    results: list[Any] = [None] * len(batch)
-    for write, where in positions.items():
-        found = write(conn, [batch[position].item for position in where])
-        if len(found) != len(where):  # (before the commit: nothing half-promised)
-            raise RuntimeError(f"a batch write gave {len(found)} results for {len(where)}")
-        for position, result in zip(where, found, strict=True):
-            results[position] = result
-    return results
+    kinds = Kinds(batch)
+    return kinds.in_order({write: write(conn, kinds.items(write)) for write in kinds.places})
 
 
 def _fail(done: asyncio.Future[Any], error: BaseException) -> None:
